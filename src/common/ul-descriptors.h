@@ -1,0 +1,60 @@
+/* ul-descriptors.h: parsing the raw USB descriptors a device reports */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* the most we read; the kernel caps a configuration at 64 KiB as well */
+#define UL_DESCRIPTORS_MAX_SIZE (64 * 1024)
+
+typedef struct {
+  guint8 config_value;     /* bConfigurationValue of the configuration holding it */
+  guint8 number;
+  guint8 alt_setting;
+  guint8 iface_class;
+  guint8 iface_subclass;
+  guint8 iface_protocol;
+  guint8 n_bulk;
+  guint8 n_interrupt;
+  guint8 n_isochronous;
+} UlInterfaceDesc;
+
+typedef enum {
+  UL_CLASS_MASS_STORAGE = 1 << 0, /* 08: mass storage, incl. UAS */
+  UL_CLASS_STILL_IMAGE = 1 << 1,  /* 06: PTP / MTP */
+  UL_CLASS_MTP_VENDOR = 1 << 2,   /* ff/ff/00 with bulk in/out + interrupt: MTP */
+  UL_CLASS_HID = 1 << 3,          /* 03 */
+  UL_CLASS_HUB = 1 << 4,          /* 09 */
+  UL_CLASS_OTHER = 1 << 5,
+} UlClassFlags;
+
+#define UL_CLASS_STORAGE_MASK \
+  (UL_CLASS_MASS_STORAGE | UL_CLASS_STILL_IMAGE | UL_CLASS_MTP_VENDOR)
+
+typedef struct {
+  guint16 vendor_id;
+  guint16 product_id;
+  guint16 bcd_device;
+  guint8 device_class;
+  guint8 device_subclass;
+  guint8 device_protocol;
+  guint8 n_configurations; /* as announced by the device */
+  guint8 n_parsed_configurations;
+  GArray *interfaces;      /* UlInterfaceDesc, every configuration */
+  UlClassFlags classes;
+} UlDescriptors;
+
+/* Parses the device descriptor and every configuration that follows it, as
+ * in sysfs "descriptors". Anything malformed (truncated, zero-length, lengths
+ * pointing past the end, too many interfaces) is an error: a device that lies
+ * about its descriptors is treated as hostile by the caller. */
+UlDescriptors *ul_descriptors_parse (const guint8 *data, gsize len, GError **error);
+void ul_descriptors_free (UlDescriptors *desc);
+
+/* "1.0:08/06/50 1.1:03/01/01" */
+char *ul_descriptors_interfaces_to_string (const UlDescriptors *desc);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlDescriptors, ul_descriptors_free)
+
+G_END_DECLS

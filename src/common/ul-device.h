@@ -1,0 +1,51 @@
+/* ul-device.h: the identity of one USB device, read from sysfs */
+#pragma once
+
+#include <glib.h>
+
+#include "ul-descriptors.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *syspath;          /* as given by udev, for logs and re-opening */
+  char *name;             /* kernel name, e.g. "1-2.3"; also the port path */
+  guint16 vendor_id;
+  guint16 product_id;
+  guint16 bcd_device;
+  GBytes *serial;         /* NULL: the device reports no serial */
+  GBytes *manufacturer;   /* NULL: not reported */
+  GBytes *product;        /* NULL: not reported */
+  char *speed;            /* Mbit/s as the kernel reports it */
+  guint busnum;
+  guint devnum;
+  guint authorized;
+  GBytes *descriptors;    /* raw, as in sysfs */
+  char *descriptor_hash;  /* SHA-256 of descriptors, lowercase hex */
+  UlDescriptors *desc;    /* NULL when the descriptors are malformed */
+  char *desc_error;       /* why desc is NULL */
+} UlDevice;
+
+/* Reads the identity below the open device directory @dirfd. Fails only when
+ * the directory is not a USB device at all (no idVendor/busnum/devnum);
+ * malformed descriptors are kept in desc_error for the policy to judge. */
+UlDevice *ul_device_new_from_dirfd (int dirfd, const char *syspath, GError **error);
+/* opens @syspath and reads it */
+UlDevice *ul_device_new_from_syspath (const char *syspath, GError **error);
+void ul_device_free (UlDevice *dev);
+
+gboolean ul_device_is_storage (const UlDevice *dev);
+/* same vendor, product and serial: what a clone would copy */
+gboolean ul_device_same_identity (const UlDevice *a, const UlDevice *b);
+/* whether @dev is still the device that @dirfd points at (busnum, devnum,
+ * ids and serial unchanged) */
+gboolean ul_device_check_unchanged (const UlDevice *dev, int dirfd, GError **error);
+
+/* "0781:5567 serial=\"...\"" with escaped strings, for logs */
+char *ul_device_describe (const UlDevice *dev);
+
+char *ul_sha256_hex (const guint8 *data, gsize len);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlDevice, ul_device_free)
+
+G_END_DECLS

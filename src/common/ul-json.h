@@ -1,0 +1,14 @@
+/* ul-json.h: GVariant records to JSON for `usbledgerctl --json` */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Writes @v as JSON: dictionaries a{sv} become objects, arrays arrays,
+ * numbers and booleans as such, strings escaped (\u for controls), byte
+ * arrays "ay" as {"escaped": "...", "hex": "..."} so nothing is lost. */
+void ul_json_append_variant (GString *out, GVariant *v);
+char *ul_json_from_variant (GVariant *v);
+
+G_END_DECLS

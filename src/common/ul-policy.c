@@ -1,0 +1,122 @@
+/* ul-policy.c: pure and side-effect free, so every rule is unit tested; the
+ * daemon logs its inputs and the returned reason with every decision */
+#include "ul-policy.h"
+
+#include <string.h>
+
+static const char *const decision_names[] = {
+  "not-storage", "allow", "allow-read-only", "block", "block-and-request",
+  "block-suspicious",
+};
+
+const char *
+ul_decision_to_string (UlDecision d)
+{
+  if ((guint) d < G_N_ELEMENTS (decision_names))
+    return decision_names[d];
+  return "unknown";
+}
+
+gboolean
+ul_decision_allows (UlDecision d)
+{
+  return d == UL_DECISION_ALLOW || d == UL_DECISION_ALLOW_READ_ONLY;
+}
+
+gboolean
+ul_decision_blocks (UlDecision d)
+{
+  return d == UL_DECISION_BLOCK || d == UL_DECISION_BLOCK_AND_REQUEST ||
+         d == UL_DECISION_BLOCK_SUSPICIOUS;
+}
+
+static gboolean
+user_allowed (const UlMedium *m, const char *user)
+{
+  if (m->all_staff)
+    return TRUE;
+  if (user == NULL)
+    return FALSE;
+  return m->users != NULL && g_strv_contains ((const char *const *) m->users, user);
+}
+
+UlDecision
+ul_policy_decide (const UlPolicyInput *in, char **reason)
+{
+  const UlDevice *dev = in->device;
+  const UlMedium *m = in->medium;
+  UlClassFlags classes;
+
+  if (dev->desc == NULL)
+    {
+      *reason = g_strdup_printf ("malformed USB descriptors (%s)",
+                                 dev->desc_error ? dev->desc_error : "unknown");
+      return UL_DECISION_BLOCK_SUSPICIOUS;
+    }
+  classes = dev->desc->classes;
+  if ((classes & UL_CLASS_STORAGE_MASK) == 0)
+    {
+      *reason = g_strdup ("not a storage device");
+      return UL_DECISION_NOT_STORAGE;
+    }
+  if (classes & UL_CLASS_HID)
+    {
+      /* a stick that is also a keyboard can type commands: BadUSB */
+      *reason = g_strdup ("storage combined with a HID (keyboard/mouse) interface");
+      return UL_DECISION_BLOCK_SUSPICIOUS;
+    }
+  if (in->n_same_identity > 0)
+    {
+      *reason = g_strdup_printf ("possible clone: %u other present device(s) with the same "
+                                 "vendor, product and serial", in->n_same_identity);
+      return UL_DECISION_BLOCK_SUSPICIOUS;
+    }
+  if (dev->serial == NULL || g_bytes_get_size (dev->serial) == 0)
+    {
+      *reason = g_strdup ("storage device without a serial number cannot be registered");
+      return UL_DECISION_BLOCK;
+    }
+  if (m == NULL)
+    {
+      *reason = g_strdup ("not registered");
+      return UL_DECISION_BLOCK_AND_REQUEST;
+    }
+  if (m->status != UL_MEDIUM_ACTIVE)
+    {
+      *reason = g_strdup_printf ("medium %s is %s", m->asset_number,
+                                 ul_medium_status_to_string (m->status));
+      return UL_DECISION_BLOCK;
+    }
+  if (g_strcmp0 (m->descriptor_hash, dev->descriptor_hash) != 0)
+    {
+      *reason = g_strdup_printf ("possible clone: descriptors differ from those registered "
+                                 "for %s", m->asset_number);
+      return UL_DECISION_BLOCK_SUSPICIOUS;
+    }
+  if (m->valid_from != 0 && in->now < m->valid_from)
+    {
+      *reason = g_strdup_printf ("registration of %s is not valid yet", m->asset_number);
+      return UL_DECISION_BLOCK;
+    }
+  if (m->valid_until != 0 && in->now >= m->valid_until)
+    {
+      *reason = g_strdup_printf ("registration of %s has expired", m->asset_number);
+      return UL_DECISION_BLOCK;
+    }
+  if (!user_allowed (m, in->seat_user))
+    {
+      if (in->seat_user == NULL)
+        *reason = g_strdup_printf ("no one is logged in, and %s is for named users only",
+                                   m->asset_number);
+      else
+        *reason = g_strdup_printf ("user %s may not use %s", in->seat_user, m->asset_number);
+      return UL_DECISION_BLOCK;
+    }
+  if (m->read_only)
+    {
+      *reason = g_strdup_printf ("registered as %s (read-only)", m->asset_number);
+      return UL_DECISION_ALLOW_READ_ONLY;
+    }
+  *reason = g_strdup_printf ("registered as %s", m->asset_number);
+  return UL_DECISION_ALLOW;
+}

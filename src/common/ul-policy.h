@@ -1,0 +1,35 @@
+/* ul-policy.h: the one function that decides what happens to a device */
+#pragma once
+
+#include <glib.h>
+
+#include "ul-device.h"
+#include "ul-medium.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  UL_DECISION_NOT_STORAGE,        /* keyboards, mice, hubs: left alone */
+  UL_DECISION_ALLOW,
+  UL_DECISION_ALLOW_READ_ONLY,
+  UL_DECISION_BLOCK,
+  UL_DECISION_BLOCK_AND_REQUEST,
+  UL_DECISION_BLOCK_SUSPICIOUS,
+} UlDecision;
+
+typedef struct {
+  const UlDevice *device;
+  const UlMedium *medium;    /* registration matching the identity (any status), or NULL */
+  const char *seat_user;     /* the person at the seat, NULL: no one logged in */
+  gint64 now;                /* µs since epoch */
+  guint n_same_identity;     /* other present devices with the same vid/pid/serial */
+} UlPolicyInput;
+
+/* Returns the decision; *reason gets a sentence for the log. */
+UlDecision ul_policy_decide (const UlPolicyInput *in, char **reason);
+
+const char *ul_decision_to_string (UlDecision d);
+gboolean ul_decision_allows (UlDecision d);
+gboolean ul_decision_blocks (UlDecision d);
+
+G_END_DECLS

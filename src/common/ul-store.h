@@ -1,0 +1,148 @@
+/* ul-store.h: the SQLite logbook (使用簿) */
+#pragma once
+
+#include <glib.h>
+
+#include "ul-device.h"
+#include "ul-medium.h"
+
+G_BEGIN_DECLS
+
+#define UL_STORE_SCHEMA_VERSION 2
+
+typedef struct _UlStore UlStore;
+
+typedef struct {
+  gint64 id;
+  gint64 time;
+  char *host;
+  char *kind;
+  char *actor;            /* "system" or a personal account */
+  gint64 actor_uid;       /* -1: none */
+  char *seat_user;        /* NULL: no one logged in */
+  gint64 device_id;       /* 0: none */
+  gint64 medium_id;
+  gint64 request_id;
+  gint64 session_id;
+  char *decision;
+  char *detail;
+  char *prev_hash;
+  char *hash;
+  /* filled by ul_store_list_events for display */
+  GBytes *device_serial;
+  guint16 device_vendor_id, device_product_id;
+  char *asset_number;
+} UlEvent;
+
+typedef struct {
+  gint64 id;
+  gint64 device_id;
+  char *state;
+  char *requester;        /* NULL: no one logged in */
+  gint64 requester_uid;   /* -1: none */
+  char *host;
+  gint64 created_at;
+  char *reason;
+  char *decided_by;
+  gint64 decided_at;
+  char *decision_note;
+  gint64 medium_id;
+  /* the device, from devices_seen */
+  guint16 vendor_id, product_id, bcd_device;
+  GBytes *serial, *manufacturer, *product;
+  char *descriptor_hash;
+  char *interfaces;
+  char *port_path;
+} UlRequest;
+
+typedef struct {
+  gint64 id;
+  gint64 medium_id;
+  gint64 device_id;
+  char *user_name;
+  gint64 uid;
+  char *host;
+  gint64 started_at;
+  gint64 ended_at;
+  char *end_reason;
+  gboolean erased;
+  char *asset_number;
+} UlSession;
+
+typedef struct {
+  gint64 device_id;       /* 0: any */
+  gint64 medium_id;       /* 0: any */
+  const char *user;       /* actor or seat user; NULL: any */
+  gint64 since;           /* µs, 0: no bound */
+  gint64 until;           /* µs, exclusive, 0: no bound */
+  guint limit;            /* 0: no limit */
+} UlEventFilter;
+
+/* Opens or creates the logbook and migrates it. A database that exists but
+ * cannot be opened, is corrupt, read-only, not ours, or newer than this
+ * build is never changed: the error says why. */
+UlStore *ul_store_open (const char *path, GError **error);
+void ul_store_free (UlStore *store);
+int ul_store_schema_version (UlStore *store);
+
+gboolean ul_store_begin (UlStore *store, GError **error);
+gboolean ul_store_commit (UlStore *store, GError **error);
+void ul_store_rollback (UlStore *store);
+
+/* devices_seen: insert or update last_seen; returns the row id */
+gboolean ul_store_note_device (UlStore *store, const UlDevice *dev, gint64 now,
+                               gint64 *device_id, GError **error);
+
+/* media */
+gboolean ul_store_add_medium (UlStore *store, UlMedium *m, GError **error);
+/* the active registration of this identity, else its latest one (revoked,
+ * lost, disposed), else NULL without error */
+UlMedium *ul_store_find_medium_for_identity (UlStore *store, guint16 vid, guint16 pid,
+                                             GBytes *serial, GError **error);
+UlMedium *ul_store_get_medium (UlStore *store, const char *asset_number, GError **error);
+GPtrArray *ul_store_list_media (UlStore *store, GError **error);
+gboolean ul_store_revoke_medium (UlStore *store, const char *asset_number,
+                                 const char *by, const char *reason, gint64 now,
+                                 gint64 *medium_id, GError **error);
+
+/* requests */
+gboolean ul_store_ensure_request (UlStore *store, gint64 device_id, const char *requester,
+                                  gint64 requester_uid, const char *host, gint64 now,
+                                  const char *reason, gint64 *request_id,
+                                  gboolean *created, GError **error);
+UlRequest *ul_store_get_request (UlStore *store, gint64 id, GError **error);
+/* @state: "pending", "approved", "rejected" or NULL for all */
+GPtrArray *ul_store_list_requests (UlStore *store, const char *state, GError **error);
+gboolean ul_store_decide_request (UlStore *store, gint64 id, gboolean approved,
+                                  const char *by, const char *note, gint64 medium_id,
+                                  gint64 now, GError **error);
+
+/* sessions */
+gboolean ul_store_open_session (UlStore *store, gint64 medium_id, gint64 device_id,
+                                const char *user_name, gint64 uid, const char *host,
+                                gint64 now, gint64 *session_id, GError **error);
+gboolean ul_store_close_session (UlStore *store, gint64 session_id, gint64 now,
+                                 const char *end_reason, GError **error);
+GPtrArray *ul_store_list_sessions (UlStore *store, GError **error);
+/* the session of @medium_id that has not ended; *session_id = 0 if none */
+gboolean ul_store_find_open_session (UlStore *store, gint64 medium_id, gint64 *session_id,
+                                     GError **error);
+
+/* the append-only, hash-chained event log */
+gboolean ul_store_append_event (UlStore *store, UlEvent *ev, GError **error);
+GPtrArray *ul_store_list_events (UlStore *store, const UlEventFilter *filter,
+                                 GError **error);
+/* recomputes the chain; fails at the first row that does not match */
+gboolean ul_store_verify_chain (UlStore *store, guint64 *n_events, GError **error);
+
+UlEvent *ul_event_new (const char *kind, const char *actor, const char *host, gint64 now);
+void ul_event_free (UlEvent *ev);
+void ul_request_free (UlRequest *r);
+void ul_session_free (UlSession *s);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlStore, ul_store_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlEvent, ul_event_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlRequest, ul_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlSession, ul_session_free)
+
+G_END_DECLS

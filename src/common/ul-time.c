@@ -1,0 +1,43 @@
+/* ul-time.c */
+#include "ul-time.h"
+#include "ul-error.h"
+
+#include <stdio.h>
+
+char *
+ul_time_format (gint64 usec)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (usec == 0)
+    return g_strdup ("");
+  utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  if (utc == NULL)
+    return g_strdup ("?");
+  local = g_date_time_to_local (utc);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S %z");
+}
+
+gboolean
+ul_time_parse (const char *text, gint64 *usec, GError **error)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+  int y, m, d;
+  char tail;
+
+  if (text != NULL && sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3)
+    dt = g_date_time_new (tz, y, m, d, 0, 0, 0);
+  else if (text != NULL)
+    dt = g_date_time_new_from_iso8601 (text, tz);
+  if (dt == NULL)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT,
+                   "cannot read \"%s\" as a date (YYYY-MM-DD or ISO 8601)",
+                   text ? text : "");
+      return FALSE;
+    }
+  *usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+  return TRUE;
+}

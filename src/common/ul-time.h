@@ -1,0 +1,13 @@
+/* ul-time.h: logbook times are µs since the epoch; people read them in local time */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* "2026-11-25 21:08:19 +0900" in the local time zone; "" for 0 */
+char *ul_time_format (gint64 usec);
+/* parses "YYYY-MM-DD" (local midnight) or an ISO 8601 date-time */
+gboolean ul_time_parse (const char *text, gint64 *usec, GError **error);
+
+G_END_DECLS

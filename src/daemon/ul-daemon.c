@@ -1,0 +1,170 @@
+/* ul-daemon.c: the daemon refuses to start when it cannot keep the
+ * logbook (it never deletes or recreates a database that fails to open),
+ * but it does start without a D-Bus system bus: blocking must not depend on
+ * anything but the kernel and the logbook */
+#include "config.h"
+
+#include "ul-daemon.h"
+#include "ul-dbus-service.h"
+#include "ul-manager.h"
+
+#include <glib-unix.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+
+typedef struct {
+  GMainLoop *loop;
+  int exit_code;
+} RunState;
+
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  RunState *st = user_data;
+
+  g_main_loop_quit (st->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_name_lost (GDBusConnection *bus, const char *name, gpointer user_data)
+{
+  RunState *st = user_data;
+
+  g_printerr ("usbledgerd: lost or could not own the bus name %s; is another usbledgerd "
+              "running?\n", name);
+  st->exit_code = 1;
+  g_main_loop_quit (st->loop);
+}
+
+gboolean
+ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_code)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("- USB storage control and logbook");
+  g_autoptr(GError) error = NULL;
+  gboolean version = FALSE;
+  GOptionEntry entries[] = {
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &opts->state_dir,
+      "Folder of the logbook (default " UL_STATE_DIR ")", "DIR" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &opts->db_path,
+      "Logbook database (default STATE-DIR/logbook.db)", "FILE" },
+    { "seat", 0, 0, G_OPTION_ARG_STRING, &opts->seat,
+      "logind seat whose user is recorded (default seat0)", "SEAT" },
+    { "no-bus", 0, 0, G_OPTION_ARG_NONE, &opts->no_bus,
+      "Do not connect to D-Bus (no API, no seat user)", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      g_printerr ("usbledgerd: %s\n", error->message);
+      *exit_code = 2;
+      return FALSE;
+    }
+  if (version)
+    {
+      g_print ("usbledgerd %s\n", PACKAGE_VERSION);
+      *exit_code = 0;
+      return FALSE;
+    }
+  if (opts->state_dir == NULL)
+    opts->state_dir = g_strdup (UL_STATE_DIR);
+  if (opts->db_path == NULL)
+    opts->db_path = g_build_filename (opts->state_dir, "logbook.db", NULL);
+  if (opts->seat == NULL)
+    opts->seat = g_strdup ("seat0");
+  return TRUE;
+}
+
+void
+ul_daemon_options_clear (UlDaemonOptions *opts)
+{
+  g_clear_pointer (&opts->state_dir, g_free);
+  g_clear_pointer (&opts->db_path, g_free);
+  g_clear_pointer (&opts->seat, g_free);
+}
+
+static void
+record_stop (UlManager *mgr)
+{
+  g_autoptr(UlEvent) ev = ul_event_new ("daemon-stopped", "system", ul_manager_get_host (mgr),
+                                        g_get_real_time ());
+  g_autoptr(GError) error = NULL;
+
+  if (!ul_store_append_event (ul_manager_get_store (mgr), ev, &error))
+    g_warning ("cannot record the stop: %s", error->message);
+}
+
+int
+ul_daemon_run (const UlDaemonOptions *opts)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(UlManager) mgr = NULL;
+  g_autoptr(UlDbusService) svc = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  RunState st = { loop, 0 };
+  UlStore *store;
+  UlSeat *seat = NULL;
+  guint owner = 0;
+
+  if (g_mkdir_with_parents (opts->state_dir, 0700) < 0)
+    {
+      g_printerr ("usbledgerd: cannot create the state folder %s: %s\n", opts->state_dir,
+                  g_strerror (errno));
+      return 1;
+    }
+  store = ul_store_open (opts->db_path, &error);
+  if (store == NULL)
+    {
+      g_printerr ("usbledgerd: refusing to start: %s\n", error->message);
+      return 1;
+    }
+
+  if (!opts->no_bus)
+    {
+      bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+      if (bus == NULL)
+        {
+          g_warning ("no D-Bus system bus (%s): devices are still decided and recorded, "
+                     "but there is no API and no seat user", error->message);
+          g_clear_error (&error);
+        }
+      else
+        seat = ul_seat_new (bus, opts->seat);
+    }
+
+  mgr = ul_manager_new (store, seat, g_get_host_name ());
+  if (bus != NULL)
+    {
+      svc = ul_dbus_service_new (mgr, bus, &error);
+      if (svc == NULL)
+        {
+          g_printerr ("usbledgerd: cannot export the D-Bus API: %s\n", error->message);
+          return 1;
+        }
+    }
+  if (!ul_manager_start (mgr, &error))
+    {
+      g_printerr ("usbledgerd: cannot start: %s\n", error->message);
+      return 1;
+    }
+  /* the name is owned only once every present device has been decided, so
+   * a client that sees the name sees a complete device list */
+  if (bus != NULL)
+    owner = g_bus_own_name_on_connection (bus, UL_DBUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE, NULL,
+                                          on_name_lost, &st, NULL);
+
+  g_unix_signal_add (SIGTERM, on_quit_signal, &st);
+  g_unix_signal_add (SIGINT, on_quit_signal, &st);
+  g_message ("usbledgerd %s ready (logbook %s)", PACKAGE_VERSION, opts->db_path);
+  g_main_loop_run (loop);
+
+  if (owner != 0)
+    g_bus_unown_name (owner);
+  record_stop (mgr);
+  ul_manager_stop (mgr);
+  return st.exit_code;
+}

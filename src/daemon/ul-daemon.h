@@ -1,0 +1,21 @@
+/* ul-daemon.h: wiring store, manager and D-Bus together, and the main loop */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *state_dir;    /* holds the logbook by default */
+  char *db_path;      /* NULL: <state_dir>/logbook.db */
+  char *seat;         /* logind seat whose user is recorded */
+  gboolean no_bus;    /* run without D-Bus: still decides and records, no API */
+} UlDaemonOptions;
+
+/* parses argv; on --help or a bad argument returns FALSE with *exit_code set */
+gboolean ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_code);
+/* runs until SIGTERM/SIGINT; returns the process exit code */
+int ul_daemon_run (const UlDaemonOptions *opts);
+void ul_daemon_options_clear (UlDaemonOptions *opts);
+
+G_END_DECLS

@@ -1,0 +1,24 @@
+/* ul-dbus-records.h: logbook records <-> a{sv} for the D-Bus API */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ul-manager.h"
+
+G_BEGIN_DECLS
+
+GVariant *ul_record_present (const UlPresent *p, gboolean removed);
+GVariant *ul_record_request (const UlRequest *r);
+GVariant *ul_record_medium (const UlMedium *m);
+GVariant *ul_record_session (const UlSession *s);
+GVariant *ul_record_event (const UlEvent *ev);
+
+/* Reads a registration (see org.usbledger.Manager1.xml). Unknown keys and
+ * wrong types are errors, so a typo never silently drops a restriction.
+ * *device_name and *note are set when given. */
+UlMedium *ul_record_parse_registration (GVariant *dict, gboolean allow_identity,
+                                        char **device_name, char **note, GError **error);
+gboolean ul_record_parse_event_filter (GVariant *dict, UlEventFilter *filter,
+                                       char **user, char **asset_number, GError **error);
+
+G_END_DECLS

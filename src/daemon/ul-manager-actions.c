@@ -1,0 +1,225 @@
+/* ul-manager-actions.c: what a supervisor does. Each action is one
+ * transaction together with its event, then the present devices it
+ * concerns are decided again, so an approval lets a plugged stick through
+ * at once and a revocation blocks it at once. */
+#include "ul-manager-private.h"
+#include "ul-error.h"
+#include "ul-escape.h"
+
+static UlEvent *
+actor_event (UlManager *mgr, const char *kind, const UlActor *actor)
+{
+  UlEvent *ev = ul_event_new (kind, actor->name, mgr->host, g_get_real_time ());
+
+  ev->actor_uid = actor->uid;
+  return ev;
+}
+
+static void
+copy_identity_from_request (UlMedium *m, const UlRequest *r)
+{
+  m->vendor_id = r->vendor_id;
+  m->product_id = r->product_id;
+  g_clear_pointer (&m->serial, g_bytes_unref);
+  m->serial = r->serial ? g_bytes_ref (r->serial) : NULL;
+  m->manufacturer = r->manufacturer ? g_bytes_ref (r->manufacturer) : NULL;
+  m->product = r->product ? g_bytes_ref (r->product) : NULL;
+  g_free (m->descriptor_hash);
+  m->descriptor_hash = g_strdup (r->descriptor_hash);
+}
+
+/* registers @m and writes its event; inside the caller's transaction */
+static gboolean
+register_locked (UlManager *mgr, UlMedium *m, const UlActor *actor, gint64 request_id,
+                 GError **error)
+{
+  g_autoptr(UlEvent) ev = NULL;
+  g_autofree char *serial = ul_escape_gbytes (m->serial);
+
+  g_free (m->registered_by);
+  m->registered_by = g_strdup (actor->name);
+  m->registered_at = g_get_real_time ();
+  if (!ul_store_add_medium (mgr->store, m, error))
+    return FALSE;
+  ev = actor_event (mgr, "medium-registered", actor);
+  ev->medium_id = m->id;
+  ev->request_id = request_id;
+  ev->detail = g_strdup_printf ("%s: %04x:%04x serial=\"%s\"%s%s", m->asset_number,
+                                m->vendor_id, m->product_id, serial,
+                                m->read_only ? ", read-only" : "",
+                                m->all_staff ? ", all staff" : "");
+  return ul_store_append_event (mgr->store, ev, error);
+}
+
+UlMedium *
+ul_manager_approve_request (UlManager *mgr, gint64 id, UlMedium *reg, const char *note,
+                            const UlActor *actor, GError **error)
+{
+  g_autoptr(UlRequest) r = NULL;
+  g_autoptr(UlEvent) ev = NULL;
+
+  if (!ul_store_begin (mgr->store, error))
+    return NULL;
+  r = ul_store_get_request (mgr->store, id, error);
+  if (r == NULL)
+    {
+      ul_store_rollback (mgr->store);
+      return NULL;
+    }
+  if (g_strcmp0 (r->state, "pending") != 0)
+    {
+      ul_store_rollback (mgr->store);
+      g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,
+                   "request %" G_GINT64_FORMAT " is already %s", id, r->state);
+      return NULL;
+    }
+  copy_identity_from_request (reg, r);
+  ev = actor_event (mgr, "request-approved", actor);
+  ev->request_id = id;
+  ev->device_id = r->device_id;
+  if (!register_locked (mgr, reg, actor, id, error) ||
+      !ul_store_decide_request (mgr->store, id, TRUE, actor->name, note, reg->id,
+                                ev->time, error))
+    {
+      ul_store_rollback (mgr->store);
+      return NULL;
+    }
+  ev->medium_id = reg->id;
+  ev->detail = g_strdup_printf ("request %" G_GINT64_FORMAT " approved as %s%s%s", id,
+                                reg->asset_number, note && *note ? ": " : "",
+                                note ? note : "");
+  if (!ul_store_append_event (mgr->store, ev, error) || !ul_store_commit (mgr->store, error))
+    {
+      ul_store_rollback (mgr->store);
+      return NULL;
+    }
+
+  g_signal_emit (mgr, ul_manager_signals[SIGNAL_REQUEST_CHANGED], 0, id);
+  g_signal_emit (mgr, ul_manager_signals[SIGNAL_MEDIUM_CHANGED], 0, reg->asset_number);
+  ul_manager_reevaluate_identity (mgr, reg->vendor_id, reg->product_id, reg->serial,
+                                  "device-approved");
+  return ul_store_get_medium (mgr->store, reg->asset_number, error);
+}
+
+gboolean
+ul_manager_reject_request (UlManager *mgr, gint64 id, const char *note, const UlActor *actor,
+                           GError **error)
+{
+  g_autoptr(UlEvent) ev = actor_event (mgr, "request-rejected", actor);
+  g_autoptr(UlRequest) r = NULL;
+
+  if (!ul_store_begin (mgr->store, error))
+    return FALSE;
+  r = ul_store_get_request (mgr->store, id, error);
+  if (r == NULL || !ul_store_decide_request (mgr->store, id, FALSE, actor->name, note, 0,
+                                             ev->time, error))
+    {
+      ul_store_rollback (mgr->store);
+      return FALSE;
+    }
+  ev->request_id = id;
+  ev->device_id = r->device_id;
+  ev->detail = g_strdup_printf ("request %" G_GINT64_FORMAT " rejected%s%s", id,
+                                note && *note ? ": " : "", note ? note : "");
+  if (!ul_store_append_event (mgr->store, ev, error) || !ul_store_commit (mgr->store, error))
+    {
+      ul_store_rollback (mgr->store);
+      return FALSE;
+    }
+  g_signal_emit (mgr, ul_manager_signals[SIGNAL_REQUEST_CHANGED], 0, id);
+  return TRUE;
+}
+
+static UlPresent *
+find_present_by_name (UlManager *mgr, const char *name)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, mgr->present);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (g_strcmp0 (((UlPresent *) value)->dev->name, name) == 0)
+      return value;
+  return NULL;
+}
+
+UlMedium *
+ul_manager_register_medium (UlManager *mgr, UlMedium *reg, const char *device_name,
+                            const UlActor *actor, GError **error)
+{
+  if (device_name != NULL)
+    {
+      UlPresent *p = find_present_by_name (mgr, device_name);
+
+      if (p == NULL)
+        {
+          g_set_error (error, UL_ERROR, UL_ERROR_NOT_FOUND, "no device %s is plugged in",
+                       device_name);
+          return NULL;
+        }
+      if (!p->storage)
+        {
+          g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT,
+                       "device %s is not a storage device", device_name);
+          return NULL;
+        }
+      if (p->decision == UL_DECISION_BLOCK_SUSPICIOUS)
+        {
+          g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,
+                       "device %s is blocked as suspicious (%s) and cannot be registered",
+                       device_name, p->reason);
+          return NULL;
+        }
+      reg->vendor_id = p->dev->vendor_id;
+      reg->product_id = p->dev->product_id;
+      g_clear_pointer (&reg->serial, g_bytes_unref);
+      reg->serial = p->dev->serial ? g_bytes_ref (p->dev->serial) : NULL;
+      reg->manufacturer = p->dev->manufacturer ? g_bytes_ref (p->dev->manufacturer) : NULL;
+      reg->product = p->dev->product ? g_bytes_ref (p->dev->product) : NULL;
+      g_free (reg->descriptor_hash);
+      reg->descriptor_hash = g_strdup (p->dev->descriptor_hash);
+    }
+
+  if (!ul_store_begin (mgr->store, error))
+    return NULL;
+  if (!register_locked (mgr, reg, actor, 0, error) || !ul_store_commit (mgr->store, error))
+    {
+      ul_store_rollback (mgr->store);
+      return NULL;
+    }
+  g_signal_emit (mgr, ul_manager_signals[SIGNAL_MEDIUM_CHANGED], 0, reg->asset_number);
+  ul_manager_reevaluate_identity (mgr, reg->vendor_id, reg->product_id, reg->serial,
+                                  "device-approved");
+  return ul_store_get_medium (mgr->store, reg->asset_number, error);
+}
+
+gboolean
+ul_manager_revoke_medium (UlManager *mgr, const char *asset_number, const char *reason,
+                          const UlActor *actor, GError **error)
+{
+  g_autoptr(UlEvent) ev = actor_event (mgr, "medium-revoked", actor);
+  g_autoptr(UlMedium) m = NULL;
+
+  if (!ul_store_begin (mgr->store, error))
+    return FALSE;
+  if (!ul_store_revoke_medium (mgr->store, asset_number, actor->name, reason, ev->time,
+                               &ev->medium_id, error))
+    {
+      ul_store_rollback (mgr->store);
+      return FALSE;
+    }
+  ev->detail = g_strdup_printf ("%s revoked%s%s", asset_number, reason && *reason ? ": " : "",
+                                reason ? reason : "");
+  if (!ul_store_append_event (mgr->store, ev, error) || !ul_store_commit (mgr->store, error))
+    {
+      ul_store_rollback (mgr->store);
+      return FALSE;
+    }
+  g_signal_emit (mgr, ul_manager_signals[SIGNAL_MEDIUM_CHANGED], 0, asset_number);
+  m = ul_store_get_medium (mgr->store, asset_number, error);
+  if (m == NULL)
+    return FALSE;
+  ul_manager_reevaluate_identity (mgr, m->vendor_id, m->product_id, m->serial,
+                                  "device-revoked");
+  return TRUE;
+}

@@ -1,0 +1,546 @@
+/* ul-manager.c: the path of a plug-in. For every storage device the order
+ * is: read identity -> decide -> commit the event (and request or session)
+ * to the logbook -> write "authorized". Nothing is allowed that was not
+ * recorded first, so a crash can never hide a use; a device whose event
+ * cannot be recorded is blocked. */
+#include "config.h"
+
+#include "ul-manager-private.h"
+#include "ul-authorize.h"
+#include "ul-error.h"
+#include "ul-escape.h"
+
+#include <glib-unix.h>
+
+G_DEFINE_TYPE (UlManager, ul_manager, G_TYPE_OBJECT)
+
+guint ul_manager_signals[N_SIGNALS];
+
+static void
+present_free (gpointer data)
+{
+  UlPresent *p = data;
+
+  ul_device_free (p->dev);
+  g_free (p->reason);
+  g_free (p->seat_user);
+  g_free (p->asset_number);
+  g_free (p);
+}
+
+static void
+ul_manager_finalize (GObject *object)
+{
+  UlManager *mgr = UL_MANAGER (object);
+
+  ul_manager_stop (mgr);
+  g_hash_table_destroy (mgr->present);
+  ul_seat_free (mgr->seat);
+  ul_store_free (mgr->store);
+  if (mgr->udev != NULL)
+    udev_unref (mgr->udev);
+  g_free (mgr->host);
+  G_OBJECT_CLASS (ul_manager_parent_class)->finalize (object);
+}
+
+static void
+ul_manager_class_init (UlManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ul_manager_finalize;
+  /* the UlPresent* is valid during the emission only */
+  ul_manager_signals[SIGNAL_DEVICE_CHANGED] =
+    g_signal_new ("device-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_BOOLEAN);
+  ul_manager_signals[SIGNAL_REQUEST_CHANGED] =
+    g_signal_new ("request-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  ul_manager_signals[SIGNAL_MEDIUM_CHANGED] =
+    g_signal_new ("medium-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+ul_manager_init (UlManager *mgr)
+{
+  mgr->present = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, present_free);
+}
+
+UlManager *
+ul_manager_new (UlStore *store, UlSeat *seat, const char *host)
+{
+  UlManager *mgr = g_object_new (UL_TYPE_MANAGER, NULL);
+
+  mgr->store = store;
+  mgr->seat = seat;
+  mgr->host = g_strdup (host);
+  mgr->udev = udev_new ();
+  return mgr;
+}
+
+UlStore *
+ul_manager_get_store (UlManager *mgr)
+{
+  return mgr->store;
+}
+
+const char *
+ul_manager_get_host (UlManager *mgr)
+{
+  return mgr->host;
+}
+
+static gint
+compare_present (gconstpointer a, gconstpointer b)
+{
+  const UlPresent *pa = *(UlPresent *const *) a;
+  const UlPresent *pb = *(UlPresent *const *) b;
+
+  return g_strcmp0 (pa->dev->name, pb->dev->name);
+}
+
+GPtrArray *
+ul_manager_list_present (UlManager *mgr)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, mgr->present);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (out, value);
+  g_ptr_array_sort (out, compare_present);
+  return out;
+}
+
+static guint
+count_same_identity (UlManager *mgr, UlPresent *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, mgr->present);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      UlPresent *other = value;
+
+      if (other != self && other->storage && ul_device_same_identity (other->dev, self->dev))
+        n++;
+    }
+  return n;
+}
+
+static UlEvent *
+device_event (UlManager *mgr, const char *kind, UlPresent *p, gint64 now)
+{
+  UlEvent *ev = ul_event_new (kind, "system", mgr->host, now);
+
+  ev->seat_user = g_strdup (p->seat_user);
+  ev->device_id = p->device_id;
+  ev->medium_id = p->medium_id;
+  ev->request_id = p->request_id;
+  ev->session_id = p->session_id;
+  ev->decision = g_strdup (ul_decision_to_string (p->decision));
+  return ev;
+}
+
+static gboolean
+append (UlManager *mgr, UlEvent *ev, GError **error)
+{
+  return ul_store_append_event (mgr->store, ev, error);
+}
+
+/* everything the decision changes in the logbook, in one transaction */
+static gboolean
+record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeatUser *seat,
+                 gint64 now, GError **error)
+{
+  g_autoptr(UlEvent) ev = NULL;
+  g_autofree char *who = ul_device_describe (p->dev);
+  gboolean created = FALSE;
+
+  if (!ul_store_begin (mgr->store, error))
+    return FALSE;
+  if (!ul_store_note_device (mgr->store, p->dev, now, &p->device_id, error))
+    {
+      ul_store_rollback (mgr->store);
+      return FALSE;
+    }
+
+  if (p->decision == UL_DECISION_BLOCK_AND_REQUEST &&
+      !ul_store_ensure_request (mgr->store, p->device_id, seat->user, seat->uid, mgr->host,
+                                now, p->reason, &p->request_id, &created, error))
+    {
+      ul_store_rollback (mgr->store);
+      return FALSE;
+    }
+
+  ev = device_event (mgr, trigger, p, now);
+  ev->detail = g_strdup_printf ("%s: %s%s%s", who, p->reason, seat->note ? "; " : "",
+                                seat->note ? seat->note : "");
+  if (!append (mgr, ev, error))
+    {
+      ul_store_rollback (mgr->store);
+      return FALSE;
+    }
+  if (created)
+    {
+      g_autoptr(UlEvent) rq = device_event (mgr, "request-created", p, now);
+
+      rq->detail = g_strdup_printf ("request %" G_GINT64_FORMAT " for %s", p->request_id, who);
+      if (!append (mgr, rq, error))
+        {
+          ul_store_rollback (mgr->store);
+          return FALSE;
+        }
+    }
+
+  if (ul_decision_allows (p->decision) && p->session_id == 0)
+    {
+      g_autoptr(UlEvent) se = NULL;
+      gint64 open_id = 0;
+      const char *kind = "session-opened";
+
+      /* a session still open from before a daemon restart goes on */
+      if (!ul_store_find_open_session (mgr->store, p->medium_id, &open_id, error))
+        {
+          ul_store_rollback (mgr->store);
+          return FALSE;
+        }
+      if (open_id != 0)
+        {
+          p->session_id = open_id;
+          kind = "session-resumed";
+        }
+      else if (!ul_store_open_session (mgr->store, p->medium_id, p->device_id, seat->user,
+                                       seat->uid, mgr->host, now, &p->session_id, error))
+        {
+          ul_store_rollback (mgr->store);
+          return FALSE;
+        }
+      se = device_event (mgr, kind, p, now);
+      se->detail = g_strdup_printf ("%s by %s", p->asset_number,
+                                    seat->user ? seat->user : "(no one logged in)");
+      if (!append (mgr, se, error))
+        {
+          ul_store_rollback (mgr->store);
+          return FALSE;
+        }
+    }
+  else if (!ul_decision_allows (p->decision) && p->session_id != 0)
+    {
+      g_autoptr(UlEvent) se = device_event (mgr, "session-closed", p, now);
+
+      se->detail = g_strdup_printf ("blocked while in use: %s", p->reason);
+      if (!ul_store_close_session (mgr->store, p->session_id, now, "blocked", error) ||
+          !append (mgr, se, error))
+        {
+          ul_store_rollback (mgr->store);
+          return FALSE;
+        }
+      p->session_id = 0;
+    }
+  return ul_store_commit (mgr->store, error);
+}
+
+static void
+record_failure (UlManager *mgr, UlPresent *p, const char *what, const GError *error)
+{
+  g_autoptr(UlEvent) ev = device_event (mgr, "authorize-failed", p, g_get_real_time ());
+  g_autoptr(GError) local = NULL;
+
+  ev->detail = g_strdup_printf ("%s %s: %s", what, p->dev->name, error->message);
+  if (!append (mgr, ev, &local))
+    g_warning ("cannot record failure for %s: %s", p->dev->name, local->message);
+}
+
+/* decides about @p and applies it; @trigger names the event */
+static void
+decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlMedium) medium = NULL;
+  UlSeatUser seat = { NULL, -1, NULL };
+  UlPolicyInput in = { 0 };
+  gint64 now = g_get_real_time ();
+
+  if (!p->storage)
+    {
+      /* keyboards, mice, hubs: the udev helper authorizes them even while we
+       * are down; doing the same here covers a missed helper run */
+      if (p->dev->authorized == 0 && !ul_authorize_device (p->dev, TRUE, &error))
+        g_warning ("cannot authorize %s: %s", p->dev->name, error->message);
+      g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, p, FALSE);
+      return;
+    }
+
+  medium = ul_store_find_medium_for_identity (mgr->store, p->dev->vendor_id,
+                                              p->dev->product_id, p->dev->serial, &error);
+  if (mgr->seat != NULL)
+    ul_seat_get_user (mgr->seat, &seat);
+  else
+    seat.note = g_strdup ("no system bus: cannot ask logind");
+
+  in.device = p->dev;
+  in.medium = medium;
+  in.seat_user = seat.user;
+  in.now = now;
+  in.n_same_identity = count_same_identity (mgr, p);
+
+  g_clear_pointer (&p->reason, g_free);
+  g_clear_pointer (&p->seat_user, g_free);
+  g_clear_pointer (&p->asset_number, g_free);
+  if (error != NULL)
+    {
+      p->decision = UL_DECISION_BLOCK;
+      p->reason = g_strdup_printf ("cannot read the logbook: %s", error->message);
+      g_clear_error (&error);
+    }
+  else
+    p->decision = ul_policy_decide (&in, &p->reason);
+  p->seat_user = g_strdup (seat.user);
+  p->medium_id = medium ? medium->id : 0;
+  p->asset_number = medium ? g_strdup (medium->asset_number) : NULL;
+  p->request_id = 0;
+
+  if (!record_decision (mgr, p, trigger, &seat, now, &error))
+    {
+      /* a use we cannot record is not allowed */
+      g_warning ("cannot record the decision about %s, blocking it: %s", p->dev->name,
+                 error->message);
+      g_free (p->reason);
+      p->reason = g_strdup_printf ("cannot record in the logbook: %s", error->message);
+      p->decision = UL_DECISION_BLOCK;
+      p->session_id = 0;
+      g_clear_error (&error);
+    }
+  ul_seat_user_clear (&seat);
+
+  if (!ul_authorize_device (p->dev, ul_decision_allows (p->decision), &error))
+    {
+      g_warning ("%s", error->message);
+      record_failure (mgr, p, ul_decision_allows (p->decision) ? "authorize" : "block", error);
+      if (ul_decision_allows (p->decision))
+        p->decision = UL_DECISION_BLOCK;
+    }
+  else
+    p->dev->authorized = ul_decision_allows (p->decision) ? 1 : 0;
+
+  g_debug ("%s %s: %s (%s)", trigger, p->dev->name, ul_decision_to_string (p->decision),
+           p->reason);
+  g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, p, FALSE);
+  if (p->request_id != 0)
+    g_signal_emit (mgr, ul_manager_signals[SIGNAL_REQUEST_CHANGED], 0, p->request_id);
+}
+
+void
+ul_manager_reevaluate_identity (UlManager *mgr, guint16 vid, guint16 pid, GBytes *serial,
+                                const char *trigger)
+{
+  g_autoptr(GPtrArray) list = ul_manager_list_present (mgr);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      UlPresent *p = g_ptr_array_index (list, i);
+
+      if (p->storage && p->dev->vendor_id == vid && p->dev->product_id == pid &&
+          p->dev->serial != NULL && serial != NULL && g_bytes_equal (p->dev->serial, serial))
+        decide_and_apply (mgr, p, trigger);
+    }
+}
+
+static void
+handle_add (UlManager *mgr, const char *syspath, const char *trigger)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlDevice) dev = NULL;
+  UlPresent *p;
+
+  dev = ul_device_new_from_syspath (syspath, &error);
+  if (dev == NULL)
+    {
+      /* gone already, or not a device we can read: nothing to authorize */
+      g_debug ("ignoring %s: %s", syspath, error->message);
+      return;
+    }
+  if (g_hash_table_contains (mgr->present, syspath))
+    g_hash_table_remove (mgr->present, syspath);
+
+  p = g_new0 (UlPresent, 1);
+  p->dev = g_steal_pointer (&dev);
+  p->storage = ul_device_is_storage (p->dev);
+  p->decision = UL_DECISION_NOT_STORAGE;
+  p->reason = g_strdup ("not a storage device");
+  p->since = g_get_real_time ();
+  g_hash_table_insert (mgr->present, p->dev->syspath, p);
+
+  decide_and_apply (mgr, p, trigger);
+
+  /* a second device with the same identity makes the first one suspect too */
+  if (p->storage && count_same_identity (mgr, p) > 0)
+    {
+      g_autoptr(GPtrArray) list = ul_manager_list_present (mgr);
+
+      for (guint i = 0; i < list->len; i++)
+        {
+          UlPresent *other = g_ptr_array_index (list, i);
+
+          if (other != p && other->storage && ul_device_same_identity (other->dev, p->dev) &&
+              other->decision != UL_DECISION_BLOCK_SUSPICIOUS)
+            decide_and_apply (mgr, other, "device-redecided");
+        }
+    }
+}
+
+static void
+handle_remove (UlManager *mgr, const char *syspath)
+{
+  g_autoptr(GError) error = NULL;
+  UlPresent *p = g_hash_table_lookup (mgr->present, syspath);
+  gint64 now = g_get_real_time ();
+
+  if (p == NULL)
+    return;
+  if (p->storage)
+    {
+      g_autoptr(UlEvent) ev = device_event (mgr, "device-removed", p, now);
+      g_autofree char *who = ul_device_describe (p->dev);
+
+      ev->detail = g_strdup (who);
+      if (!ul_store_begin (mgr->store, &error))
+        g_warning ("cannot record removal of %s: %s", who, error->message);
+      else if ((p->session_id != 0 &&
+                !ul_store_close_session (mgr->store, p->session_id, now, "removed", &error)) ||
+               !append (mgr, ev, &error) || !ul_store_commit (mgr->store, &error))
+        {
+          ul_store_rollback (mgr->store);
+          g_warning ("cannot record removal of %s: %s", who, error->message);
+        }
+    }
+  g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, p, TRUE);
+  g_hash_table_remove (mgr->present, syspath);
+}
+
+static gboolean
+on_monitor_readable (int fd, GIOCondition cond, gpointer user_data)
+{
+  UlManager *mgr = user_data;
+  struct udev_device *d;
+
+  while ((d = udev_monitor_receive_device (mgr->monitor)) != NULL)
+    {
+      const char *action = udev_device_get_action (d);
+      const char *syspath = udev_device_get_syspath (d);
+      const char *devtype = udev_device_get_devtype (d);
+
+      if (syspath != NULL && g_strcmp0 (devtype, "usb_device") == 0)
+        {
+          if (g_strcmp0 (action, "add") == 0)
+            handle_add (mgr, syspath, "device-added");
+          else if (g_strcmp0 (action, "remove") == 0)
+            handle_remove (mgr, syspath);
+        }
+      udev_device_unref (d);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+close_orphaned_sessions (UlManager *mgr)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sessions = ul_store_list_sessions (mgr->store, &error);
+  g_autoptr(GHashTable) live = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GHashTableIter iter;
+  gpointer value;
+
+  if (sessions == NULL)
+    {
+      g_warning ("cannot read sessions: %s", error->message);
+      return;
+    }
+  g_hash_table_iter_init (&iter, mgr->present);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((UlPresent *) value)->session_id != 0)
+      g_hash_table_add (live, &((UlPresent *) value)->session_id);
+
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      UlSession *s = g_ptr_array_index (sessions, i);
+      g_autoptr(UlEvent) ev = NULL;
+
+      if (s->ended_at != 0 || g_hash_table_contains (live, &s->id))
+        continue;
+      /* removed while the daemon was not running: the time of removal is
+       * unknown, and the log says so instead of inventing one */
+      ev = ul_event_new ("session-closed", "system", mgr->host, g_get_real_time ());
+      ev->medium_id = s->medium_id;
+      ev->device_id = s->device_id;
+      ev->session_id = s->id;
+      ev->detail = g_strdup ("medium was removed while usbledgerd was not running; "
+                             "end time is when the daemon noticed");
+      if (!ul_store_begin (mgr->store, &error) ||
+          !ul_store_close_session (mgr->store, s->id, ev->time, "removed-while-daemon-down",
+                                   &error) ||
+          !append (mgr, ev, &error) || !ul_store_commit (mgr->store, &error))
+        {
+          ul_store_rollback (mgr->store);
+          g_warning ("cannot close session %" G_GINT64_FORMAT ": %s", s->id, error->message);
+          g_clear_error (&error);
+        }
+    }
+}
+
+gboolean
+ul_manager_start (UlManager *mgr, GError **error)
+{
+  struct udev_enumerate *en;
+  struct udev_list_entry *entry;
+  g_autoptr(UlEvent) ev = NULL;
+
+  if (mgr->udev == NULL)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_FAILED, "cannot initialize libudev");
+      return FALSE;
+    }
+  /* listen first, so nothing plugged during coldplug is missed */
+  mgr->monitor = udev_monitor_new_from_netlink (mgr->udev, "udev");
+  if (mgr->monitor == NULL ||
+      udev_monitor_filter_add_match_subsystem_devtype (mgr->monitor, "usb", "usb_device") < 0 ||
+      udev_monitor_enable_receiving (mgr->monitor) < 0)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_FAILED, "cannot listen to udev events");
+      return FALSE;
+    }
+  mgr->monitor_source = g_unix_fd_add (udev_monitor_get_fd (mgr->monitor), G_IO_IN,
+                                       on_monitor_readable, mgr);
+
+  ev = ul_event_new ("daemon-started", "system", mgr->host, g_get_real_time ());
+  ev->detail = g_strdup ("usbledgerd " PACKAGE_VERSION);
+  if (!append (mgr, ev, error))
+    return FALSE;
+
+  en = udev_enumerate_new (mgr->udev);
+  udev_enumerate_add_match_subsystem (en, "usb");
+  udev_enumerate_add_match_property (en, "DEVTYPE", "usb_device");
+  udev_enumerate_scan_devices (en);
+  udev_list_entry_foreach (entry, udev_enumerate_get_list_entry (en))
+    handle_add (mgr, udev_list_entry_get_name (entry), "device-coldplug");
+  udev_enumerate_unref (en);
+
+  close_orphaned_sessions (mgr);
+  return TRUE;
+}
+
+void
+ul_manager_stop (UlManager *mgr)
+{
+  if (mgr->monitor_source != 0)
+    {
+      g_source_remove (mgr->monitor_source);
+      mgr->monitor_source = 0;
+    }
+  g_clear_pointer (&mgr->monitor, udev_monitor_unref);
+}

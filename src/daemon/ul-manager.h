@@ -1,0 +1,58 @@
+/* ul-manager.h: sees every USB device, decides, records, authorizes */
+#pragma once
+
+#include <glib-object.h>
+
+#include "ul-device.h"
+#include "ul-policy.h"
+#include "ul-seat.h"
+#include "ul-store.h"
+
+G_BEGIN_DECLS
+
+/* a device present now, and what was decided about it */
+typedef struct {
+  UlDevice *dev;
+  gboolean storage;
+  UlDecision decision;
+  char *reason;
+  char *seat_user;        /* at the time of the decision */
+  gint64 device_id;       /* devices_seen row, 0 for non-storage */
+  gint64 request_id;
+  gint64 medium_id;
+  char *asset_number;
+  gint64 session_id;
+  gint64 since;
+} UlPresent;
+
+/* who asks for a supervisor action */
+typedef struct {
+  const char *name;       /* personal account */
+  gint64 uid;
+} UlActor;
+
+#define UL_TYPE_MANAGER (ul_manager_get_type ())
+G_DECLARE_FINAL_TYPE (UlManager, ul_manager, UL, MANAGER, GObject)
+
+/* takes ownership of @store; @seat may be NULL (no system bus) */
+UlManager *ul_manager_new (UlStore *store, UlSeat *seat, const char *host);
+/* coldplug, then follow uevents */
+gboolean ul_manager_start (UlManager *mgr, GError **error);
+void ul_manager_stop (UlManager *mgr);
+
+UlStore *ul_manager_get_store (UlManager *mgr);
+const char *ul_manager_get_host (UlManager *mgr);
+/* UlPresent*, sorted by kernel name; the array does not own them */
+GPtrArray *ul_manager_list_present (UlManager *mgr);
+
+UlMedium *ul_manager_approve_request (UlManager *mgr, gint64 id, UlMedium *reg,
+                                      const char *note, const UlActor *actor, GError **error);
+gboolean ul_manager_reject_request (UlManager *mgr, gint64 id, const char *note,
+                                    const UlActor *actor, GError **error);
+/* identity from the present device @device_name, or from @reg if NULL */
+UlMedium *ul_manager_register_medium (UlManager *mgr, UlMedium *reg, const char *device_name,
+                                      const UlActor *actor, GError **error);
+gboolean ul_manager_revoke_medium (UlManager *mgr, const char *asset_number,
+                                   const char *reason, const UlActor *actor, GError **error);
+
+G_END_DECLS

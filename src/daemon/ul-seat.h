@@ -1,0 +1,25 @@
+/* ul-seat.h: who sits at the seat, according to logind */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct _UlSeat UlSeat;
+
+typedef struct {
+  char *user;     /* NULL: no one logged in (or logind could not say) */
+  gint64 uid;     /* -1 with user NULL */
+  char *note;     /* why user is NULL, for the log */
+} UlSeatUser;
+
+UlSeat *ul_seat_new (GDBusConnection *system_bus, const char *seat_id);
+void ul_seat_free (UlSeat *seat);
+
+/* the active session's user; answers from a cache that logind's signals invalidate */
+void ul_seat_get_user (UlSeat *seat, UlSeatUser *out);
+void ul_seat_user_clear (UlSeatUser *u);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlSeat, ul_seat_free)
+
+G_END_DECLS
