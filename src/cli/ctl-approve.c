@@ -1,0 +1,51 @@
+/* usbledgerctl approve: register a request's device as a medium */
+#include "ctl-common.h"
+
+int
+ctl_approve (CtlContext *ctx, int argc, char **argv)
+{
+  CtlRegistration reg = { 0 };
+  g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) medium = NULL;
+  GVariantBuilder dict;
+  gint64 id;
+  int code = 1;
+
+  ctl_registration_add_entries (entries, &reg);
+  if (!ctl_parse (_("REQUEST-ID"),
+                  _("Approve a request: the device becomes a registered medium and, if it is "
+                    "plugged in, is let through at once."),
+                  (GOptionEntry *) entries->data, &argc, &argv))
+    {
+      ctl_registration_clear (&reg);
+      return 2;
+    }
+  if (argc != 2 || !g_ascii_string_to_signed (argv[1], 10, 1, G_MAXINT64, &id, NULL))
+    {
+      g_printerr (_("usbledgerctl: approve needs one request number\n"));
+      ctl_registration_clear (&reg);
+      return 2;
+    }
+  g_variant_builder_init (&dict, G_VARIANT_TYPE_VARDICT);
+  if (!ctl_registration_build (&reg, &dict))
+    {
+      g_variant_builder_clear (&dict);
+      ctl_registration_clear (&reg);
+      return 2;
+    }
+  reply = ctl_call (ctx, "ApproveRequest", g_variant_new ("(x@a{sv})", id,
+                                                          g_variant_builder_end (&dict)),
+                    G_VARIANT_TYPE ("(a{sv})"));
+  if (reply != NULL)
+    {
+      medium = g_variant_get_child_value (reply, 0);
+      if (ctx->json)
+        ctl_print_json (medium);
+      else
+        ctl_print_medium (medium);
+      code = 0;
+    }
+  ctl_registration_clear (&reg);
+  return code;
+}

@@ -1,0 +1,67 @@
+/* ctl-common.h: what every usbledgerctl subcommand uses */
+#pragma once
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gboolean json;
+  GDBusConnection *bus;
+} CtlContext;
+
+typedef int (*CtlCommandFunc) (CtlContext *ctx, int argc, char **argv);
+
+/* calls the daemon; on failure prints the daemon's own message and returns NULL */
+GVariant *ctl_call (CtlContext *ctx, const char *method, GVariant *params,
+                    const GVariantType *reply_type);
+
+/* parses subcommand options; prints the error and returns FALSE on a bad argument */
+gboolean ctl_parse (const char *usage, const char *summary, GOptionEntry *entries, int *argc,
+                    char ***argv);
+
+/* record field access; missing keys give NULL / 0 */
+const char *ctl_rec_str (GVariant *rec, const char *key);
+gint64 ctl_rec_int64 (GVariant *rec, const char *key);
+guint16 ctl_rec_uint16 (GVariant *rec, const char *key);
+gboolean ctl_rec_bool (GVariant *rec, const char *key);
+/* device strings (ay) shown escaped; "-" when absent */
+char *ctl_rec_bytes_escaped (GVariant *rec, const char *key);
+/* time as local "YYYY-MM-DD HH:MM:SS +zzzz", "-" for 0 */
+char *ctl_rec_time (GVariant *rec, const char *key);
+/* any text from the daemon is shown escaped too */
+char *ctl_escape (const char *s);
+
+/* prints @v (a reply's first child) as JSON */
+void ctl_print_json (GVariant *v);
+
+/* the registration options shared by approve and register */
+typedef struct {
+  char *asset_number;
+  char *label;
+  char *holder;
+  char **users;
+  char *valid_from;
+  char *valid_until;
+  gboolean read_only;
+  char *note;
+} CtlRegistration;
+
+void ctl_registration_add_entries (GArray *entries, CtlRegistration *reg);
+gboolean ctl_registration_build (CtlRegistration *reg, GVariantBuilder *dict);
+void ctl_registration_clear (CtlRegistration *reg);
+void ctl_print_medium (GVariant *m);
+
+int ctl_devices (CtlContext *ctx, int argc, char **argv);
+int ctl_requests (CtlContext *ctx, int argc, char **argv);
+int ctl_approve (CtlContext *ctx, int argc, char **argv);
+int ctl_reject (CtlContext *ctx, int argc, char **argv);
+int ctl_register (CtlContext *ctx, int argc, char **argv);
+int ctl_revoke (CtlContext *ctx, int argc, char **argv);
+int ctl_media (CtlContext *ctx, int argc, char **argv);
+int ctl_sessions (CtlContext *ctx, int argc, char **argv);
+int ctl_log (CtlContext *ctx, int argc, char **argv);
+int ctl_monitor (CtlContext *ctx, int argc, char **argv);
+
+G_END_DECLS

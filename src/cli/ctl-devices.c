@@ -1,0 +1,56 @@
+/* usbledgerctl devices: what is plugged in and what was decided */
+#include "ctl-common.h"
+
+int
+ctl_devices (CtlContext *ctx, int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) list = NULL;
+  GVariantIter iter;
+  GVariant *d;
+
+  if (!ctl_parse ("", _("List the USB devices present, with the decision and its reason."),
+                  entries, &argc, &argv))
+    return 2;
+  reply = ctl_call (ctx, "ListDevices", NULL, G_VARIANT_TYPE ("(aa{sv})"));
+  if (reply == NULL)
+    return 1;
+  list = g_variant_get_child_value (reply, 0);
+  if (ctx->json)
+    {
+      ctl_print_json (list);
+      return 0;
+    }
+  g_variant_iter_init (&iter, list);
+  while ((d = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(GVariant) rec = d;
+      g_autofree char *serial = ctl_rec_bytes_escaped (rec, "serial");
+      g_autofree char *product = ctl_rec_bytes_escaped (rec, "product");
+      g_autofree char *manufacturer = ctl_rec_bytes_escaped (rec, "manufacturer");
+      g_autofree char *reason = ctl_escape (ctl_rec_str (rec, "reason"));
+      g_autofree char *user = ctl_escape (ctl_rec_str (rec, "seat-user"));
+
+      g_print ("%-10s %04x:%04x  %-18s %s\n", ctl_rec_str (rec, "name"),
+               ctl_rec_uint16 (rec, "vendor-id"), ctl_rec_uint16 (rec, "product-id"),
+               ctl_rec_str (rec, "decision"), ctl_rec_bool (rec, "authorized")
+                                                ? _("authorized") : _("blocked"));
+      g_print (_("  manufacturer: %s\n  product:      %s\n  serial:       %s\n"),
+               manufacturer, product, serial);
+      g_print (_("  interfaces:   %s\n  reason:       %s\n"), ctl_rec_str (rec, "interfaces"),
+               reason);
+      if (ctl_rec_bool (rec, "storage"))
+        g_print (_("  seat user:    %s\n"), ctl_rec_str (rec, "seat-user") ? user
+                                                                       : _("(no one logged in)"));
+      if (ctl_rec_int64 (rec, "request-id") != 0)
+        g_print (_("  request:      %" G_GINT64_FORMAT "\n"), ctl_rec_int64 (rec, "request-id"));
+      if (ctl_rec_str (rec, "asset-number") != NULL)
+        {
+          g_autofree char *asset = ctl_escape (ctl_rec_str (rec, "asset-number"));
+
+          g_print (_("  medium:       %s\n"), asset);
+        }
+    }
+  return 0;
+}

@@ -1,0 +1,109 @@
+/* usbledgerctl log: the event log, filtered; --verify checks its hash chain */
+#include "ctl-common.h"
+#include "ul-time.h"
+
+int
+ctl_log (CtlContext *ctx, int argc, char **argv)
+{
+  gint64 device_id = 0;
+  int limit = 0;
+  gboolean verify = FALSE;
+  g_autofree char *asset = NULL, *user = NULL, *since = NULL, *until = NULL;
+  GOptionEntry entries[] = {
+    { "device-id", 0, 0, G_OPTION_ARG_INT64, &device_id, N_("Only this device"), "ID" },
+    { "asset-number", 'a', 0, G_OPTION_ARG_STRING, &asset, N_("Only this medium"), "ID" },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("Only events by or at the seat of this account"),
+      "ACCOUNT" },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since, N_("From this day"), "YYYY-MM-DD" },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &until, N_("Before this day"), "YYYY-MM-DD" },
+    { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("At most this many events"), "N" },
+    { "verify", 0, 0, G_OPTION_ARG_NONE, &verify, N_("Verify the hash chain of the whole log"),
+      NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) list = NULL;
+  GVariantBuilder filter;
+  GVariantIter iter;
+  GVariant *e;
+  gint64 t;
+
+  if (!ctl_parse ("", _("Show the event log."), entries, &argc, &argv))
+    return 2;
+  if (argc != 1 || limit < 0 || device_id < 0)
+    {
+      g_printerr (_("usbledgerctl: unexpected argument\n"));
+      return 2;
+    }
+  if (verify)
+    {
+      guint64 n = 0;
+
+      reply = ctl_call (ctx, "VerifyEventLog", NULL, G_VARIANT_TYPE ("(t)"));
+      if (reply == NULL)
+        return 1;
+      g_variant_get (reply, "(t)", &n);
+      if (ctx->json)
+        g_print ("{\"verified\":true,\"events\":%" G_GUINT64_FORMAT "}\n", n);
+      else
+        g_print (_("event log intact: %" G_GUINT64_FORMAT " events, hash chain verified\n"), n);
+      return 0;
+    }
+
+  g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
+  if (device_id > 0)
+    g_variant_builder_add (&filter, "{sv}", "device-id", g_variant_new_int64 (device_id));
+  if (asset != NULL)
+    g_variant_builder_add (&filter, "{sv}", "asset-number", g_variant_new_string (asset));
+  if (user != NULL)
+    g_variant_builder_add (&filter, "{sv}", "user", g_variant_new_string (user));
+  if (limit > 0)
+    g_variant_builder_add (&filter, "{sv}", "limit", g_variant_new_uint32 ((guint32) limit));
+  if (since != NULL)
+    {
+      if (!ul_time_parse (since, &t, &error))
+        {
+          g_printerr ("usbledgerctl: --since: %s\n", error->message);
+          g_variant_builder_clear (&filter);
+          return 2;
+        }
+      g_variant_builder_add (&filter, "{sv}", "since", g_variant_new_int64 (t));
+    }
+  if (until != NULL)
+    {
+      if (!ul_time_parse (until, &t, &error))
+        {
+          g_printerr ("usbledgerctl: --until: %s\n", error->message);
+          g_variant_builder_clear (&filter);
+          return 2;
+        }
+      g_variant_builder_add (&filter, "{sv}", "until", g_variant_new_int64 (t));
+    }
+  reply = ctl_call (ctx, "ListEvents", g_variant_new ("(@a{sv})", g_variant_builder_end (&filter)),
+                    G_VARIANT_TYPE ("(aa{sv})"));
+  if (reply == NULL)
+    return 1;
+  list = g_variant_get_child_value (reply, 0);
+  if (ctx->json)
+    {
+      ctl_print_json (list);
+      return 0;
+    }
+  g_variant_iter_init (&iter, list);
+  while ((e = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(GVariant) rec = e;
+      g_autofree char *time = ctl_rec_time (rec, "time");
+      g_autofree char *actor = ctl_escape (ctl_rec_str (rec, "actor"));
+      g_autofree char *seat = ctl_escape (ctl_rec_str (rec, "seat-user"));
+      g_autofree char *detail = ctl_escape (ctl_rec_str (rec, "detail"));
+
+      g_print ("%6" G_GINT64_FORMAT "  %s  %-18s %-10s seat=%s  %s%s%s\n",
+               ctl_rec_int64 (rec, "id"), time, ctl_rec_str (rec, "kind"), actor,
+               ctl_rec_str (rec, "seat-user") ? seat : "-",
+               ctl_rec_str (rec, "decision") ? ctl_rec_str (rec, "decision") : "",
+               ctl_rec_str (rec, "decision") ? ": " : "", detail);
+    }
+  return 0;
+}

@@ -1,0 +1,70 @@
+/* usbledgerctl monitor: print the daemon's signals as they arrive */
+#include "ctl-common.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+
+static void
+on_signal (GDBusConnection *bus, const char *sender, const char *path, const char *iface,
+           const char *signal, GVariant *params, gpointer user_data)
+{
+  CtlContext *ctx = user_data;
+  g_autoptr(GVariant) rec = NULL;
+
+  if (!g_variant_is_of_type (params, G_VARIANT_TYPE ("(a{sv})")))
+    return;
+  rec = g_variant_get_child_value (params, 0);
+  if (ctx->json)
+    {
+      g_print ("{\"signal\":\"%s\",\"record\":", signal);
+      ctl_print_json (rec);
+      g_print ("}\n");
+    }
+  else if (g_str_equal (signal, "DeviceChanged"))
+    {
+      g_autofree char *serial = ctl_rec_bytes_escaped (rec, "serial");
+      g_autofree char *reason = ctl_escape (ctl_rec_str (rec, "reason"));
+
+      g_print ("%s %s %04x:%04x serial=%s %s: %s\n",
+               ctl_rec_bool (rec, "removed") ? _("removed") : _("device"),
+               ctl_rec_str (rec, "name"), ctl_rec_uint16 (rec, "vendor-id"),
+               ctl_rec_uint16 (rec, "product-id"), serial, ctl_rec_str (rec, "decision"), reason);
+    }
+  else if (g_str_equal (signal, "RequestChanged"))
+    g_print (_("request #%" G_GINT64_FORMAT " %s\n"), ctl_rec_int64 (rec, "id"),
+             ctl_rec_str (rec, "state"));
+  else
+    {
+      g_autofree char *asset = ctl_escape (ctl_rec_str (rec, "asset-number"));
+
+      g_print (_("medium %s %s\n"), asset, ctl_rec_str (rec, "status"));
+    }
+  fflush (stdout);
+}
+
+static gboolean
+on_quit (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+int
+ctl_monitor (CtlContext *ctx, int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  guint sub;
+
+  if (!ctl_parse ("", _("Print device, request and medium changes as they happen."), entries,
+                  &argc, &argv))
+    return 2;
+  sub = g_dbus_connection_signal_subscribe (ctx->bus, "org.usbledger", "org.usbledger.Manager1",
+                                            NULL, "/org/usbledger/Manager", NULL,
+                                            G_DBUS_SIGNAL_FLAGS_NONE, on_signal, ctx, NULL);
+  g_unix_signal_add (SIGINT, on_quit, loop);
+  g_unix_signal_add (SIGTERM, on_quit, loop);
+  g_main_loop_run (loop);
+  g_dbus_connection_signal_unsubscribe (ctx->bus, sub);
+  return 0;
+}

@@ -1,0 +1,29 @@
+/* usbledgerctl reject: refuse a request */
+#include "ctl-common.h"
+
+int
+ctl_reject (CtlContext *ctx, int argc, char **argv)
+{
+  g_autofree char *note = NULL;
+  GOptionEntry entries[] = {
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("Why, for the logbook"), "TEXT" },
+    { NULL }
+  };
+  g_autoptr(GVariant) reply = NULL;
+  gint64 id;
+
+  if (!ctl_parse (_("REQUEST-ID"), _("Reject a request."), entries, &argc, &argv))
+    return 2;
+  if (argc != 2 || !g_ascii_string_to_signed (argv[1], 10, 1, G_MAXINT64, &id, NULL))
+    {
+      g_printerr (_("usbledgerctl: reject needs one request number\n"));
+      return 2;
+    }
+  reply = ctl_call (ctx, "RejectRequest", g_variant_new ("(xs)", id, note ? note : ""),
+                    G_VARIANT_TYPE ("()"));
+  if (reply == NULL)
+    return 1;
+  if (!ctx->json)
+    g_print (_("request %" G_GINT64_FORMAT " rejected\n"), id);
+  return 0;
+}

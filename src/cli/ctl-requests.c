@@ -1,0 +1,63 @@
+/* usbledgerctl requests: blocked insertions waiting for a supervisor */
+#include "ctl-common.h"
+
+int
+ctl_requests (CtlContext *ctx, int argc, char **argv)
+{
+  g_autofree char *state = NULL;
+  GOptionEntry entries[] = {
+    { "state", 's', 0, G_OPTION_ARG_STRING, &state,
+      N_("pending (default), approved, rejected or all"), "STATE" },
+    { NULL }
+  };
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) list = NULL;
+  GVariantIter iter;
+  GVariant *r;
+
+  if (!ctl_parse ("", _("List requests to use a medium."), entries, &argc, &argv))
+    return 2;
+  if (state == NULL)
+    state = g_strdup ("pending");
+  reply = ctl_call (ctx, "ListRequests",
+                    g_variant_new ("(s)", g_str_equal (state, "all") ? "" : state),
+                    G_VARIANT_TYPE ("(aa{sv})"));
+  if (reply == NULL)
+    return 1;
+  list = g_variant_get_child_value (reply, 0);
+  if (ctx->json)
+    {
+      ctl_print_json (list);
+      return 0;
+    }
+  g_variant_iter_init (&iter, list);
+  while ((r = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(GVariant) rec = r;
+      g_autofree char *serial = ctl_rec_bytes_escaped (rec, "serial");
+      g_autofree char *product = ctl_rec_bytes_escaped (rec, "product");
+      g_autofree char *manufacturer = ctl_rec_bytes_escaped (rec, "manufacturer");
+      g_autofree char *created = ctl_rec_time (rec, "created-at");
+      g_autofree char *requester = ctl_escape (ctl_rec_str (rec, "requester"));
+      g_autofree char *reason = ctl_escape (ctl_rec_str (rec, "reason"));
+      g_autofree char *host = ctl_escape (ctl_rec_str (rec, "host"));
+
+      g_print (_("#%" G_GINT64_FORMAT "  %s  %04x:%04x  %s\n"), ctl_rec_int64 (rec, "id"),
+               ctl_rec_str (rec, "state"), ctl_rec_uint16 (rec, "vendor-id"),
+               ctl_rec_uint16 (rec, "product-id"), created);
+      g_print (_("  requester:    %s on %s\n"),
+               ctl_rec_str (rec, "requester") ? requester : _("(no one logged in)"), host);
+      g_print (_("  manufacturer: %s\n  product:      %s\n  serial:       %s\n"),
+               manufacturer, product, serial);
+      g_print (_("  reason:       %s\n"), reason);
+      if (ctl_rec_str (rec, "decided-by") != NULL)
+        {
+          g_autofree char *by = ctl_escape (ctl_rec_str (rec, "decided-by"));
+          g_autofree char *at = ctl_rec_time (rec, "decided-at");
+          g_autofree char *note = ctl_escape (ctl_rec_str (rec, "decision-note"));
+
+          g_print (_("  decided:      %s by %s %s\n"), at, by, note);
+        }
+    }
+  return 0;
+}

@@ -1,0 +1,100 @@
+/* usbledgerctl: everything the supervisor GUI can do, from a terminal.
+ * A thin client: each subcommand is one D-Bus call to usbledgerd. */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "ctl-common.h"
+
+typedef struct {
+  const char *name;
+  CtlCommandFunc func;
+  const char *summary;
+} CtlCommand;
+
+static const CtlCommand commands[] = {
+  { "devices", ctl_devices, N_("USB devices present, with decision and reason") },
+  { "requests", ctl_requests, N_("requests to use a medium") },
+  { "approve", ctl_approve, N_("approve a request and register its medium") },
+  { "reject", ctl_reject, N_("reject a request") },
+  { "register", ctl_register, N_("register a plugged-in medium directly") },
+  { "revoke", ctl_revoke, N_("revoke a medium") },
+  { "media", ctl_media, N_("registered media") },
+  { "sessions", ctl_sessions, N_("usage sessions") },
+  { "log", ctl_log, N_("the event log (--verify checks its hash chain)") },
+  { "monitor", ctl_monitor, N_("print changes as they happen") },
+};
+
+static void
+usage (void)
+{
+  g_printerr (_("usage: usbledgerctl [--json] COMMAND [OPTIONS]\n\ncommands:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_printerr ("  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  g_printerr (_("\n'usbledgerctl COMMAND --help' shows a command's options.\n"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  CtlContext ctx = { 0 };
+  int first = 1;
+  int code;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, UL_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  while (first < argc && argv[first][0] == '-')
+    {
+      if (g_str_equal (argv[first], "--json"))
+        ctx.json = TRUE;
+      else if (g_str_equal (argv[first], "--version"))
+        {
+          g_print ("usbledgerctl %s\n", PACKAGE_VERSION);
+          return 0;
+        }
+      else if (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h"))
+        {
+          usage ();
+          return 0;
+        }
+      else
+        {
+          g_printerr (_("usbledgerctl: unknown option %s\n"), argv[first]);
+          usage ();
+          return 2;
+        }
+      first++;
+    }
+  if (first >= argc)
+    {
+      usage ();
+      return 2;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *prgname = NULL;
+
+      if (!g_str_equal (commands[i].name, argv[first]))
+        continue;
+      ctx.bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+      if (ctx.bus == NULL)
+        {
+          g_printerr (_("usbledgerctl: cannot reach the system bus: %s\n"), error->message);
+          return 1;
+        }
+      prgname = g_strdup_printf ("usbledgerctl %s", commands[i].name);
+      g_set_prgname (prgname);
+      code = commands[i].func (&ctx, argc - first, argv + first);
+      g_object_unref (ctx.bus);
+      return code;
+    }
+  g_printerr (_("usbledgerctl: unknown command %s\n"), argv[first]);
+  usage ();
+  return 2;
+}
