@@ -351,6 +351,8 @@ ul_manager_reevaluate_identity (UlManager *mgr, guint16 vid, guint16 pid, GBytes
     }
 }
 
+static void handle_remove (UlManager *mgr, const char *syspath);
+
 static void
 handle_add (UlManager *mgr, const char *syspath, const char *trigger)
 {
@@ -365,8 +367,19 @@ handle_add (UlManager *mgr, const char *syspath, const char *trigger)
       g_debug ("ignoring %s: %s", syspath, error->message);
       return;
     }
-  if (g_hash_table_contains (mgr->present, syspath))
-    g_hash_table_remove (mgr->present, syspath);
+  p = g_hash_table_lookup (mgr->present, syspath);
+  if (p != NULL && p->dev->busnum == dev->busnum && p->dev->devnum == dev->devnum &&
+      g_strcmp0 (p->dev->descriptor_hash, dev->descriptor_hash) == 0 &&
+      ul_device_same_identity (p->dev, dev))
+    {
+      /* the same insertion announced again (udevadm trigger): apply the
+       * decision again, but it is not a new event for the logbook */
+      if (p->storage && !ul_authorize_device (p->dev, ul_decision_allows (p->decision), &error))
+        g_warning ("%s", error->message);
+      return;
+    }
+  if (p != NULL)
+    handle_remove (mgr, syspath);
 
   p = g_new0 (UlPresent, 1);
   p->dev = g_steal_pointer (&dev);
@@ -434,6 +447,8 @@ on_monitor_readable (int fd, GIOCondition cond, gpointer user_data)
       const char *action = udev_device_get_action (d);
       const char *syspath = udev_device_get_syspath (d);
       const char *devtype = udev_device_get_devtype (d);
+
+      g_debug ("uevent %s %s (%s)", action, syspath, devtype);
 
       if (syspath != NULL && g_strcmp0 (devtype, "usb_device") == 0)
         {

@@ -1,0 +1,201 @@
+"""Runs the real usbledgerd against a simulated USB bus (umockdev) on a
+private system bus with python-dbusmock standing in for polkitd and logind.
+Used by the integration tests, the demo and the benchmark.
+
+The calling process must run under umockdev's preload (`umockdev-wrapper`).
+"""
+
+import os
+import shutil
+import subprocess
+import tempfile
+
+import dbus
+import dbusmock
+from gi.repository import Gio, GLib
+
+from mocksysfs import MockBus, iterate_until
+
+BUS_NAME = 'org.usbledger'
+OBJ_PATH = '/org/usbledger/Manager'
+IFACE = 'org.usbledger.Manager1'
+
+
+def build_dir():
+    return os.environ.get('UL_BUILD_DIR', os.path.join(os.path.dirname(__file__), '..', '..',
+                                                       'build'))
+
+
+def binary(name):
+    for sub in ('src/daemon', 'src/cli'):
+        path = os.path.join(build_dir(), sub, name)
+        if os.path.exists(path):
+            return path
+    raise FileNotFoundError(name)
+
+
+class Harness:
+    """One private system bus with polkit and logind mocks; a testbed and a
+    daemon can be (re)started on it any number of times."""
+
+    def __init__(self, seat_user=('tanaka', 1000), allowed=('org.usbledger.view',
+                                                              'org.usbledger.approve')):
+        self.tmp = tempfile.mkdtemp(prefix='usbledger-test-')
+        self.state_dir = os.path.join(self.tmp, 'state')
+        # a private bus with a permissive (session-like) policy stands in for
+        # the system bus; the daemon and the CLI find it through the variable
+        self.bus_pid, self.bus_address = dbusmock.DBusTestCase.start_dbus()
+        os.environ['DBUS_SYSTEM_BUS_ADDRESS'] = self.bus_address
+        self.dbus = dbusmock.DBusTestCase.get_dbus(system_bus=True)
+        self.polkitd, self.polkit_obj = dbusmock.DBusTestCase.spawn_server_template(
+            'polkitd', {}, stdout=subprocess.DEVNULL)
+        self.polkit = dbus.Interface(self.polkit_obj, dbusmock.MOCK_IFACE)
+        self.logind, logind_obj = dbusmock.DBusTestCase.spawn_server_template(
+            'logind', {}, stdout=subprocess.DEVNULL)
+        self.logind_mock = dbus.Interface(logind_obj, dbusmock.MOCK_IFACE)
+        self.logind_mock.AddSeat('seat0')
+        if seat_user is not None:
+            self.logind_mock.AddSession('c1', 'seat0', dbus.UInt32(seat_user[1]), seat_user[0],
+                                        True)
+        self.set_allowed(allowed)
+        self.gbus = Gio.DBusConnection.new_for_address_sync(
+            self.bus_address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+            Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+        self.signals = []
+        self.gbus.signal_subscribe(BUS_NAME, IFACE, None, OBJ_PATH, None,
+                                   Gio.DBusSignalFlags.NONE, self._on_signal)
+        self.usb = MockBus()
+        self.daemon = None
+        self.daemon_log = os.path.join(self.tmp, 'daemon.log')
+
+    # -- mocks -------------------------------------------------------------
+    def set_allowed(self, actions):
+        self.polkit.SetAllowed(dbus.Array(list(actions), signature='s'))
+
+    def log_out_seat(self):
+        """No one at the seat: the seat's ActiveSession becomes empty."""
+        seat = self.dbus.get_object('org.freedesktop.login1', '/org/freedesktop/login1/seat/seat0')
+        seat.Set('org.freedesktop.login1.Seat', 'ActiveSession',
+                 dbus.Struct(('', dbus.ObjectPath('/')), signature='so'),
+                 dbus_interface='org.freedesktop.DBus.Properties')
+
+    # -- daemon ------------------------------------------------------------
+    def env(self):
+        env = dict(os.environ)
+        env['LD_PRELOAD'] = 'libumockdev-preload.so.0'
+        env['UMOCKDEV_DIR'] = self.usb.root
+        env['DBUS_SYSTEM_BUS_ADDRESS'] = self.bus_address
+        env.setdefault('G_DEBUG', 'fatal-criticals')
+        return env
+
+    def _on_signal(self, conn, sender, path, iface, name, params):
+        self.signals.append((name, params.unpack()[0]))
+
+    def name_owned(self):
+        reply = self.gbus.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
+                                    'org.freedesktop.DBus', 'NameHasOwner',
+                                    GLib.Variant('(s)', (BUS_NAME,)), None,
+                                    Gio.DBusCallFlags.NONE, -1, None)
+        return reply.unpack()[0]
+
+    def start_daemon(self, extra_args=(), wait=True):
+        log = open(self.daemon_log, 'a')
+        self.daemon = subprocess.Popen(
+            [binary('usbledgerd'), '--state-dir', self.state_dir] + list(extra_args),
+            env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        if wait:
+            # the daemon owns its name once coldplug is done; NameOwnerChanged
+            # wakes the loop
+            watch = Gio.bus_watch_name_on_connection(self.gbus, BUS_NAME,
+                                                     Gio.BusNameWatcherFlags.NONE, None, None)
+            try:
+                iterate_until(lambda: self.daemon.poll() is not None or self.name_owned(),
+                              timeout=30, what='usbledgerd to own its bus name')
+            finally:
+                Gio.bus_unwatch_name(watch)
+            if self.daemon.poll() is not None:
+                raise RuntimeError('usbledgerd exited with %d:\n%s' %
+                                   (self.daemon.returncode, self.read_log()))
+
+    def stop_daemon(self, sig=None):
+        if self.daemon is None:
+            return None
+        if self.daemon.poll() is None:
+            if sig is None:
+                self.daemon.terminate()
+            else:
+                self.daemon.send_signal(sig)
+        code = self.daemon.wait(timeout=30)
+        self.daemon = None
+        return code
+
+    def read_log(self):
+        with open(self.daemon_log, errors='replace') as f:
+            return f.read()
+
+    # -- talking to it -----------------------------------------------------
+    def call(self, method, args=None, sig=None):
+        params = GLib.Variant(sig, args) if sig is not None else None
+        reply = self.gbus.call_sync(BUS_NAME, OBJ_PATH, IFACE, method, params, None,
+                                    Gio.DBusCallFlags.NONE, 30000, None)
+        return reply.unpack()
+
+    def ctl(self, *args, check=True):
+        """Runs usbledgerctl; returns the CompletedProcess (bytes output)."""
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_address, LC_ALL='C.UTF-8')
+        env.pop('LD_PRELOAD', None)
+        proc = subprocess.run([binary('usbledgerctl')] + list(args), env=env,
+                              capture_output=True, timeout=60)
+        if check and proc.returncode != 0:
+            raise AssertionError('usbledgerctl %s failed (%d): %s' %
+                                 (' '.join(args), proc.returncode, proc.stderr.decode()))
+        return proc
+
+    def wait_device(self, name, decision=None, removed=False, timeout=15):
+        """Waits for a DeviceChanged signal about `name` (with `decision`)
+        that arrives after this call; returns its record."""
+        start = len(self.signals)
+        found = []
+
+        def match():
+            for sig_name, rec in self.signals[start:]:
+                if (sig_name == 'DeviceChanged' and rec.get('name') == name and
+                        rec.get('removed', False) == removed and
+                        (decision is None or rec.get('decision') == decision)):
+                    found.append(rec)
+                    return True
+            return False
+        iterate_until(match, timeout=timeout,
+                      what='DeviceChanged %s %s' % (name, decision or ''))
+        return found[0]
+
+    def expect_device(self, action, name, decision=None, removed=False, timeout=15):
+        """Runs `action()` and waits for the DeviceChanged it causes."""
+        start = len(self.signals)
+        action()
+        found = []
+
+        def match():
+            for sig_name, rec in self.signals[start:]:
+                if (sig_name == 'DeviceChanged' and rec.get('name') == name and
+                        rec.get('removed', False) == removed and
+                        (decision is None or rec.get('decision') == decision)):
+                    found.append(rec)
+                    return True
+            return False
+        iterate_until(match, timeout=timeout,
+                      what='DeviceChanged %s %s' % (name, decision or ''))
+        return found[0]
+
+    def db_path(self):
+        return os.path.join(self.state_dir, 'logbook.db')
+
+    def close(self):
+        self.stop_daemon()
+        for proc in (self.polkitd, self.logind):
+            proc.terminate()
+            proc.wait()
+        dbusmock.DBusTestCase.stop_dbus(self.bus_pid)
+        shutil.rmtree(self.tmp, ignore_errors=True)

@@ -1,0 +1,172 @@
+"""A simulated USB bus on a umockdev testbed, for usbledger's tests, demo
+and benchmark.
+
+Devices get real raw `descriptors` (device descriptor plus every
+configuration), the individual string attributes the kernel exposes, and
+`authorized`. Since testbed files do not react to writes, `MockBus` also
+plays the kernel's part: after an `authorized` write it adds or removes the
+interface children and sends their uevents, as a real kernel does.
+"""
+
+import os
+import struct
+
+import gi
+
+gi.require_version('UMockdev', '1.0')
+from gi.repository import GLib, UMockdev  # noqa: E402
+
+MASS_STORAGE = (0x08, 0x06, 0x50)   # SCSI transparent, bulk-only
+UAS = (0x08, 0x06, 0x62)
+STILL_IMAGE = (0x06, 0x01, 0x01)    # PTP/MTP
+MTP_VENDOR = (0xff, 0xff, 0x00)
+HID_KEYBOARD = (0x03, 0x01, 0x01)
+HID_MOUSE = (0x03, 0x01, 0x02)
+HUB = (0x09, 0x00, 0x00)
+
+
+def endpoints_for(cls):
+    """Endpoint attribute types (2 bulk, 3 interrupt) an interface gets."""
+    if cls in (MASS_STORAGE, UAS):
+        return [2, 2]
+    if cls in (STILL_IMAGE, MTP_VENDOR):
+        return [2, 2, 3]
+    return [3]
+
+
+def make_descriptors(vid, pid, configs, bcd=0x0100, dev_class=0):
+    """Raw descriptors as in sysfs: device descriptor, then each
+    configuration with its interfaces and endpoints. `configs` is a list of
+    configurations, each a list of (class, subclass, protocol) tuples."""
+    out = struct.pack('<BBHBBBBHHHBBBB', 18, 1, 0x0200, dev_class, 0, 0, 64,
+                      vid, pid, bcd, 1, 2, 3, len(configs))
+    for cfg_no, ifaces in enumerate(configs, start=1):
+        body = b''
+        for if_no, (cls, sub, proto) in enumerate(ifaces):
+            eps = endpoints_for((cls, sub, proto))
+            body += struct.pack('<BBBBBBBBB', 9, 4, if_no, 0, len(eps), cls, sub, proto, 0)
+            for i, ep_type in enumerate(eps):
+                addr = (0x81 + i) if i % 2 == 0 else (0x02 + i)
+                body += struct.pack('<BBBBHB', 7, 5, addr, ep_type, 512, 0)
+        total = 9 + len(body)
+        out += struct.pack('<BBHBBBBB', 9, 2, total, len(ifaces), cfg_no, 0, 0x80, 50) + body
+    return out
+
+
+class MockDevice:
+    def __init__(self, bus, syspath, name, configs):
+        self.bus = bus
+        self.syspath = syspath
+        self.name = name
+        self.configs = configs
+        self.interfaces = []
+
+    @property
+    def authorized_path(self):
+        return os.path.join(self.bus.root, self.syspath.lstrip('/'), 'authorized')
+
+    def authorized(self):
+        with open(self.authorized_path) as f:
+            return f.read().strip()
+
+
+def device_record(syspath, props, attrs):
+    """A umockdev record: loading it creates the device with every attribute
+    at once and emits its "add" uevent, as the kernel does. Attribute values
+    are bytes, written hex-encoded so they arrive byte-exact."""
+    lines = ['P: %s' % syspath[len('/sys'):]]
+    lines += ['E: %s=%s' % kv for kv in props]
+    for name, value in attrs:
+        lines.append('H: %s=%s' % (name, value.hex()))
+    return '\n'.join(lines) + '\n'
+
+
+class MockBus:
+    """A root hub with devices on its ports."""
+
+    def __init__(self, testbed=None):
+        self.testbed = testbed or UMockdev.Testbed.new()
+        self.root = self.testbed.get_root_dir()
+        self.hub = '/sys/devices/usb1'
+        self.testbed.add_from_string(device_record(
+            self.hub, [('SUBSYSTEM', 'usb'), ('DEVTYPE', 'usb_device')],
+            [('idVendor', b'1d6b\n'), ('idProduct', b'0002\n'), ('busnum', b'1\n'),
+             ('devnum', b'1\n'), ('authorized', b'1\n'), ('authorized_default', b'0\n'),
+             ('speed', b'480\n'), ('bDeviceClass', b'09\n'),
+             ('descriptors', make_descriptors(0x1d6b, 0x0002, [[HUB]], dev_class=9))]))
+        self.next_devnum = 2
+
+    def add(self, port, vid, pid, configs, serial=b'', manufacturer=b'ACME',
+            product=b'Stick', authorized=0, descriptors=None):
+        """Plugs a device in at `1-<port>` (emitting "add"). Strings are
+        bytes, byte-exact; an empty one means the device reports none (the
+        kernel then has no attribute)."""
+        name = '1-%s' % port
+        syspath = '%s/%s' % (self.hub, name)
+        devnum = self.next_devnum
+        self.next_devnum += 1
+        raw = descriptors if descriptors is not None else make_descriptors(vid, pid, configs)
+        attrs = [('idVendor', b'%04x\n' % vid), ('idProduct', b'%04x\n' % pid),
+                 ('bcdDevice', b'0100\n'), ('busnum', b'1\n'), ('devnum', b'%d\n' % devnum),
+                 ('authorized', b'%d\n' % authorized), ('speed', b'480\n'),
+                 ('bDeviceClass', b'00\n'), ('descriptors', raw)]
+        for attr, value in (('serial', serial), ('manufacturer', manufacturer),
+                            ('product', product)):
+            if value:
+                # the kernel appends a newline to string attributes
+                attrs.append((attr, value + b'\n'))
+        dev = MockDevice(self, syspath, name, configs)
+        self.testbed.add_from_string(device_record(
+            syspath, [('SUBSYSTEM', 'usb'), ('DEVTYPE', 'usb_device')], attrs))
+        if authorized:
+            # already authorized, as at boot without authorized_default=0
+            self.add_interfaces(dev)
+        return dev
+
+    def add_interfaces(self, dev):
+        """What the kernel does when a device becomes authorized."""
+        for if_no, (cls, sub, proto) in enumerate(dev.configs[0]):
+            ipath = '%s/%s:1.%d' % (dev.syspath, dev.name, if_no)
+            self.testbed.add_from_string(device_record(
+                ipath, [('SUBSYSTEM', 'usb'), ('DEVTYPE', 'usb_interface'),
+                        ('INTERFACE', '%d/%d/%d' % (cls, sub, proto))],
+                [('bInterfaceNumber', b'%02x\n' % if_no), ('bInterfaceClass', b'%02x\n' % cls),
+                 ('bInterfaceSubClass', b'%02x\n' % sub),
+                 ('bInterfaceProtocol', b'%02x\n' % proto), ('authorized', b'1\n')]))
+            dev.interfaces.append(ipath)
+
+    def remove_interfaces(self, dev):
+        """What the kernel does when a device is deauthorized."""
+        for ipath in reversed(dev.interfaces):
+            self.testbed.uevent(ipath, 'remove')
+            self.testbed.remove_device(ipath)
+        dev.interfaces = []
+
+    def play_kernel(self, dev):
+        """Makes the testbed follow the device's `authorized` value."""
+        want = dev.authorized() == '1'
+        if want and not dev.interfaces:
+            self.add_interfaces(dev)
+        elif not want and dev.interfaces:
+            self.remove_interfaces(dev)
+
+    def unplug(self, dev):
+        self.remove_interfaces(dev)
+        self.testbed.uevent(dev.syspath, 'remove')
+        self.testbed.remove_device(dev.syspath)
+
+
+def iterate_until(predicate, timeout=10.0, what='condition'):
+    """Runs the default main context until predicate() is true; waits for
+    events (D-Bus signals, child exits), never a fixed time."""
+    ctx = GLib.MainContext.default()
+    timed_out = []
+    source = GLib.timeout_add(int(timeout * 1000), lambda: timed_out.append(True) or False)
+    try:
+        while not predicate():
+            if timed_out:
+                raise TimeoutError('timed out after %.0f s waiting for %s' % (timeout, what))
+            ctx.iteration(True)
+    finally:
+        if not timed_out:
+            GLib.source_remove(source)
