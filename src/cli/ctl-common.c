@@ -130,7 +130,7 @@ ctl_escape (const char *s)
 {
   if (s == NULL)
     return g_strdup ("-");
-  return ul_escape_bytes ((const guint8 *) s, strlen (s));
+  return ul_escape_text (s);
 }
 
 void

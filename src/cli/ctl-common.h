@@ -30,7 +30,8 @@ gboolean ctl_rec_bool (GVariant *rec, const char *key);
 char *ctl_rec_bytes_escaped (GVariant *rec, const char *key);
 /* time as local "YYYY-MM-DD HH:MM:SS +zzzz", "-" for 0 */
 char *ctl_rec_time (GVariant *rec, const char *key);
-/* any text from the daemon is shown escaped too */
+/* text from the daemon: device strings in it are escaped already; control
+ * characters and bidi overrides are made visible once more, for safety */
 char *ctl_escape (const char *s);
 
 /* prints @v (a reply's first child) as JSON */

@@ -4,6 +4,8 @@
  * and only ever show this escaped form */
 #include "ul-escape.h"
 
+#include <string.h>
+
 static gboolean
 is_invisible_or_reordering (gunichar c)
 {
@@ -15,8 +17,8 @@ is_invisible_or_reordering (gunichar c)
          c == 0x2028 || c == 0x2029;     /* line and paragraph separators */
 }
 
-char *
-ul_escape_bytes (const guint8 *data, gsize len)
+static char *
+escape (const guint8 *data, gsize len, gboolean escape_backslash)
 {
   GString *out;
   gsize i = 0;
@@ -29,7 +31,7 @@ ul_escape_bytes (const guint8 *data, gsize len)
     {
       guint8 b = data[i];
 
-      if (b == '\\')
+      if (b == '\\' && escape_backslash)
         {
           g_string_append (out, "\\\\");
           i++;
@@ -82,6 +84,20 @@ ul_escape_bytes (const guint8 *data, gsize len)
         }
     }
   return g_string_free (out, FALSE);
+}
+
+char *
+ul_escape_bytes (const guint8 *data, gsize len)
+{
+  return escape (data, len, TRUE);
+}
+
+char *
+ul_escape_text (const char *text)
+{
+  if (text == NULL)
+    return g_strdup ("(none)");
+  return escape ((const guint8 *) text, strlen (text), FALSE);
 }
 
 char *

@@ -178,3 +178,24 @@ ul_store_decide_request (UlStore *store, gint64 id, gboolean approved, const cha
          ul_bind_int64_or_null (store, st, 5, medium_id, error) &&
          ul_bind_int64 (store, st, 6, id, error) && ul_store_step_done (store, st, error);
 }
+
+gboolean
+ul_store_settle_requests (UlStore *store, guint16 vid, guint16 pid, GBytes *serial,
+                          const char *by, gint64 medium_id, gint64 now, guint *n_closed,
+                          GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "UPDATE requests SET state = 'approved', decided_by = ?1, "
+                                    "decided_at = ?2, decision_note = 'registered directly', "
+                                    "medium_id = ?3 WHERE state = 'pending' AND device_id IN "
+                                    "(SELECT id FROM devices_seen WHERE vendor_id = ?4 AND "
+                                    "product_id = ?5 AND serial = ?6)", error);
+
+  if (st == NULL || !ul_bind_text (store, st, 1, by, error) ||
+      !ul_bind_int64 (store, st, 2, now, error) || !ul_bind_int64 (store, st, 3, medium_id, error) ||
+      !ul_bind_int64 (store, st, 4, vid, error) || !ul_bind_int64 (store, st, 5, pid, error) ||
+      !ul_bind_bytes (store, st, 6, serial, error) || !ul_store_step_done (store, st, error))
+    return FALSE;
+  *n_closed = (guint) sqlite3_changes (store->db);
+  return TRUE;
+}

@@ -117,6 +117,12 @@ gboolean ul_store_decide_request (UlStore *store, gint64 id, gboolean approved,
                                   const char *by, const char *note, gint64 medium_id,
                                   gint64 now, GError **error);
 
+/* marks every pending request for this identity approved as @medium_id
+ * (a supervisor registered the device directly); *n_closed gets how many */
+gboolean ul_store_settle_requests (UlStore *store, guint16 vid, guint16 pid, GBytes *serial,
+                                   const char *by, gint64 medium_id, gint64 now,
+                                   guint *n_closed, GError **error);
+
 /* sessions */
 gboolean ul_store_open_session (UlStore *store, gint64 medium_id, gint64 device_id,
                                 const char *user_name, gint64 uid, const char *host,

@@ -147,6 +147,8 @@ UlMedium *
 ul_manager_register_medium (UlManager *mgr, UlMedium *reg, const char *device_name,
                             const UlActor *actor, GError **error)
 {
+  guint n_settled = 0;
+
   if (device_name != NULL)
     {
       UlPresent *p = find_present_by_name (mgr, device_name);
@@ -182,11 +184,28 @@ ul_manager_register_medium (UlManager *mgr, UlMedium *reg, const char *device_na
 
   if (!ul_store_begin (mgr->store, error))
     return NULL;
-  if (!register_locked (mgr, reg, actor, 0, error) || !ul_store_commit (mgr->store, error))
+  if (!register_locked (mgr, reg, actor, 0, error) ||
+      !ul_store_settle_requests (mgr->store, reg->vendor_id, reg->product_id, reg->serial,
+                                 actor->name, reg->id, reg->registered_at, &n_settled, error))
     {
       ul_store_rollback (mgr->store);
       return NULL;
     }
+  if (n_settled > 0)
+    {
+      g_autoptr(UlEvent) ev = actor_event (mgr, "request-approved", actor);
+
+      ev->medium_id = reg->id;
+      ev->detail = g_strdup_printf ("%u pending request(s) settled: registered directly as %s",
+                                    n_settled, reg->asset_number);
+      if (!ul_store_append_event (mgr->store, ev, error))
+        {
+          ul_store_rollback (mgr->store);
+          return NULL;
+        }
+    }
+  if (!ul_store_commit (mgr->store, error))
+    return NULL;
   g_signal_emit (mgr, ul_manager_signals[SIGNAL_MEDIUM_CHANGED], 0, reg->asset_number);
   ul_manager_reevaluate_identity (mgr, reg->vendor_id, reg->product_id, reg->serial,
                                   "device-approved");

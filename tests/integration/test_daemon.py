@@ -1,0 +1,423 @@
+#!/usr/bin/python3
+"""The real usbledgerd on a simulated USB bus (umockdev), a private system
+bus, and python-dbusmock for polkitd and logind. Run under umockdev-wrapper
+(meson does). The test plays the kernel's part after `authorized` writes."""
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
+
+from harness import Harness, binary  # noqa: E402
+from mocksysfs import (HID_KEYBOARD, HID_MOUSE, MASS_STORAGE, MTP_VENDOR,  # noqa: E402
+                       STILL_IMAGE, UAS)
+
+STICK = dict(vid=0x0781, pid=0x5567, configs=[[MASS_STORAGE]])
+
+
+def db_rows(path, sql, args=()):
+    conn = sqlite3.connect('file:%s?mode=ro' % path, uri=True)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
+
+
+class DaemonTest(unittest.TestCase):
+    def setUp(self):
+        self.h = Harness()
+        self.addCleanup(self.h.close)
+
+    def plug(self, port, serial, decision, vid=0x0781, pid=0x5567, configs=None, **kw):
+        box = {}
+
+        def action():
+            box['dev'] = self.h.usb.add(port, vid, pid, configs or [[MASS_STORAGE]],
+                                        serial=serial, **kw)
+        rec = self.h.expect_device(action, '1-%s' % port, decision)
+        return box['dev'], rec
+
+    def unplug(self, dev):
+        self.h.expect_device(lambda: self.h.usb.unplug(dev), dev.name, removed=True)
+
+    def approve(self, request_id, asset, *extra):
+        return self.h.ctl('approve', str(request_id), '--asset-number', asset, *extra)
+
+    # -- M3: unregistered media are blocked ---------------------------------
+    def test_unregistered_stick_blocked_with_request_naming_seat_user(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'SN-0001', 'block-and-request')
+        self.assertEqual(dev.authorized(), '0')
+        self.assertEqual(rec['seat-user'], 'tanaka')
+        self.assertFalse(rec['authorized'])
+        requests = self.h.call('ListRequests', ('pending',), '(s)')[0]
+        self.assertEqual(len(requests), 1)
+        self.assertEqual(requests[0]['requester'], 'tanaka')
+        self.assertEqual(requests[0]['requester-uid'], 1000)
+        self.assertEqual(bytes(requests[0]['serial']), b'SN-0001')
+        out = self.h.ctl('requests').stdout.decode()
+        self.assertIn('tanaka', out)
+        self.assertIn('SN-0001', out)
+        # plugging the same stick again while the request waits: still one request
+        self.unplug(dev)
+        self.plug(2, b'SN-0001', 'block-and-request')
+        self.assertEqual(len(self.h.call('ListRequests', ('pending',), '(s)')[0]), 1)
+
+    def test_every_storage_class_is_blocked(self):
+        self.h.start_daemon()
+        for port, configs in ((2, [[UAS]]), (3, [[STILL_IMAGE]]), (4, [[MTP_VENDOR]]),
+                              # storage only in the second configuration
+                              (5, [[HID_MOUSE], [MASS_STORAGE]])):
+            decision = 'block-suspicious' if port == 5 else 'block-and-request'
+            dev, rec = self.plug(port, b'S%d' % port, decision, configs=configs)
+            self.assertEqual(dev.authorized(), '0', configs)
+
+    def test_no_one_logged_in_is_recorded_as_such(self):
+        self.h.log_out_seat()
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'SN-NOBODY', 'block-and-request')
+        self.assertNotIn('seat-user', rec)
+        req = self.h.call('ListRequests', ('pending',), '(s)')[0][0]
+        self.assertNotIn('requester', req)
+        self.assertIn('(no one logged in)', self.h.ctl('requests').stdout.decode())
+        rows = db_rows(self.h.db_path(),
+                       "SELECT seat_user, detail FROM events WHERE kind = 'device-added'")
+        self.assertIsNone(rows[0][0])
+        self.assertIn('no one logged in', rows[0][1])
+
+    # -- M2: approval lets the medium through, without re-plugging -----------
+    def test_approve_while_plugged_authorizes_and_opens_session(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'SN-0002', 'block-and-request')
+        rec = self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-0002',
+                                                        '--label', '総務課 1'),
+                                   '1-2', 'allow')
+        self.assertEqual(dev.authorized(), '1')
+        self.h.usb.play_kernel(dev)
+        self.assertEqual(len(dev.interfaces), 1)
+        self.assertEqual(rec['asset-number'], 'USB-0002')
+        sessions = self.h.call('ListSessions')[0]
+        self.assertEqual(len(sessions), 1)
+        self.assertEqual(sessions[0]['user'], 'tanaka')
+        self.assertEqual(sessions[0]['asset-number'], 'USB-0002')
+        self.assertEqual(sessions[0]['ended-at'], 0)
+        req = self.h.call('ListRequests', ('',), '(s)')[0][0]
+        self.assertEqual(req['state'], 'approved')
+        self.assertEqual(req['decided-by'], 'root')
+        # the allow was committed to the logbook before the write
+        kinds = [r[0] for r in db_rows(self.h.db_path(), 'SELECT kind FROM events ORDER BY id')]
+        self.assertLess(kinds.index('request-approved'), kinds.index('device-approved'))
+        self.assertIn('session-opened', kinds)
+        # unplugging closes the session
+        self.unplug(dev)
+        session = self.h.call('ListSessions')[0][0]
+        self.assertNotEqual(session['ended-at'], 0)
+        self.assertEqual(session['end-reason'], 'removed')
+
+    def test_registered_stick_allowed_at_plug_in_and_revoked_blocked(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'SN-0003', 'block-and-request')
+        self.h.expect_device(lambda: self.h.ctl('register', '--device', '1-2', '--asset-number',
+                                                'USB-0003', '--user', 'tanaka'),
+                             '1-2', 'allow')
+        # registering directly settles the stick's pending request
+        req = self.h.call('ListRequests', ('',), '(s)')[0][0]
+        self.assertEqual((req['state'], req['decision-note']), ('approved', 'registered directly'))
+        self.unplug(dev)
+        dev, rec = self.plug(2, b'SN-0003', 'allow')
+        self.assertEqual(dev.authorized(), '1')
+        rec = self.h.expect_device(lambda: self.h.ctl('revoke', 'USB-0003', '--reason', 'lost'),
+                                   '1-2', 'block')
+        self.assertEqual(dev.authorized(), '0')
+        self.assertIn('revoked', rec['reason'])
+        self.unplug(dev)
+        dev, rec = self.plug(2, b'SN-0003', 'block')
+        # a revoked medium does not turn into a new request
+        self.assertEqual(self.h.call('ListRequests', ('pending',), '(s)')[0], [])
+
+    def test_named_users_only(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'SN-0004', 'block-and-request')
+        rec = self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-0004', '--user',
+                                                        'suzuki'), '1-2', 'block')
+        self.assertIn('tanaka may not use USB-0004', rec['reason'])
+        self.assertEqual(dev.authorized(), '0')
+
+    def test_read_only_registration(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'SN-RO', 'block-and-request')
+        self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-RO', '--read-only'),
+                             '1-2', 'allow-read-only')
+        self.assertEqual(dev.authorized(), '1')
+
+    # -- non-storage and BadUSB ---------------------------------------------
+    def test_keyboard_left_alone(self):
+        kbd = self.h.usb.add(1, 0x046d, 0xc31c, [[HID_KEYBOARD]], product=b'Keyboard',
+                             authorized=1)
+        before = os.stat(kbd.authorized_path).st_mtime_ns
+        self.h.start_daemon()
+        dev, rec = self.plug(3, b'', 'not-storage', vid=0x046d, pid=0xc077,
+                             configs=[[HID_MOUSE]], authorized=1)
+        self.assertEqual(kbd.authorized(), '1')
+        self.assertEqual(os.stat(kbd.authorized_path).st_mtime_ns, before)
+        self.assertEqual(self.h.call('ListRequests', ('',), '(s)')[0], [])
+        devices = {d['name']: d for d in self.h.call('ListDevices')[0]}
+        self.assertEqual(devices['1-1']['decision'], 'not-storage')
+        self.assertFalse(devices['1-1']['storage'])
+
+    def test_keyboard_missed_by_udev_helper_is_authorized(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(1, b'', 'not-storage', vid=0x046d, pid=0xc31c,
+                             configs=[[HID_KEYBOARD]], authorized=0)
+        self.assertEqual(dev.authorized(), '1')
+
+    def test_composite_storage_and_keyboard_is_suspicious(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'BADUSB', 'block-suspicious',
+                             configs=[[MASS_STORAGE, HID_KEYBOARD]])
+        self.assertEqual(dev.authorized(), '0')
+        self.assertIn('HID', rec['reason'])
+        self.assertEqual(self.h.call('ListRequests', ('',), '(s)')[0], [])
+        # and it cannot be registered by name either
+        proc = self.h.ctl('register', '--device', '1-2', '--asset-number', 'X', check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn(b'suspicious', proc.stderr)
+        self.assertNotIn(b'GDBus.Error', proc.stderr)
+
+    def test_malformed_descriptors_are_suspicious(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'MAL', 'block-suspicious',
+                             descriptors=bytes.fromhex('12010002000000400000000000000102ff01'
+                                                       '0902ff0001010080'))
+        self.assertEqual(dev.authorized(), '0')
+        self.assertIn('malformed', rec['reason'])
+
+    def test_two_sticks_with_same_identity_are_clones(self):
+        self.h.start_daemon()
+        first, rec = self.plug(2, b'SAME', 'block-and-request')
+        self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-SAME'), '1-2', 'allow')
+        self.assertEqual(first.authorized(), '1')
+        start = len(self.h.signals)
+        second, rec2 = self.plug(3, b'SAME', 'block-suspicious')
+        self.assertIn('clone', rec2['reason'])
+        # the first one is blocked as well
+        self.h.wait_device('1-2', 'block-suspicious') if not any(
+            n == 'DeviceChanged' and r['name'] == '1-2' and r['decision'] == 'block-suspicious'
+            for n, r in self.h.signals[start:]) else None
+        self.assertEqual(first.authorized(), '0')
+        self.assertEqual(second.authorized(), '0')
+
+    def test_registered_identity_with_other_descriptors_is_clone(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'CLONE', 'block-and-request')
+        self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-C'), '1-2', 'allow')
+        self.unplug(dev)
+        # same vendor, product and serial, different device (a UAS interface)
+        dev, rec = self.plug(2, b'CLONE', 'block-suspicious', configs=[[UAS]])
+        self.assertIn('descriptors differ', rec['reason'])
+
+    # -- coldplug and restart ----------------------------------------------
+    def test_restart_with_devices_present_keeps_decisions(self):
+        self.h.start_daemon()
+        allowed, rec = self.plug(2, b'KEEP', 'block-and-request')
+        self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-K'), '1-2', 'allow')
+        self.h.usb.play_kernel(allowed)
+        blocked, _ = self.plug(3, b'WAIT', 'block-and-request')
+        bad, _ = self.plug(4, b'BAD', 'block-suspicious', configs=[[MASS_STORAGE, HID_KEYBOARD]])
+        before = {d['name']: d['decision'] for d in self.h.call('ListDevices')[0]}
+        self.assertEqual(self.h.stop_daemon(), 0)
+        self.h.start_daemon()
+        after = {d['name']: d['decision'] for d in self.h.call('ListDevices')[0]}
+        self.assertEqual(before, after)
+        self.assertEqual(allowed.authorized(), '1')
+        self.assertEqual(blocked.authorized(), '0')
+        self.assertEqual(bad.authorized(), '0')
+        self.assertEqual(len(self.h.call('ListRequests', ('pending',), '(s)')[0]), 1)
+        # the session goes on instead of a second one being opened
+        self.assertEqual(len(self.h.call('ListSessions')[0]), 1)
+        kinds = [r[0] for r in db_rows(self.h.db_path(), 'SELECT kind FROM events')]
+        self.assertIn('session-resumed', kinds)
+
+    def test_coldplug_blocks_storage_that_was_authorized_at_boot(self):
+        # present before the daemon, authorized (no authorized_default=0 at boot)
+        dev = self.h.usb.add(2, 0x0781, 0x5567, [[MASS_STORAGE]], serial=b'BOOT', authorized=1)
+        self.h.start_daemon()
+        self.assertEqual(dev.authorized(), '0')
+        self.h.usb.play_kernel(dev)
+        self.assertEqual(dev.interfaces, [])
+
+    def test_session_removed_while_daemon_down_is_closed(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'GONE', 'block-and-request')
+        self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-G'), '1-2', 'allow')
+        self.h.stop_daemon(signal.SIGKILL)
+        self.h.usb.unplug(dev)
+        self.h.start_daemon()
+        session = self.h.call('ListSessions')[0][0]
+        self.assertEqual(session['end-reason'], 'removed-while-daemon-down')
+
+    # -- polkit ----------------------------------------------------------------
+    def test_every_method_denied_without_the_right_then_allowed(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'PK', 'block-and-request')
+        self.h.set_allowed([])
+        calls = [
+            ('ApproveRequest', (rec['request-id'], {'asset-number': GLibV('s', 'A')}), '(xa{sv})'),
+            ('RejectRequest', (rec['request-id'], ''), '(xs)'),
+            ('RegisterMedium', ({'asset-number': GLibV('s', 'B'), 'device': GLibV('s', '1-2')},),
+             '(a{sv})'),
+            ('RevokeMedium', ('A', ''), '(ss)'),
+            ('ListDevices', None, None),
+            ('ListRequests', ('',), '(s)'),
+            ('ListMedia', None, None),
+            ('ListSessions', None, None),
+            ('ListEvents', ({},), '(a{sv})'),
+            ('VerifyEventLog', None, None),
+        ]
+        for method, args, sig in calls:
+            with self.assertRaises(Exception) as cm:
+                self.h.call(method, args, sig)
+            self.assertIn('AccessDenied', str(cm.exception), method)
+        proc = self.h.ctl('approve', str(rec['request-id']), '--asset-number', 'A', check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn(b'permission denied', proc.stderr)
+        self.assertEqual(dev.authorized(), '0')
+        # view only: still no approval
+        self.h.set_allowed(['org.usbledger.view'])
+        self.assertEqual(len(self.h.call('ListDevices')[0]), 2)
+        with self.assertRaises(Exception):
+            self.h.call('RejectRequest', (rec['request-id'], ''), '(xs)')
+        self.h.set_allowed(['org.usbledger.view', 'org.usbledger.approve'])
+        self.h.expect_device(lambda: self.approve(rec['request-id'], 'A'), '1-2', 'allow')
+
+    def test_polkit_missing_means_denied(self):
+        self.h.start_daemon()
+        self.h.polkitd.terminate()
+        self.h.polkitd.wait()
+        with self.assertRaises(Exception) as cm:
+            self.h.call('ListDevices')
+        self.assertIn('AccessDenied', str(cm.exception))
+
+    def test_unknown_method_denied(self):
+        self.h.start_daemon()
+        with self.assertRaises(Exception):
+            self.h.call('DropEverything')
+
+    # -- hostile strings ---------------------------------------------------
+    def test_hostile_strings_stored_exactly_and_shown_escaped(self):
+        self.h.start_daemon()
+        hostile = [
+            b"'); DROP TABLE media; --",
+            b'%n%s%x%s%n',
+            b'\x1b[31mRED\x1b]0;title\x07',
+            b'\xff\xfe\xc3(',
+            b'line1\nDEVNAME=/dev/evil\nDRIVER=usb-storage',
+            'ＵＳＢメモリ\u202egnp.exe'.encode(),
+            b'A' * 300,
+        ]
+        for i, s in enumerate(hostile):
+            port = i + 2
+            dev, rec = self.plug(port, s, 'block-and-request', product=s, manufacturer=s)
+            self.assertEqual(bytes(rec['serial']), s)
+            self.assertEqual(dev.authorized(), '0')
+        rows = db_rows(self.h.db_path(), 'SELECT serial, product FROM devices_seen ORDER BY id')
+        self.assertEqual([r[0] for r in rows], hostile)
+        self.assertEqual([r[1] for r in rows], hostile)
+        self.assertEqual(db_rows(self.h.db_path(), "SELECT count(*) FROM media")[0][0], 0)
+        for cmd in (('devices',), ('requests',), ('log',)):
+            out = self.h.ctl(*cmd).stdout
+            self.assertNotIn(b'\x1b', out, cmd)
+            self.assertNotIn(b'\x07', out, cmd)
+            self.assertNotIn('\u202e'.encode(), out, cmd)
+            self.assertNotIn(b'\nDEVNAME', out, cmd)
+            out.decode('utf-8')  # valid UTF-8 whatever the device sent
+            self.assertIn(b'\\x1b[31mRED', out, cmd)
+            self.assertIn(b'\\xff\\xfe', out, cmd)
+            self.assertIn(b'\\u{202E}', out, cmd)
+            self.assertNotIn(b'\\\\', out, cmd)  # escaped once, not twice
+        out = self.h.ctl('--json', 'requests').stdout
+        self.assertNotIn(b'\x1b', out)
+        self.assertIn(b'"hex":"1b5b33316d524544', out)
+
+    def test_cli_errors_are_clear(self):
+        self.h.start_daemon()
+        proc = self.h.ctl('approve', '999', '--asset-number', 'X', check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertEqual(proc.stderr, b'usbledgerctl: no request 999\n')
+        proc = self.h.ctl('approve', 'abc', check=False)
+        self.assertEqual(proc.returncode, 2)
+        proc = self.h.ctl('revoke', 'NOPE', check=False)
+        self.assertIn(b'no medium with asset number NOPE', proc.stderr)
+        proc = self.h.ctl('log', '--since', 'yesterday', check=False)
+        self.assertEqual(proc.returncode, 2)
+        proc = self.h.ctl('frobnicate', check=False)
+        self.assertEqual(proc.returncode, 2)
+
+    # -- the logbook -------------------------------------------------------
+    def test_event_log_filters_and_verifies(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'LOG', 'block-and-request')
+        self.approve(rec['request-id'], 'USB-L')
+        out = self.h.ctl('log', '--asset-number', 'USB-L').stdout.decode()
+        self.assertIn('medium-registered', out)
+        self.assertNotIn('daemon-started', out)
+        out = self.h.ctl('log', '--user', 'tanaka').stdout.decode()
+        self.assertIn('device-added', out)
+        self.assertIn('intact', self.h.ctl('log', '--verify').stdout.decode())
+        self.h.stop_daemon()
+        # edit a row behind the daemon's back (dropping the guard trigger first)
+        conn = sqlite3.connect(self.h.db_path())
+        conn.execute('DROP TRIGGER events_no_update')
+        conn.execute("UPDATE events SET detail = 'nothing happened' WHERE kind = 'device-added'")
+        conn.commit()
+        conn.close()
+        self.h.start_daemon()
+        proc = self.h.ctl('log', '--verify', check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn(b'does not match its hash', proc.stderr)
+
+    def test_corrupt_database_refused_and_untouched(self):
+        os.makedirs(self.h.state_dir)
+        with open(self.h.db_path(), 'wb') as f:
+            f.write(b'SQLite format 3\x00' + os.urandom(4080))
+        digest = file_sha256(self.h.db_path())
+        self.h.start_daemon(wait=False)
+        code = self.h.daemon.wait(timeout=30)
+        self.h.daemon = None
+        self.assertEqual(code, 1)
+        self.assertIn('refusing to start', self.h.read_log())
+        self.assertEqual(file_sha256(self.h.db_path()), digest)
+        self.assertEqual(sorted(os.listdir(self.h.state_dir)), ['logbook.db'])
+
+    def test_read_only_database_refused(self):
+        self.h.start_daemon()
+        self.h.stop_daemon()
+        digest = file_sha256(self.h.db_path())
+        # a read-only mount also stops root
+        cmd = ('mount --bind -o ro "$0" "$0" && exec "$@"')
+        proc = subprocess.run(['unshare', '-m', 'sh', '-c', cmd, self.h.state_dir,
+                               binary('usbledgerd'), '--state-dir', self.h.state_dir],
+                              env=self.h.env(), capture_output=True, timeout=30)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertIn(b'refusing to start', proc.stderr)
+        self.assertIn(b'read-only', proc.stderr)
+        self.assertEqual(file_sha256(self.h.db_path()), digest)
+
+
+def file_sha256(path):
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def GLibV(sig, value):
+    from gi.repository import GLib
+    return GLib.Variant(sig, value)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
