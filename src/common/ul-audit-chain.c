@@ -163,6 +163,9 @@ append_event_locked (UlStore *store, UlEvent *ev, GError **error)
     return ul_store_set_sqlite_error (store, error, "cannot read the event log");
 
   ev->id = next_id;
+  /* the column is NOT NULL: hash what is stored */
+  if (ev->detail == NULL)
+    ev->detail = g_strdup ("");
   g_free (ev->prev_hash);
   ev->prev_hash = g_strdup (prev ? prev : GENESIS_HASH);
   g_free (ev->hash);
@@ -186,7 +189,7 @@ append_event_locked (UlStore *store, UlEvent *ev, GError **error)
          ul_bind_int64_or_null (store, st, 10, ev->request_id, error) &&
          ul_bind_int64_or_null (store, st, 11, ev->session_id, error) &&
          ul_bind_text (store, st, 12, ev->decision, error) &&
-         ul_bind_text (store, st, 13, ev->detail ? ev->detail : "", error) &&
+         ul_bind_text (store, st, 13, ev->detail, error) &&
          ul_bind_text (store, st, 14, ev->prev_hash, error) &&
          ul_bind_text (store, st, 15, ev->hash, error) &&
          ul_store_step_done (store, st, error);

@@ -127,7 +127,8 @@ ul_sysfs_write_attr (int dirfd, const char *name, const char *value, GError **er
   int fd;
 
   do
-    fd = openat (dirfd, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    /* O_TRUNC means nothing to sysfs, and makes plain files (tests) behave alike */
+    fd = openat (dirfd, name, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
   while (fd < 0 && errno == EINTR);
   if (fd < 0)
     {

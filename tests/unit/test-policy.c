@@ -1,0 +1,160 @@
+/* every rule of the decision */
+#include "ul-policy.h"
+#include "ul-test-util.h"
+
+#include <string.h>
+
+static const guint8 STORAGE[][3] = { { 0x08, 0x06, 0x50 } };
+static const guint8 KEYBOARD[][3] = { { 0x03, 0x01, 0x01 } };
+static const guint8 BADUSB[][3] = { { 0x08, 0x06, 0x50 }, { 0x03, 0x01, 0x01 } };
+static const guint8 PTP[][3] = { { 0x06, 0x01, 0x01 } };
+
+#define NOW (G_GINT64_CONSTANT (1790000000) * G_USEC_PER_SEC)
+
+static UlMedium *
+medium_for (const UlDevice *dev)
+{
+  UlMedium *m = ul_medium_new ();
+
+  m->id = 1;
+  m->asset_number = g_strdup ("YZ-1");
+  m->vendor_id = dev->vendor_id;
+  m->product_id = dev->product_id;
+  m->serial = g_bytes_ref (dev->serial);
+  m->descriptor_hash = g_strdup (dev->descriptor_hash);
+  return m;
+}
+
+static UlDecision
+decide (const UlDevice *dev, const UlMedium *m, const char *user, guint n_same,
+        const char *reason_part)
+{
+  g_autofree char *reason = NULL;
+  UlPolicyInput in = { dev, m, user, NOW, n_same };
+  UlDecision d = ul_policy_decide (&in, &reason);
+
+  g_assert_nonnull (reason);
+  if (reason_part != NULL && strstr (reason, reason_part) == NULL)
+    g_error ("reason \"%s\" lacks \"%s\"", reason, reason_part);
+  return d;
+}
+
+static void
+test_classes (void)
+{
+  g_autoptr(UlDevice) kbd = ul_test_device_new ("1-1", NULL, KEYBOARD, 1);
+  g_autoptr(UlDevice) stick = ul_test_device_new ("1-2", "S1", STORAGE, 1);
+  g_autoptr(UlDevice) bad = ul_test_device_new ("1-3", "S2", BADUSB, 2);
+  g_autoptr(UlDevice) cam = ul_test_device_new ("1-4", "S3", PTP, 1);
+  g_autoptr(UlDevice) noserial = ul_test_device_new ("1-5", NULL, STORAGE, 1);
+
+  g_assert_cmpint (decide (kbd, NULL, "tanaka", 0, "not a storage"), ==,
+                   UL_DECISION_NOT_STORAGE);
+  g_assert_cmpint (decide (stick, NULL, "tanaka", 0, "not registered"), ==,
+                   UL_DECISION_BLOCK_AND_REQUEST);
+  g_assert_cmpint (decide (cam, NULL, NULL, 0, "not registered"), ==,
+                   UL_DECISION_BLOCK_AND_REQUEST);
+  g_assert_cmpint (decide (bad, NULL, "tanaka", 0, "HID"), ==, UL_DECISION_BLOCK_SUSPICIOUS);
+  g_assert_cmpint (decide (noserial, NULL, "tanaka", 0, "without a serial"), ==,
+                   UL_DECISION_BLOCK);
+  g_assert_false (ul_device_is_storage (kbd));
+  g_assert_true (ul_device_is_storage (bad));
+}
+
+static void
+test_malformed (void)
+{
+  g_autoptr(UlDevice) dev = ul_test_device_new ("1-2", "S1", STORAGE, 1);
+
+  g_clear_pointer (&dev->desc, ul_descriptors_free);
+  dev->desc_error = g_strdup ("truncated");
+  g_assert_true (ul_device_is_storage (dev));
+  g_assert_cmpint (decide (dev, NULL, "tanaka", 0, "malformed USB descriptors (truncated)"), ==,
+                   UL_DECISION_BLOCK_SUSPICIOUS);
+}
+
+static void
+test_registered (void)
+{
+  g_autoptr(UlDevice) stick = ul_test_device_new ("1-2", "S1", STORAGE, 1);
+  g_autoptr(UlMedium) m = medium_for (stick);
+
+  g_assert_cmpint (decide (stick, m, "tanaka", 0, "registered as YZ-1"), ==, UL_DECISION_ALLOW);
+  g_assert_cmpint (decide (stick, m, NULL, 0, NULL), ==, UL_DECISION_ALLOW);
+  /* clone present at the same time */
+  g_assert_cmpint (decide (stick, m, "tanaka", 1, "possible clone"), ==,
+                   UL_DECISION_BLOCK_SUSPICIOUS);
+  /* other descriptors than registered */
+  g_free (m->descriptor_hash);
+  m->descriptor_hash = g_strdup ("00");
+  g_assert_cmpint (decide (stick, m, "tanaka", 0, "descriptors differ"), ==,
+                   UL_DECISION_BLOCK_SUSPICIOUS);
+  g_free (m->descriptor_hash);
+  m->descriptor_hash = g_strdup (stick->descriptor_hash);
+
+  m->read_only = TRUE;
+  g_assert_cmpint (decide (stick, m, "tanaka", 0, "read-only"), ==,
+                   UL_DECISION_ALLOW_READ_ONLY);
+  m->read_only = FALSE;
+
+  m->valid_from = NOW + 1;
+  g_assert_cmpint (decide (stick, m, "tanaka", 0, "not valid yet"), ==, UL_DECISION_BLOCK);
+  m->valid_from = NOW - 10;
+  m->valid_until = NOW;
+  g_assert_cmpint (decide (stick, m, "tanaka", 0, "expired"), ==, UL_DECISION_BLOCK);
+  m->valid_until = NOW + 10;
+  g_assert_cmpint (decide (stick, m, "tanaka", 0, NULL), ==, UL_DECISION_ALLOW);
+
+  m->all_staff = FALSE;
+  m->users = g_strsplit ("suzuki,sato", ",", -1);
+  g_assert_cmpint (decide (stick, m, "tanaka", 0, "user tanaka may not use YZ-1"), ==,
+                   UL_DECISION_BLOCK);
+  g_assert_cmpint (decide (stick, m, NULL, 0, "no one is logged in"), ==, UL_DECISION_BLOCK);
+  g_assert_cmpint (decide (stick, m, "sato", 0, NULL), ==, UL_DECISION_ALLOW);
+
+  for (UlMediumStatus s = UL_MEDIUM_REVOKED; s <= UL_MEDIUM_DISPOSED; s++)
+    {
+      m->status = s;
+      g_assert_cmpint (decide (stick, m, "sato", 0, ul_medium_status_to_string (s)), ==,
+                       UL_DECISION_BLOCK);
+    }
+}
+
+static void
+test_validate (void)
+{
+  g_autoptr(UlDevice) stick = ul_test_device_new ("1-2", "S1", STORAGE, 1);
+  g_autoptr(UlMedium) m = medium_for (stick);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ul_medium_validate (m, NULL));
+  g_free (m->asset_number);
+  m->asset_number = g_strdup ("YZ\n1");
+  g_assert_false (ul_medium_validate (m, &error));
+  g_assert_nonnull (strstr (error->message, "asset number"));
+  g_clear_error (&error);
+  g_free (m->asset_number);
+  m->asset_number = g_strdup ("焼津-USB-0001");
+  g_assert_true (ul_medium_validate (m, NULL));
+  m->valid_from = 10;
+  m->valid_until = 5;
+  g_assert_false (ul_medium_validate (m, NULL));
+  m->valid_until = 0;
+  m->all_staff = FALSE;
+  g_assert_false (ul_medium_validate (m, NULL));
+  m->users = g_strsplit ("tanaka", ",", -1);
+  g_assert_true (ul_medium_validate (m, NULL));
+  g_clear_pointer (&m->serial, g_bytes_unref);
+  g_assert_false (ul_medium_validate (m, NULL));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/policy/classes", test_classes);
+  g_test_add_func ("/policy/malformed", test_malformed);
+  g_test_add_func ("/policy/registered", test_registered);
+  g_test_add_func ("/policy/validate", test_validate);
+  return g_test_run ();
+}

@@ -1,0 +1,342 @@
+/* the logbook: creation, migration from the v1 fixture, refusals that leave
+ * the file untouched, append-only events and their hash chain */
+#include "ul-error.h"
+#include "ul-store.h"
+#include "ul-test-util.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+static const guint8 STORAGE[][3] = { { 0x08, 0x06, 0x50 } };
+
+typedef struct {
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->dir = g_dir_make_tmp ("usbledger-store-XXXXXX", NULL);
+  f->path = g_build_filename (f->dir, "logbook.db", NULL);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+
+  g_assert_cmpint (system (cmd), ==, 0);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+static char *
+file_sha256 (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  return ul_sha256_hex ((const guint8 *) data, len);
+}
+
+static void
+exec_raw (const char *path, const char *sql, int expected_rc)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+  g_assert_cmpint (rc, ==, expected_rc);
+  sqlite3_close (db);
+}
+
+static void
+test_fresh (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlStore) store = ul_store_open (f->path, &error);
+  g_autoptr(UlDevice) dev = ul_test_device_new ("1-2", "SN\n'); DROP TABLE media;--", STORAGE, 1);
+  g_autoptr(UlEvent) ev = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  gint64 device_id = 0, again = 0, req = 0, req2 = 0;
+  gboolean created = FALSE;
+  guint64 n = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (ul_store_schema_version (store), ==, UL_STORE_SCHEMA_VERSION);
+
+  g_assert_true (ul_store_note_device (store, dev, 100, &device_id, &error));
+  g_assert_true (ul_store_note_device (store, dev, 200, &again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (device_id, ==, again);
+
+  g_assert_true (ul_store_ensure_request (store, device_id, "tanaka", 1000, "pc", 100,
+                                          "not registered", &req, &created, &error));
+  g_assert_true (created);
+  g_assert_true (ul_store_ensure_request (store, device_id, "tanaka", 1000, "pc", 200,
+                                          "not registered", &req2, &created, &error));
+  g_assert_false (created);
+  g_assert_cmpint (req, ==, req2);
+  requests = ul_store_list_requests (store, "pending", &error);
+  g_assert_cmpuint (requests->len, ==, 1);
+  g_assert_true (g_bytes_equal (((UlRequest *) requests->pdata[0])->serial, dev->serial));
+
+  g_assert_true (ul_store_decide_request (store, req, FALSE, "sato", "no", 0, 300, &error));
+  g_assert_false (ul_store_decide_request (store, req, TRUE, "sato", "", 0, 300, &error));
+  g_assert_error (error, UL_ERROR, UL_ERROR_BAD_STATE);
+  g_clear_error (&error);
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr(UlEvent) e = ul_event_new ("device-added", "system", "pc", 1000 + i);
+
+      e->device_id = device_id;
+      e->detail = g_strdup_printf ("event %d", i);
+      g_assert_true (ul_store_append_event (store, e, &error));
+    }
+  events = ul_store_list_events (store, NULL, &error);
+  g_assert_cmpuint (events->len, ==, 3);
+  ev = g_ptr_array_steal_index (events, 2);
+  g_assert_cmpint (ev->id, ==, 3);
+  g_assert_cmpstr (ev->prev_hash, ==, ((UlEvent *) events->pdata[1])->hash);
+  g_assert_true (ul_store_verify_chain (store, &n, &error));
+  g_assert_cmpuint (n, ==, 3);
+}
+
+static void
+test_events_append_only (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlStore) store = ul_store_open (f->path, &error);
+  g_autoptr(UlEvent) ev = ul_event_new ("daemon-started", "system", "pc", 1);
+
+  g_assert_true (ul_store_append_event (store, ev, &error));
+  exec_raw (f->path, "UPDATE events SET detail = 'x'", SQLITE_CONSTRAINT);
+  exec_raw (f->path, "UPDATE events SET hash = NULL", SQLITE_CONSTRAINT);
+  exec_raw (f->path, "DELETE FROM events", SQLITE_CONSTRAINT);
+  /* a row removed behind the triggers' back breaks the chain */
+  {
+    g_autoptr(UlEvent) ev2 = ul_event_new ("daemon-stopped", "system", "pc", 2);
+    g_autoptr(UlEvent) ev3 = ul_event_new ("daemon-started", "system", "pc", 3);
+
+    g_assert_true (ul_store_append_event (store, ev2, &error));
+    g_assert_true (ul_store_append_event (store, ev3, &error));
+  }
+  exec_raw (f->path, "DROP TRIGGER events_no_delete; DELETE FROM events WHERE id = 2", SQLITE_OK);
+  g_assert_false (ul_store_verify_chain (store, NULL, &error));
+  g_assert_error (error, UL_ERROR, UL_ERROR_BAD_STATE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "event 2 is missing"));
+}
+
+static void
+copy_fixture (const char *to)
+{
+  g_autofree char *from = g_test_build_filename (G_TEST_DIST, "..", "fixtures", "logbook-v1.db",
+                                                 NULL);
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (from, &data, &len, NULL));
+  g_assert_true (g_file_set_contents (to, data, (gssize) len, NULL));
+}
+
+static void
+test_migrate_v1 (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlStore) store = NULL;
+  g_autoptr(UlMedium) m = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) sessions = NULL;
+  guint64 n = 0;
+
+  copy_fixture (f->path);
+  store = ul_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ul_store_schema_version (store), ==, 2);
+
+  m = ul_store_get_medium (store, "YZ-USB-0001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (m->label, ==, "総務課 USBメモリ 1");
+  g_assert_false (m->all_staff);
+  g_assert_cmpstrv (m->users, ((const char *[]){ "tanaka", NULL }));
+  sessions = ul_store_list_sessions (store, &error);
+  g_assert_cmpuint (sessions->len, ==, 1);
+
+  /* version-1 events got their hashes in order, and new ones chain on */
+  events = ul_store_list_events (store, NULL, &error);
+  g_assert_cmpuint (events->len, ==, 5);
+  for (guint i = 0; i < events->len; i++)
+    g_assert_cmpuint (strlen (((UlEvent *) events->pdata[i])->hash), ==, 64);
+  {
+    g_autoptr(UlEvent) ev = ul_event_new ("daemon-started", "system", "pc", 2);
+
+    g_assert_true (ul_store_append_event (store, ev, &error));
+    g_assert_cmpint (ev->id, ==, 6);
+  }
+  g_assert_true (ul_store_verify_chain (store, &n, &error));
+  g_assert_cmpuint (n, ==, 6);
+}
+
+static void
+test_failed_migration_rolls_back (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlStore) store = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+
+  copy_fixture (f->path);
+  /* an object in the way makes migration 2 fail halfway */
+  exec_raw (f->path, "CREATE TABLE events_hash_blocker (x); "
+                     "CREATE INDEX events_hash ON events_hash_blocker (x);", SQLITE_OK);
+  store = ul_store_open (f->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, UL_ERROR, UL_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, "migration to schema version 2 failed"));
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM pragma_table_info('events') "
+                                           "WHERE name = 'hash'", -1, &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (st, 0), ==, 0);
+  sqlite3_finalize (st);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (st, 0), ==, 1);
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+}
+
+static void
+expect_refused (const char *path, const char *why)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = file_sha256 (path);
+  g_autofree char *after = NULL;
+  g_autoptr(UlStore) store = ul_store_open (path, &error);
+
+  g_assert_null (store);
+  g_assert_error (error, UL_ERROR, UL_ERROR_DATABASE);
+  if (strstr (error->message, why) == NULL)
+    g_error ("\"%s\" does not say \"%s\"", error->message, why);
+  after = file_sha256 (path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_refusals (Fixture *f, gconstpointer data)
+{
+  g_autofree char *garbage = g_build_filename (f->dir, "garbage.db", NULL);
+  g_autofree char *corrupt = g_build_filename (f->dir, "corrupt.db", NULL);
+  g_autofree char *foreign = g_build_filename (f->dir, "foreign.db", NULL);
+  g_autofree char *newer = g_build_filename (f->dir, "newer.db", NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_set_contents (garbage, "this is no database, just text", -1, NULL));
+  expect_refused (garbage, "not a readable logbook");
+
+  /* a real logbook with a page overwritten in the middle */
+  copy_fixture (corrupt);
+  g_assert_true (g_file_get_contents (corrupt, &contents, &len, NULL));
+  memset (contents + 4096 * 2, 0x5a, 4096);
+  g_assert_true (g_file_set_contents (corrupt, contents, (gssize) len, NULL));
+  expect_refused (corrupt, "");
+
+  exec_raw (foreign, "CREATE TABLE customers (name TEXT);", SQLITE_OK);
+  expect_refused (foreign, "not a usbledger logbook");
+
+  copy_fixture (newer);
+  exec_raw (newer, "PRAGMA user_version = 99;", SQLITE_OK);
+  expect_refused (newer, "newer than this usbledger");
+
+  /* no file was created beside them (no -wal, no -journal) */
+  {
+    g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+    const char *name;
+    guint n = 0;
+
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_assert_false (g_str_has_suffix (name, "-wal"));
+        n++;
+      }
+    g_assert_cmpuint (n, ==, 4);
+  }
+}
+
+static void
+test_media (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlStore) store = ul_store_open (f->path, &error);
+  g_autoptr(UlDevice) dev = ul_test_device_new ("1-2", "SN1", STORAGE, 1);
+  g_autoptr(UlMedium) m = ul_medium_new ();
+  g_autoptr(UlMedium) dup = ul_medium_new ();
+  g_autoptr(UlMedium) found = NULL;
+  g_autoptr(UlMedium) revoked = NULL;
+  gint64 id = 0;
+
+  m->asset_number = g_strdup ("YZ-1");
+  m->vendor_id = dev->vendor_id;
+  m->product_id = dev->product_id;
+  m->serial = g_bytes_ref (dev->serial);
+  m->descriptor_hash = g_strdup (dev->descriptor_hash);
+  m->registered_by = g_strdup ("sato");
+  m->all_staff = FALSE;
+  m->users = g_strsplit ("tanaka,suzuki", ",", -1);
+  g_assert_true (ul_store_add_medium (store, m, &error));
+  g_assert_no_error (error);
+
+  /* same identity again while active: refused */
+  dup->asset_number = g_strdup ("YZ-2");
+  dup->serial = g_bytes_ref (dev->serial);
+  dup->vendor_id = dev->vendor_id;
+  dup->product_id = dev->product_id;
+  dup->descriptor_hash = g_strdup (dev->descriptor_hash);
+  dup->registered_by = g_strdup ("sato");
+  g_assert_false (ul_store_add_medium (store, dup, &error));
+  g_assert_error (error, UL_ERROR, UL_ERROR_ALREADY_EXISTS);
+  g_clear_error (&error);
+
+  found = ul_store_find_medium_for_identity (store, dev->vendor_id, dev->product_id,
+                                             dev->serial, &error);
+  g_assert_nonnull (found);
+  g_assert_cmpstrv (found->users, ((const char *[]){ "suzuki", "tanaka", NULL }));
+
+  g_assert_true (ul_store_revoke_medium (store, "YZ-1", "sato", "lost", 5, &id, &error));
+  g_assert_false (ul_store_revoke_medium (store, "YZ-1", "sato", "lost", 5, &id, &error));
+  g_assert_error (error, UL_ERROR, UL_ERROR_BAD_STATE);
+  g_clear_error (&error);
+  revoked = ul_store_find_medium_for_identity (store, dev->vendor_id, dev->product_id,
+                                               dev->serial, &error);
+  g_assert_cmpint (revoked->status, ==, UL_MEDIUM_REVOKED);
+  /* once revoked the identity may be registered again */
+  g_assert_true (ul_store_add_medium (store, dup, &error));
+  g_assert_no_error (error);
+  g_assert_null (ul_store_get_medium (store, "NOPE", &error));
+  g_assert_error (error, UL_ERROR, UL_ERROR_NOT_FOUND);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/store/fresh", Fixture, NULL, fixture_setup, test_fresh, fixture_teardown);
+  g_test_add ("/store/append-only", Fixture, NULL, fixture_setup, test_events_append_only,
+              fixture_teardown);
+  g_test_add ("/store/migrate-v1", Fixture, NULL, fixture_setup, test_migrate_v1,
+              fixture_teardown);
+  g_test_add ("/store/failed-migration", Fixture, NULL, fixture_setup,
+              test_failed_migration_rolls_back, fixture_teardown);
+  g_test_add ("/store/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
+  g_test_add ("/store/media", Fixture, NULL, fixture_setup, test_media, fixture_teardown);
+  return g_test_run ();
+}
