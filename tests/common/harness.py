@@ -193,9 +193,14 @@ class Harness:
         return os.path.join(self.state_dir, 'logbook.db')
 
     def close(self):
-        self.stop_daemon()
+        # a daemon that does not exit cleanly on SIGTERM (crash, sanitizer
+        # report, leak) fails the test that ran it
+        code = self.stop_daemon()
+        log = self.read_log() if os.path.exists(self.daemon_log) else ''
         for proc in (self.polkitd, self.logind):
             proc.terminate()
             proc.wait()
         dbusmock.DBusTestCase.stop_dbus(self.bus_pid)
         shutil.rmtree(self.tmp, ignore_errors=True)
+        if code not in (None, 0):
+            raise AssertionError('usbledgerd exited with %d on SIGTERM:\n%s' % (code, log))
