@@ -17,5 +17,3 @@ WHEN OLD.hash IS NOT NULL
   OR NEW.request_id IS NOT OLD.request_id OR NEW.session_id IS NOT OLD.session_id
   OR NEW.decision IS NOT OLD.decision OR NEW.detail IS NOT OLD.detail
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
-
-CREATE UNIQUE INDEX events_hash ON events (hash);

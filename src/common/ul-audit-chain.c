@@ -10,7 +10,6 @@
 #include "ul-store-private.h"
 #include "ul-error.h"
 
-#include <openssl/evp.h>
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -45,9 +44,6 @@ char *
 ul_audit_chain_hash (const UlEvent *ev, const char *prev_hash)
 {
   g_autoptr(GString) s = g_string_new (prev_hash ? prev_hash : GENESIS_HASH);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
-  GString *hex;
 
   g_string_append (s, "usbledger-event-v1\n");
   put_int (s, ev->id, FALSE);
@@ -67,12 +63,7 @@ ul_audit_chain_hash (const UlEvent *ev, const char *prev_hash)
   put_text (s, ev->decision);
   put_text (s, ev->detail);
 
-  if (!EVP_Digest (s->str, s->len, md, &md_len, EVP_sha256 (), NULL))
-    return NULL;
-  hex = g_string_sized_new (64);
-  for (unsigned int i = 0; i < md_len; i++)
-    g_string_append_printf (hex, "%02x", md[i]);
-  return g_string_free (hex, FALSE);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guint8 *) s->str, s->len);
 }
 
 static UlEvent *

@@ -9,22 +9,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
+/* SHA-256 (FIPS 180-4, on the CRYPTREC list) through GLib: hashing is on
+ * every plug-in's path, and initializing OpenSSL for it would add ~3 MiB to
+ * the daemon's resident memory; OpenSSL is kept for signing and encryption */
 char *
 ul_sha256_hex (const guint8 *data, gsize len)
 {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
-  GString *hex;
-
-  if (!EVP_Digest (data, len, md, &md_len, EVP_sha256 (), NULL))
-    return NULL;
-  hex = g_string_sized_new (md_len * 2);
-  for (unsigned int i = 0; i < md_len; i++)
-    g_string_append_printf (hex, "%02x", md[i]);
-  return g_string_free (hex, FALSE);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
 }
 
 /* a missing string attribute is normal (no serial); any other failure is not */
@@ -51,19 +44,45 @@ ul_device_new_from_dirfd (int dirfd, const char *syspath, GError **error)
   const guint8 *raw;
   gsize raw_len = 0;
 
+  dev->dirfd = -1;
   dev->syspath = g_strdup (syspath);
   dev->name = g_path_get_basename (syspath);
 
-  if (!ul_sysfs_read_hex16 (dirfd, "idVendor", &dev->vendor_id, error) ||
-      !ul_sysfs_read_hex16 (dirfd, "idProduct", &dev->product_id, error) ||
-      !ul_sysfs_read_uint (dirfd, "busnum", &dev->busnum, error) ||
+  if (!ul_sysfs_read_uint (dirfd, "busnum", &dev->busnum, error) ||
       !ul_sysfs_read_uint (dirfd, "devnum", &dev->devnum, error))
     {
       g_prefix_error (error, "%s is not a readable USB device: ", syspath);
       return NULL;
     }
-  if (!ul_sysfs_read_hex16 (dirfd, "bcdDevice", &dev->bcd_device, NULL))
-    dev->bcd_device = 0;
+
+  dev->descriptors = ul_sysfs_read_attr (dirfd, "descriptors", FALSE, &desc_error);
+  if (dev->descriptors == NULL)
+    {
+      dev->descriptors = g_bytes_new (NULL, 0);
+      dev->desc_error = g_strdup (desc_error->message);
+      g_clear_error (&desc_error);
+    }
+  raw = g_bytes_get_data (dev->descriptors, &raw_len);
+  dev->descriptor_hash = ul_sha256_hex (raw != NULL ? raw : (const guint8 *) "", raw_len);
+  if (dev->desc_error == NULL)
+    {
+      dev->desc = ul_descriptors_parse (raw, raw_len, &desc_error);
+      if (dev->desc == NULL)
+        dev->desc_error = g_strdup (desc_error->message);
+    }
+  if (dev->desc != NULL)
+    {
+      /* idVendor, idProduct and bcdDevice are printed from this very descriptor */
+      dev->vendor_id = dev->desc->vendor_id;
+      dev->product_id = dev->desc->product_id;
+      dev->bcd_device = dev->desc->bcd_device;
+    }
+  else if (!ul_sysfs_read_hex16 (dirfd, "idVendor", &dev->vendor_id, error) ||
+           !ul_sysfs_read_hex16 (dirfd, "idProduct", &dev->product_id, error))
+    {
+      g_prefix_error (error, "%s is not a readable USB device: ", syspath);
+      return NULL;
+    }
   if (!ul_sysfs_read_uint (dirfd, "authorized", &dev->authorized, NULL))
     dev->authorized = 1; /* no attribute: the kernel has no authorization here */
 
@@ -84,29 +103,6 @@ ul_device_new_from_dirfd (int dirfd, const char *syspath, GError **error)
     }
   else
     dev->speed = g_strdup ("");
-
-  dev->descriptors = ul_sysfs_read_attr (dirfd, "descriptors", FALSE, &desc_error);
-  if (dev->descriptors == NULL)
-    {
-      dev->descriptors = g_bytes_new (NULL, 0);
-      dev->desc_error = g_strdup (desc_error->message);
-    }
-  raw = g_bytes_get_data (dev->descriptors, &raw_len);
-  dev->descriptor_hash = ul_sha256_hex (raw != NULL ? raw : (const guint8 *) "", raw_len);
-  if (dev->desc_error == NULL)
-    {
-      dev->desc = ul_descriptors_parse (raw, raw_len, &desc_error);
-      if (dev->desc == NULL)
-        dev->desc_error = g_strdup (desc_error->message);
-      else if (dev->desc->vendor_id != dev->vendor_id ||
-               dev->desc->product_id != dev->product_id)
-        {
-          /* sysfs ids come from the same descriptor; a mismatch means the
-           * entry changed under us */
-          g_clear_pointer (&dev->desc, ul_descriptors_free);
-          dev->desc_error = g_strdup ("descriptor ids differ from idVendor/idProduct");
-        }
-    }
   return g_steal_pointer (&dev);
 }
 
@@ -114,8 +110,11 @@ UlDevice *
 ul_device_new_from_syspath (const char *syspath, GError **error)
 {
   UlDevice *dev;
-  int dirfd = open (syspath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dirfd;
 
+  do
+    dirfd = open (syspath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  while (dirfd < 0 && errno == EINTR);
   if (dirfd < 0)
     {
       int err = errno;
@@ -125,7 +124,10 @@ ul_device_new_from_syspath (const char *syspath, GError **error)
       return NULL;
     }
   dev = ul_device_new_from_dirfd (dirfd, syspath, error);
-  close (dirfd);
+  if (dev == NULL)
+    close (dirfd);
+  else
+    dev->dirfd = dirfd;
   return dev;
 }
 
@@ -134,6 +136,8 @@ ul_device_free (UlDevice *dev)
 {
   if (dev == NULL)
     return;
+  if (dev->dirfd >= 0)
+    close (dev->dirfd);
   g_free (dev->syspath);
   g_free (dev->name);
   g_clear_pointer (&dev->serial, g_bytes_unref);
@@ -175,20 +179,19 @@ gboolean
 ul_device_check_unchanged (const UlDevice *dev, int dirfd, GError **error)
 {
   g_autoptr(GBytes) serial = NULL;
-  guint16 vid = 0, pid = 0;
-  guint busnum = 0, devnum = 0;
+  guint devnum = 0;
 
-  if (!ul_sysfs_read_hex16 (dirfd, "idVendor", &vid, error) ||
-      !ul_sysfs_read_hex16 (dirfd, "idProduct", &pid, error) ||
-      !ul_sysfs_read_uint (dirfd, "busnum", &busnum, error) ||
-      !ul_sysfs_read_uint (dirfd, "devnum", &devnum, error) ||
-      !read_optional_string (dirfd, "serial", &serial, error))
+  g_autoptr(GError) local = NULL;
+
+  if (!ul_sysfs_read_uint (dirfd, "devnum", &devnum, &local) ||
+      !read_optional_string (dirfd, "serial", &serial, &local))
     {
-      g_prefix_error (error, "device %s gone: ", dev->name);
+      /* through a handle of a removed device every read fails */
+      g_set_error (error, UL_ERROR, UL_ERROR_DEVICE_CHANGED, "device %s is gone: %s",
+                   dev->name, local->message);
       return FALSE;
     }
-  if (vid != dev->vendor_id || pid != dev->product_id || busnum != dev->busnum ||
-      devnum != dev->devnum || !bytes_equal0 (serial, dev->serial))
+  if (devnum != dev->devnum || !bytes_equal0 (serial, dev->serial))
     {
       g_set_error (error, UL_ERROR, UL_ERROR_DEVICE_CHANGED,
                    "device at %s is no longer the one that was decided about",

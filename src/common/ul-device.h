@@ -24,21 +24,23 @@ typedef struct {
   char *descriptor_hash;  /* SHA-256 of descriptors, lowercase hex */
   UlDescriptors *desc;    /* NULL when the descriptors are malformed */
   char *desc_error;       /* why desc is NULL */
+  int dirfd;              /* the device folder, opened once; -1 if not kept */
 } UlDevice;
 
 /* Reads the identity below the open device directory @dirfd. Fails only when
- * the directory is not a USB device at all (no idVendor/busnum/devnum);
+ * the directory is not a USB device at all (no busnum/devnum, no ids);
  * malformed descriptors are kept in desc_error for the policy to judge. */
 UlDevice *ul_device_new_from_dirfd (int dirfd, const char *syspath, GError **error);
-/* opens @syspath and reads it */
+/* opens @syspath and reads it; the device keeps that handle in dev->dirfd,
+ * so a later authorization acts on this very device or not at all */
 UlDevice *ul_device_new_from_syspath (const char *syspath, GError **error);
 void ul_device_free (UlDevice *dev);
 
 gboolean ul_device_is_storage (const UlDevice *dev);
 /* same vendor, product and serial: what a clone would copy */
 gboolean ul_device_same_identity (const UlDevice *a, const UlDevice *b);
-/* whether @dev is still the device that @dirfd points at (busnum, devnum,
- * ids and serial unchanged) */
+/* whether @dirfd still shows @dev: the kernel gives every enumeration of a
+ * bus a new device number, and the serial must match too */
 gboolean ul_device_check_unchanged (const UlDevice *dev, int dirfd, GError **error);
 
 /* "0781:5567 serial=\"...\"" with escaped strings, for logs */

@@ -343,8 +343,11 @@ ul_store_open (const char *path, GError **error)
     }
   /* NORMAL in WAL mode: a committed event survives a crash of the daemon;
    * only a power cut may lose the last transactions before a checkpoint */
+  /* checkpoints are run by ul_store_checkpoint() when the daemon is idle,
+   * not by whichever commit crosses the threshold on a plug-in's path */
   if (!exec_fixed (store, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
-                          "PRAGMA busy_timeout = 5000; PRAGMA trusted_schema = OFF;", error))
+                          "PRAGMA busy_timeout = 5000; PRAGMA trusted_schema = OFF; "
+                          "PRAGMA wal_autocheckpoint = 0;", error))
     return NULL;
 
   for (int v = (int) version + 1; v <= UL_STORE_SCHEMA_VERSION; v++)
@@ -358,6 +361,16 @@ ul_store_open (const char *path, GError **error)
       return NULL;
     }
   return g_steal_pointer (&store);
+}
+
+gboolean
+ul_store_checkpoint (UlStore *store, GError **error)
+{
+  int rc = sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+    return ul_store_set_sqlite_error (store, error, "cannot checkpoint the logbook");
+  return TRUE;
 }
 
 void

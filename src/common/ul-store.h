@@ -84,6 +84,8 @@ typedef struct {
 UlStore *ul_store_open (const char *path, GError **error);
 void ul_store_free (UlStore *store);
 int ul_store_schema_version (UlStore *store);
+/* copies the write-ahead log into the database file; cheap when idle */
+gboolean ul_store_checkpoint (UlStore *store, GError **error);
 
 gboolean ul_store_begin (UlStore *store, GError **error);
 gboolean ul_store_commit (UlStore *store, GError **error);

@@ -126,6 +126,7 @@ ul_manager_reject_request (UlManager *mgr, gint64 id, const char *note, const Ul
       ul_store_rollback (mgr->store);
       return FALSE;
     }
+  ul_manager_wrote_logbook (mgr);
   g_signal_emit (mgr, ul_manager_signals[SIGNAL_REQUEST_CHANGED], 0, id);
   return TRUE;
 }

@@ -14,6 +14,7 @@ struct _UlManager {
   struct udev_monitor *monitor;
   guint monitor_source;
   GHashTable *present;    /* syspath -> UlPresent */
+  guint checkpoint_source;
 };
 
 enum {
@@ -23,6 +24,9 @@ enum {
   N_SIGNALS
 };
 extern guint ul_manager_signals[N_SIGNALS];
+
+/* the logbook was written: checkpoint its WAL once things are quiet */
+void ul_manager_wrote_logbook (UlManager *mgr);
 
 /* re-decides every present storage device with this identity (after an
  * approval, registration or revocation) */

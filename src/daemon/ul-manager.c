@@ -28,6 +28,26 @@ present_free (gpointer data)
   g_free (p);
 }
 
+static gboolean
+on_checkpoint (gpointer data)
+{
+  UlManager *mgr = data;
+  g_autoptr(GError) error = NULL;
+
+  mgr->checkpoint_source = 0;
+  if (!ul_store_checkpoint (mgr->store, &error))
+    g_warning ("%s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+/* a one-shot timer after activity: nothing wakes the daemon when idle */
+void
+ul_manager_wrote_logbook (UlManager *mgr)
+{
+  if (mgr->checkpoint_source == 0)
+    mgr->checkpoint_source = g_timeout_add_seconds (1, on_checkpoint, mgr);
+}
+
 static void
 ul_manager_finalize (GObject *object)
 {
@@ -328,6 +348,7 @@ decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
   else
     p->dev->authorized = ul_decision_allows (p->decision) ? 1 : 0;
 
+  ul_manager_wrote_logbook (mgr);
   g_debug ("%s %s: %s (%s)", trigger, p->dev->name, ul_decision_to_string (p->decision),
            p->reason);
   g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, p, FALSE);
@@ -431,6 +452,7 @@ handle_remove (UlManager *mgr, const char *syspath)
           ul_store_rollback (mgr->store);
           g_warning ("cannot record removal of %s: %s", who, error->message);
         }
+      ul_manager_wrote_logbook (mgr);
     }
   g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, p, TRUE);
   g_hash_table_remove (mgr->present, syspath);
@@ -556,6 +578,11 @@ ul_manager_stop (UlManager *mgr)
     {
       g_source_remove (mgr->monitor_source);
       mgr->monitor_source = 0;
+    }
+  if (mgr->checkpoint_source != 0)
+    {
+      g_source_remove (mgr->checkpoint_source);
+      mgr->checkpoint_source = 0;
     }
   g_clear_pointer (&mgr->monitor, udev_monitor_unref);
 }

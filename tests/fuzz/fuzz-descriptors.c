@@ -11,7 +11,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
   g_autoptr(UlDescriptors) desc = ul_descriptors_parse (data, size, NULL);
   g_autofree char *escaped = ul_escape_bytes (data, size);
-  UlDevice dev = { 0 };
+  UlDevice dev = { .dirfd = -1 };
   g_autofree char *reason = NULL;
   UlPolicyInput in = { &dev, NULL, NULL, 0, 0 };
 

@@ -193,9 +193,8 @@ test_failed_migration_rolls_back (Fixture *f, gconstpointer data)
   sqlite3_stmt *st = NULL;
 
   copy_fixture (f->path);
-  /* an object in the way makes migration 2 fail halfway */
-  exec_raw (f->path, "CREATE TABLE events_hash_blocker (x); "
-                     "CREATE INDEX events_hash ON events_hash_blocker (x);", SQLITE_OK);
+  /* a column in the way makes migration 2 fail halfway, after prev_hash */
+  exec_raw (f->path, "ALTER TABLE events ADD COLUMN hash TEXT;", SQLITE_OK);
   store = ul_store_open (f->path, &error);
   g_assert_null (store);
   g_assert_error (error, UL_ERROR, UL_ERROR_DATABASE);
@@ -203,7 +202,8 @@ test_failed_migration_rolls_back (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM pragma_table_info('events') "
-                                           "WHERE name = 'hash'", -1, &st, NULL), ==, SQLITE_OK);
+                                           "WHERE name = 'prev_hash'", -1, &st, NULL), ==,
+                   SQLITE_OK);
   g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (st, 0), ==, 0);
   sqlite3_finalize (st);

@@ -55,6 +55,7 @@ ul_test_device_new (const char *name, const char *serial, const guint8 (*ifaces)
   g_autoptr(GByteArray) raw = descriptors_for (ifaces, n_ifaces);
   UlDevice *dev = g_new0 (UlDevice, 1);
 
+  dev->dirfd = -1;
   dev->name = g_strdup (name);
   dev->syspath = g_strdup_printf ("/sys/devices/usb1/%s", name);
   dev->vendor_id = 0x0781;
