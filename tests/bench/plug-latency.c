@@ -9,7 +9,8 @@
  * content alone cannot tell). Insertions are paced a few milliseconds
  * apart, so each one finds the daemon idle.
  *
- *   umockdev-wrapper plug-latency [--n N] [--usbledger-db FILE] -- DAEMON ARGS...
+ *   umockdev-wrapper plug-latency [--n N] [--usbledger-db FILE] [--kernel-uevents]
+ *                                 -- DAEMON ARGS...
  *
  * The daemon runs as a child; "%ROOT%" in its arguments becomes the
  * testbed's root. --usbledger-db registers the allowed device in a
@@ -22,6 +23,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <umockdev.h>
@@ -82,8 +85,8 @@ add_device (UMockdevTestbed *tb, BenchDevice *d, guint port)
   g_autofree char *port_target = NULL;
 
   serial_hex = hex (serial_nl, strlen (serial_nl));
-  d->syspath = g_strdup_printf ("/sys/devices/usb1/%s", d->name);
-  record = g_strdup_printf ("P: /devices/usb1/%s\nE: SUBSYSTEM=usb\nE: DEVTYPE=usb_device\n"
+  d->syspath = g_strdup_printf ("/sys/devices/pci0000:00/0000:00:14.0/usb1/%s", d->name);
+  record = g_strdup_printf ("P: /devices/pci0000:00/0000:00:14.0/usb1/%s\nE: SUBSYSTEM=usb\nE: DEVTYPE=usb_device\n"
                             "H: idVendor=303738310a\nH: idProduct=353536370a\n"
                             "H: bcdDevice=303130300a\nH: busnum=310a\nH: devnum=%x0a\n"
                             "H: authorized=300a\nH: speed=3438300a\nH: descriptors=%s\n"
@@ -91,7 +94,7 @@ add_device (UMockdevTestbed *tb, BenchDevice *d, guint port)
   if (!umockdev_testbed_add_from_string (tb, record, &error))
     g_error ("cannot add %s: %s", d->name, error->message);
   /* USBGuard follows the port link to the hub port's connect_type */
-  port_target = g_strdup_printf ("/sys/devices/usb1/1-0:1.0/usb1-port%u", port);
+  port_target = g_strdup_printf ("../1-0:1.0/usb1-port%u", port);
   umockdev_testbed_set_attribute_link (tb, d->syspath, "port", port_target);
   d->auth_path = g_build_filename (umockdev_testbed_get_root_dir (tb), d->syspath,
                                    "authorized", NULL);
@@ -109,7 +112,11 @@ build_bus (UMockdevTestbed *tb)
   g_autofree char *record = NULL;
 
   hub_desc = hex (hub, sizeof hub);
-  record = g_strdup_printf ("P: /devices/usb1\nE: SUBSYSTEM=usb\nE: DEVTYPE=usb_device\n"
+  if (!umockdev_testbed_add_from_string (tb, "P: /devices/pci0000:00/0000:00:14.0\n"
+                                             "E: SUBSYSTEM=pci\nE: DRIVER=xhci_hcd\n"
+                                             "A: vendor=0x8086\n", &error))
+    g_error ("cannot add the controller: %s", error->message);
+  record = g_strdup_printf ("P: /devices/pci0000:00/0000:00:14.0/usb1\nE: SUBSYSTEM=usb\nE: DEVTYPE=usb_device\n"
                             "A: idVendor=1d6b\nA: idProduct=0002\nA: busnum=1\nA: devnum=1\n"
                             "A: authorized=1\nA: authorized_default=0\nA: speed=480\n"
                             "H: descriptors=%s\n", hub_desc);
@@ -118,7 +125,7 @@ build_bus (UMockdevTestbed *tb)
   for (guint port = 1; port <= 2; port++)
     {
       g_autofree char *p = g_strdup_printf (
-        "P: /devices/usb1/1-0:1.0/usb1-port%u\nE: SUBSYSTEM=usb\nA: connect_type=hotplug\n",
+        "P: /devices/pci0000:00/0000:00:14.0/usb1/1-0:1.0/usb1-port%u\nE: SUBSYSTEM=usb\nA: connect_type=hotplug\n",
         port);
 
       if (!umockdev_testbed_add_from_string (tb, p, &error))
@@ -145,6 +152,125 @@ register_in_logbook (const char *db, BenchDevice *allowed)
   if (!ul_store_add_medium (store, m, &error))
     g_error ("%s", error->message);
 }
+
+/* The harness sends every uevent itself, the same way for all daemons: one
+ * datagram to each uevent socket that umockdev's preload emulates. USBGuard
+ * reads the kernel's own format ("add@/devpath" then KEY=value strings),
+ * libudev clients (usbledgerd, the null daemon) udev's format (a "libudev"
+ * header, then the same strings), as each gets on a real system. umockdev's
+ * own uevent() would add a device lookup before sending, for the libudev
+ * format only, which would tilt the comparison. */
+#define UDEV_MONITOR_MAGIC 0xfeedcafeu
+
+struct udev_monitor_header {
+  char prefix[8];              /* "libudev" */
+  guint32 magic;               /* network order */
+  guint32 header_size;
+  guint32 properties_off;
+  guint32 properties_len;
+  guint32 filter_subsystem_hash;
+  guint32 filter_devtype_hash;
+  guint32 filter_tag_bloom_hi;
+  guint32 filter_tag_bloom_lo;
+};
+
+static gboolean kernel_uevents;
+
+/* MurmurHash2 (Austin Appleby, public domain), as libudev uses for the
+ * subsystem and devtype hashes its monitors filter on */
+static guint32
+murmur2 (const char *str)
+{
+  const guint32 m = 0x5bd1e995;
+  gsize len = strlen (str);
+  guint32 h = (guint32) len;
+  const guint8 *data = (const guint8 *) str;
+
+  while (len >= 4)
+    {
+      guint32 k;
+
+      memcpy (&k, data, 4);
+      k *= m;
+      k ^= k >> 24;
+      k *= m;
+      h *= m;
+      h ^= k;
+      data += 4;
+      len -= 4;
+    }
+  switch (len)
+    {
+    case 3:
+      h ^= (guint32) data[2] << 16;
+      /* fall through */
+    case 2:
+      h ^= (guint32) data[1] << 8;
+      /* fall through */
+    case 1:
+      h ^= data[0];
+      h *= m;
+      break;
+    default:
+      break;
+    }
+  h ^= h >> 13;
+  h *= m;
+  h ^= h >> 15;
+  return h;
+}
+
+static void
+send_uevent (UMockdevTestbed *tb, const char *syspath, const char *action)
+{
+  static guint seqnum = 1000;
+  const char *devpath = syspath + strlen ("/sys");
+  g_autoptr(GString) msg = g_string_new (NULL);
+  const char *root = umockdev_testbed_get_root_dir (tb);
+  g_autoptr(GDir) dir = g_dir_open (root, 0, NULL);
+  struct udev_monitor_header hdr = { "libudev", 0, 0, 0, 0, 0, 0, 0, 0 };
+  const char *name;
+
+  if (kernel_uevents)
+    {
+      g_string_append_printf (msg, "%s@%s", action, devpath);
+      g_string_append_c (msg, '\0');
+    }
+  g_string_append_printf (msg, "ACTION=%s", action);
+  g_string_append_c (msg, '\0');
+  g_string_append_printf (msg, "DEVPATH=%s", devpath);
+  g_string_append_c (msg, '\0');
+  g_string_append (msg, "SUBSYSTEM=usb");
+  g_string_append_c (msg, '\0');
+  g_string_append (msg, "DEVTYPE=usb_device");
+  g_string_append_c (msg, '\0');
+  g_string_append_printf (msg, "SEQNUM=%u", seqnum++);
+  g_string_append_c (msg, '\0');
+  if (!kernel_uevents)
+    {
+      hdr.magic = g_htonl (UDEV_MONITOR_MAGIC);
+      hdr.header_size = sizeof hdr;
+      hdr.properties_off = sizeof hdr;
+      hdr.properties_len = (guint32) msg->len;
+      hdr.filter_subsystem_hash = g_htonl (murmur2 ("usb"));
+      hdr.filter_devtype_hash = g_htonl (murmur2 ("usb_device"));
+      g_string_prepend_len (msg, (const char *) &hdr, sizeof hdr);
+    }
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      struct sockaddr_un addr = { .sun_family = AF_UNIX };
+      int fd;
+
+      if (!g_str_has_prefix (name, "event"))
+        continue;
+      g_snprintf (addr.sun_path, sizeof addr.sun_path, "%s/%s", root, name);
+      fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      if (sendto (fd, msg->str, msg->len, 0, (struct sockaddr *) &addr, sizeof addr) < 0)
+        g_printerr ("send uevent to %s: %s\n", name, g_strerror (errno));
+      close (fd);
+    }
+}
+
 
 /* waits for a close-after-write of @d's authorized file; FALSE on timeout */
 static gboolean
@@ -227,6 +353,20 @@ status_field (pid_t pid, const char *field)
   return strtol (p + strlen (field), NULL, 10);
 }
 
+static void
+stop_daemon (pid_t child)
+{
+  kill (-child, SIGTERM);
+  for (int i = 0; i < 300; i++)
+    {
+      if (waitpid (child, NULL, WNOHANG) == child)
+        return;
+      g_usleep (10000);
+    }
+  kill (-child, SIGKILL);
+  waitpid (child, NULL, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -244,6 +384,8 @@ main (int argc, char **argv)
     {
       if (g_str_equal (argv[i], "--n") && i + 1 < argc)
         n = (guint) atoi (argv[++i]);
+      else if (g_str_equal (argv[i], "--kernel-uevents"))
+        kernel_uevents = TRUE;
       else if (g_str_equal (argv[i], "--usbledger-db") && i + 1 < argc)
         db = argv[++i];
       else if (g_str_equal (argv[i], "--"))
@@ -280,6 +422,9 @@ main (int argc, char **argv)
   child = fork ();
   if (child == 0)
     {
+      /* its own process group, so that stopping it reaches every process a
+       * wrapper such as unshare started */
+      setpgid (0, 0);
       execvp (cmd->pdata[0], (char **) cmd->pdata);
       _exit (127);
     }
@@ -289,9 +434,9 @@ main (int argc, char **argv)
     {
       BenchDevice *d = &devs[warm_tries++ % 2];
 
-      umockdev_testbed_uevent (tb, d->syspath, "remove");
+      send_uevent (tb, d->syspath, "remove");
       g_usleep (PACE_US);
-      umockdev_testbed_uevent (tb, d->syspath, "add");
+      send_uevent (tb, d->syspath, "add");
       if (wait_written (ifd, d, &t1))
         warm++;
       g_usleep (PACE_US);
@@ -299,7 +444,7 @@ main (int argc, char **argv)
   if (warm < 20)
     {
       g_printerr ("the daemon does not answer uevents\n");
-      kill (child, SIGTERM);
+      stop_daemon (child);
       return 1;
     }
 
@@ -307,10 +452,10 @@ main (int argc, char **argv)
     {
       BenchDevice *d = &devs[i % 2];
 
-      umockdev_testbed_uevent (tb, d->syspath, "remove");
+      send_uevent (tb, d->syspath, "remove");
       g_usleep (PACE_US);
       t0 = now_ms ();
-      umockdev_testbed_uevent (tb, d->syspath, "add");
+      send_uevent (tb, d->syspath, "add");
       if (wait_written (ifd, d, &t1))
         g_array_append_val (d->samples, (double){ t1 - t0 });
       else
@@ -341,7 +486,6 @@ main (int argc, char **argv)
              percentile (devs[1].samples, 0.5), devs[0].timeouts + devs[1].timeouts, rss,
              ctx1 - ctx0);
   }
-  kill (child, SIGTERM);
-  waitpid (child, NULL, 0);
+  stop_daemon (child);
   return 0;
 }
