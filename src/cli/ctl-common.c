@@ -50,6 +50,25 @@ ctl_call (CtlContext *ctx, const char *method, GVariant *params, const GVariantT
   return reply;
 }
 
+GVariant *
+ctl_call_list (CtlContext *ctx, const char *method, GVariant *params, int *code)
+{
+  g_autoptr(GVariant) reply = ctl_call (ctx, method, params, G_VARIANT_TYPE ("(aa{sv})"));
+  g_autoptr(GVariant) list = NULL;
+
+  *code = 1;
+  if (reply == NULL)
+    return NULL;
+  list = g_variant_get_child_value (reply, 0);
+  *code = 0;
+  if (ctx->json)
+    {
+      ctl_print_json (list);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
 gboolean
 ctl_parse (const char *usage, const char *summary, GOptionEntry *entries, int *argc,
            char ***argv)

@@ -17,6 +17,10 @@ typedef int (*CtlCommandFunc) (CtlContext *ctx, int argc, char **argv);
 GVariant *ctl_call (CtlContext *ctx, const char *method, GVariant *params,
                     const GVariantType *reply_type);
 
+/* calls a List* method; returns its list for printing to people, or NULL
+ * with *code set: 1 on error, 0 when --json already printed it */
+GVariant *ctl_call_list (CtlContext *ctx, const char *method, GVariant *params, int *code);
+
 /* parses subcommand options; prints the error and returns FALSE on a bad argument */
 gboolean ctl_parse (const char *usage, const char *summary, GOptionEntry *entries, int *argc,
                     char ***argv);

@@ -28,6 +28,7 @@ ctl_log (CtlContext *ctx, int argc, char **argv)
   GVariantIter iter;
   GVariant *e;
   gint64 t;
+  int code;
 
   if (!ctl_parse ("", _("Show the event log."), entries, &argc, &argv))
     return 2;
@@ -80,16 +81,10 @@ ctl_log (CtlContext *ctx, int argc, char **argv)
         }
       g_variant_builder_add (&filter, "{sv}", "until", g_variant_new_int64 (t));
     }
-  reply = ctl_call (ctx, "ListEvents", g_variant_new ("(@a{sv})", g_variant_builder_end (&filter)),
-                    G_VARIANT_TYPE ("(aa{sv})"));
-  if (reply == NULL)
-    return 1;
-  list = g_variant_get_child_value (reply, 0);
-  if (ctx->json)
-    {
-      ctl_print_json (list);
-      return 0;
-    }
+  list = ctl_call_list (ctx, "ListEvents",
+                        g_variant_new ("(@a{sv})", g_variant_builder_end (&filter)), &code);
+  if (list == NULL)
+    return code;
   g_variant_iter_init (&iter, list);
   while ((e = g_variant_iter_next_value (&iter)) != NULL)
     {

@@ -10,8 +10,8 @@ ctl_requests (CtlContext *ctx, int argc, char **argv)
       N_("pending (default), approved, rejected or all"), "STATE" },
     { NULL }
   };
-  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) list = NULL;
+  int code;
   GVariantIter iter;
   GVariant *r;
 
@@ -19,17 +19,10 @@ ctl_requests (CtlContext *ctx, int argc, char **argv)
     return 2;
   if (state == NULL)
     state = g_strdup ("pending");
-  reply = ctl_call (ctx, "ListRequests",
-                    g_variant_new ("(s)", g_str_equal (state, "all") ? "" : state),
-                    G_VARIANT_TYPE ("(aa{sv})"));
-  if (reply == NULL)
-    return 1;
-  list = g_variant_get_child_value (reply, 0);
-  if (ctx->json)
-    {
-      ctl_print_json (list);
-      return 0;
-    }
+  list = ctl_call_list (ctx, "ListRequests",
+                        g_variant_new ("(s)", g_str_equal (state, "all") ? "" : state), &code);
+  if (list == NULL)
+    return code;
   g_variant_iter_init (&iter, list);
   while ((r = g_variant_iter_next_value (&iter)) != NULL)
     {

@@ -5,22 +5,16 @@ int
 ctl_sessions (CtlContext *ctx, int argc, char **argv)
 {
   GOptionEntry entries[] = { { NULL } };
-  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) list = NULL;
+  int code;
   GVariantIter iter;
   GVariant *s;
 
   if (!ctl_parse ("", _("List usage sessions."), entries, &argc, &argv))
     return 2;
-  reply = ctl_call (ctx, "ListSessions", NULL, G_VARIANT_TYPE ("(aa{sv})"));
-  if (reply == NULL)
-    return 1;
-  list = g_variant_get_child_value (reply, 0);
-  if (ctx->json)
-    {
-      ctl_print_json (list);
-      return 0;
-    }
+  list = ctl_call_list (ctx, "ListSessions", NULL, &code);
+  if (list == NULL)
+    return code;
   g_variant_iter_init (&iter, list);
   while ((s = g_variant_iter_next_value (&iter)) != NULL)
     {

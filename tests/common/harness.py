@@ -153,10 +153,9 @@ class Harness:
                                  (' '.join(args), proc.returncode, proc.stderr.decode()))
         return proc
 
-    def wait_device(self, name, decision=None, removed=False, timeout=15):
-        """Waits for a DeviceChanged signal about `name` (with `decision`)
-        that arrives after this call; returns its record."""
-        start = len(self.signals)
+    def wait_device_since(self, start, name, decision=None, removed=False, timeout=15):
+        """Waits for a DeviceChanged about `name` among the signals from
+        index `start` on (also those that arrived already)."""
         found = []
 
         def match():
@@ -170,24 +169,17 @@ class Harness:
         iterate_until(match, timeout=timeout,
                       what='DeviceChanged %s %s' % (name, decision or ''))
         return found[0]
+
+    def wait_device(self, name, decision=None, removed=False, timeout=15):
+        """Waits for a DeviceChanged signal about `name` (with `decision`)
+        that arrives after this call; returns its record."""
+        return self.wait_device_since(len(self.signals), name, decision, removed, timeout)
 
     def expect_device(self, action, name, decision=None, removed=False, timeout=15):
         """Runs `action()` and waits for the DeviceChanged it causes."""
         start = len(self.signals)
         action()
-        found = []
-
-        def match():
-            for sig_name, rec in self.signals[start:]:
-                if (sig_name == 'DeviceChanged' and rec.get('name') == name and
-                        rec.get('removed', False) == removed and
-                        (decision is None or rec.get('decision') == decision)):
-                    found.append(rec)
-                    return True
-            return False
-        iterate_until(match, timeout=timeout,
-                      what='DeviceChanged %s %s' % (name, decision or ''))
-        return found[0]
+        return self.wait_device_since(start, name, decision, removed, timeout)
 
     def db_path(self):
         return os.path.join(self.state_dir, 'logbook.db')
