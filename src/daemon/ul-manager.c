@@ -290,8 +290,13 @@ decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
     {
       /* keyboards, mice, hubs: the udev helper authorizes them even while we
        * are down; doing the same here covers a missed helper run */
-      if (p->dev->authorized == 0 && !ul_authorize_device (p->dev, TRUE, &error))
-        g_warning ("cannot authorize %s: %s", p->dev->name, error->message);
+      if (p->dev->authorized == 0)
+        {
+          if (ul_authorize_device (p->dev, TRUE, &error))
+            p->dev->authorized = 1;
+          else
+            g_warning ("cannot authorize %s: %s", p->dev->name, error->message);
+        }
       g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, p, FALSE);
       return;
     }

@@ -86,6 +86,8 @@ ul_polkit_check (GDBusMethodInvocation *invocation, UlPolkitCallback callback,
   const char *action = ul_polkit_action_for_method (method);
   GDBusConnection *bus = g_dbus_method_invocation_get_connection (invocation);
   const char *sender = g_dbus_method_invocation_get_sender (invocation);
+  GDBusMessage *msg = g_dbus_method_invocation_get_message (invocation);
+  guint32 flags = 0;
   GVariantBuilder subject_details;
   CheckData *data;
 
@@ -103,14 +105,17 @@ ul_polkit_check (GDBusMethodInvocation *invocation, UlPolkitCallback callback,
   data->user_data = user_data;
   data->action = g_strdup (action);
 
+  /* an authentication agent may ask for a password only if the caller said
+   * it can wait for one */
+  if (g_dbus_message_get_flags (msg) & G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION)
+    flags |= POLKIT_ALLOW_USER_INTERACTION;
   g_variant_builder_init (&subject_details, G_VARIANT_TYPE ("a{sv}"));
   g_variant_builder_add (&subject_details, "{sv}", "name", g_variant_new_string (sender));
   g_dbus_connection_call (bus, "org.freedesktop.PolicyKit1",
                           "/org/freedesktop/PolicyKit1/Authority",
                           "org.freedesktop.PolicyKit1.Authority", "CheckAuthorization",
                           g_variant_new ("((sa{sv})sa{ss}us)", "system-bus-name",
-                                         &subject_details, action, NULL,
-                                         POLKIT_ALLOW_USER_INTERACTION, ""),
+                                         &subject_details, action, NULL, flags, ""),
                           G_VARIANT_TYPE ("((bba{ss}))"), G_DBUS_CALL_FLAGS_NONE,
                           POLKIT_TIMEOUT_MS, NULL, on_check_reply, data);
 }

@@ -175,6 +175,7 @@ class DaemonTest(unittest.TestCase):
         dev, rec = self.plug(1, b'', 'not-storage', vid=0x046d, pid=0xc31c,
                              configs=[[HID_KEYBOARD]], authorized=0)
         self.assertEqual(dev.authorized(), '1')
+        self.assertTrue(rec['authorized'])
 
     def test_composite_storage_and_keyboard_is_suspicious(self):
         self.h.start_daemon()
