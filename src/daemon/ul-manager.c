@@ -348,7 +348,17 @@ decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
       g_warning ("%s", error->message);
       record_failure (mgr, p, ul_decision_allows (p->decision) ? "authorize" : "block", error);
       if (ul_decision_allows (p->decision))
-        p->decision = UL_DECISION_BLOCK;
+        {
+          g_autoptr(GError) local = NULL;
+
+          /* the session was recorded, but the medium never became usable */
+          if (p->session_id != 0 &&
+              !ul_store_close_session (mgr->store, p->session_id, g_get_real_time (),
+                                       "authorize-failed", &local))
+            g_warning ("cannot close session: %s", local->message);
+          p->session_id = 0;
+          p->decision = UL_DECISION_BLOCK;
+        }
     }
   else
     p->dev->authorized = ul_decision_allows (p->decision) ? 1 : 0;

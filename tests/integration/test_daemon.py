@@ -140,6 +140,20 @@ class DaemonTest(unittest.TestCase):
         # a revoked medium does not turn into a new request
         self.assertEqual(self.h.call('ListRequests', ('pending',), '(s)')[0], [])
 
+    def test_failed_authorize_write_blocks_and_closes_session(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'SN-FAIL', 'block-and-request')
+        # the kernel refuses the write (here: the attribute cannot be opened)
+        os.unlink(dev.authorized_path)
+        os.mkdir(dev.authorized_path)
+        rec = self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-FAIL'),
+                                   '1-2', 'block')
+        self.assertFalse(rec['authorized'])
+        session = self.h.call('ListSessions')[0][0]
+        self.assertEqual(session['end-reason'], 'authorize-failed')
+        kinds = [r[0] for r in db_rows(self.h.db_path(), 'SELECT kind FROM events')]
+        self.assertIn('authorize-failed', kinds)
+
     def test_named_users_only(self):
         self.h.start_daemon()
         dev, rec = self.plug(2, b'SN-0004', 'block-and-request')
