@@ -6,11 +6,9 @@ ctl_approve (CtlContext *ctx, int argc, char **argv)
 {
   CtlRegistration reg = { 0 };
   g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GVariant) medium = NULL;
   GVariantBuilder dict;
   gint64 id;
-  int code = 1;
+  int code;
 
   ctl_registration_add_entries (entries, &reg);
   if (!ctl_parse (_("REQUEST-ID"),
@@ -34,18 +32,8 @@ ctl_approve (CtlContext *ctx, int argc, char **argv)
       ctl_registration_clear (&reg);
       return 2;
     }
-  reply = ctl_call (ctx, "ApproveRequest", g_variant_new ("(x@a{sv})", id,
-                                                          g_variant_builder_end (&dict)),
-                    G_VARIANT_TYPE ("(a{sv})"));
-  if (reply != NULL)
-    {
-      medium = g_variant_get_child_value (reply, 0);
-      if (ctx->json)
-        ctl_print_json (medium);
-      else
-        ctl_print_medium (medium);
-      code = 0;
-    }
+  code = ctl_call_medium (ctx, "ApproveRequest",
+                          g_variant_new ("(x@a{sv})", id, g_variant_builder_end (&dict)));
   ctl_registration_clear (&reg);
   return code;
 }

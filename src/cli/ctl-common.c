@@ -238,6 +238,22 @@ ctl_registration_clear (CtlRegistration *reg)
   g_free (reg->note);
 }
 
+int
+ctl_call_medium (CtlContext *ctx, const char *method, GVariant *params)
+{
+  g_autoptr(GVariant) reply = ctl_call (ctx, method, params, G_VARIANT_TYPE ("(a{sv})"));
+  g_autoptr(GVariant) medium = NULL;
+
+  if (reply == NULL)
+    return 1;
+  medium = g_variant_get_child_value (reply, 0);
+  if (ctx->json)
+    ctl_print_json (medium);
+  else
+    ctl_print_medium (medium);
+  return 0;
+}
+
 void
 ctl_print_medium (GVariant *m)
 {

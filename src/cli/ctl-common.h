@@ -57,6 +57,8 @@ void ctl_registration_add_entries (GArray *entries, CtlRegistration *reg);
 gboolean ctl_registration_build (CtlRegistration *reg, GVariantBuilder *dict);
 void ctl_registration_clear (CtlRegistration *reg);
 void ctl_print_medium (GVariant *m);
+/* calls a method that returns one medium (a{sv}) and prints it; the exit code */
+int ctl_call_medium (CtlContext *ctx, const char *method, GVariant *params);
 
 int ctl_devices (CtlContext *ctx, int argc, char **argv);
 int ctl_requests (CtlContext *ctx, int argc, char **argv);

@@ -10,9 +10,8 @@ ctl_register (CtlContext *ctx, int argc, char **argv)
   GOptionEntry dev_entry = { "device", 'd', 0, G_OPTION_ARG_STRING, &device,
                              N_("Kernel name of the plugged-in device, as in 'devices'"),
                              "NAME" };
-  g_autoptr(GVariant) reply = NULL;
   GVariantBuilder dict;
-  int code = 1;
+  int code;
 
   g_array_append_val (entries, dev_entry);
   ctl_registration_add_entries (entries, &reg);
@@ -39,19 +38,8 @@ ctl_register (CtlContext *ctx, int argc, char **argv)
       ctl_registration_clear (&reg);
       return 2;
     }
-  reply = ctl_call (ctx, "RegisterMedium", g_variant_new ("(@a{sv})",
-                                                          g_variant_builder_end (&dict)),
-                    G_VARIANT_TYPE ("(a{sv})"));
-  if (reply != NULL)
-    {
-      g_autoptr(GVariant) medium = g_variant_get_child_value (reply, 0);
-
-      if (ctx->json)
-        ctl_print_json (medium);
-      else
-        ctl_print_medium (medium);
-      code = 0;
-    }
+  code = ctl_call_medium (ctx, "RegisterMedium",
+                          g_variant_new ("(@a{sv})", g_variant_builder_end (&dict)));
   ctl_registration_clear (&reg);
   return code;
 }
