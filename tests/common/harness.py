@@ -2,23 +2,40 @@
 private system bus with python-dbusmock standing in for polkitd and logind.
 Used by the integration tests, the demo and the benchmark.
 
-The calling process must run under umockdev's preload (`umockdev-wrapper`).
+With a simulated bus (the default) the calling process must run under
+umockdev's preload (`umockdev-wrapper`). The test guest of tests/vm uses it
+with simulated_usb=False, on the real kernel's devices.
 """
 
 import os
 import shutil
 import subprocess
 import tempfile
+import time
 
 import dbus
 import dbusmock
 from gi.repository import Gio, GLib
 
-from mocksysfs import MockBus, iterate_until
+from mainloop import iterate_until
 
 BUS_NAME = 'org.usbledger'
 OBJ_PATH = '/org/usbledger/Manager'
 IFACE = 'org.usbledger.Manager1'
+
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir=%s</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
 
 
 def build_dir():
@@ -39,12 +56,14 @@ class Harness:
     daemon can be (re)started on it any number of times."""
 
     def __init__(self, seat_user=('tanaka', 1000), allowed=('org.usbledger.view',
-                                                              'org.usbledger.approve')):
+                                                              'org.usbledger.approve'),
+                 simulated_usb=True):
         self.tmp = tempfile.mkdtemp(prefix='usbledger-test-')
         self.state_dir = os.path.join(self.tmp, 'state')
         # a private bus with a permissive (session-like) policy stands in for
         # the system bus; the daemon and the CLI find it through the variable
-        self.bus_pid, self.bus_address = dbusmock.DBusTestCase.start_dbus()
+        self.bus_pid, self.bus_address = dbusmock.DBusTestCase.start_dbus(
+            self._bus_config())
         os.environ['DBUS_SYSTEM_BUS_ADDRESS'] = self.bus_address
         self.dbus = dbusmock.DBusTestCase.get_dbus(system_bus=True)
         self.polkitd, self.polkit_obj = dbusmock.DBusTestCase.spawn_server_template(
@@ -63,11 +82,24 @@ class Harness:
             Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
             Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
         self.signals = []
+        self.signal_times = []  # time.monotonic() of each, for benchmarks
         self.gbus.signal_subscribe(BUS_NAME, IFACE, None, OBJ_PATH, None,
                                    Gio.DBusSignalFlags.NONE, self._on_signal)
-        self.usb = MockBus()
+        if simulated_usb:
+            from mocksysfs import MockBus
+            self.usb = MockBus()
+        else:
+            self.usb = None
         self.daemon = None
         self.daemon_log = os.path.join(self.tmp, 'daemon.log')
+
+    def _bus_config(self):
+        """Like the session bus configuration, but with its socket in our
+        own folder (the test guest's /tmp is read-only)."""
+        path = os.path.join(self.tmp, 'bus.conf')
+        with open(path, 'w') as f:
+            f.write(BUS_CONFIG % self.tmp)
+        return path
 
     # -- mocks -------------------------------------------------------------
     def set_allowed(self, actions):
@@ -83,14 +115,16 @@ class Harness:
     # -- daemon ------------------------------------------------------------
     def env(self):
         env = dict(os.environ)
-        env['LD_PRELOAD'] = 'libumockdev-preload.so.0'
-        env['UMOCKDEV_DIR'] = self.usb.root
+        if self.usb is not None:
+            env['LD_PRELOAD'] = 'libumockdev-preload.so.0'
+            env['UMOCKDEV_DIR'] = self.usb.root
         env['DBUS_SYSTEM_BUS_ADDRESS'] = self.bus_address
         env.setdefault('G_DEBUG', 'fatal-criticals')
         return env
 
     def _on_signal(self, conn, sender, path, iface, name, params):
         self.signals.append((name, params.unpack()[0]))
+        self.signal_times.append(time.monotonic())
 
     def name_owned(self):
         reply = self.gbus.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',

@@ -14,7 +14,7 @@ import struct
 import gi
 
 gi.require_version('UMockdev', '1.0')
-from gi.repository import GLib, UMockdev  # noqa: E402
+from gi.repository import UMockdev  # noqa: E402
 
 MASS_STORAGE = (0x08, 0x06, 0x50)   # SCSI transparent, bulk-only
 UAS = (0x08, 0x06, 0x62)
@@ -154,19 +154,3 @@ class MockBus:
         self.remove_interfaces(dev)
         self.testbed.uevent(dev.syspath, 'remove')
         self.testbed.remove_device(dev.syspath)
-
-
-def iterate_until(predicate, timeout=10.0, what='condition'):
-    """Runs the default main context until predicate() is true; waits for
-    events (D-Bus signals, child exits), never a fixed time."""
-    ctx = GLib.MainContext.default()
-    timed_out = []
-    source = GLib.timeout_add(int(timeout * 1000), lambda: timed_out.append(True) or False)
-    try:
-        while not predicate():
-            if timed_out:
-                raise TimeoutError('timed out after %.0f s waiting for %s' % (timeout, what))
-            ctx.iteration(True)
-    finally:
-        if not timed_out:
-            GLib.source_remove(source)

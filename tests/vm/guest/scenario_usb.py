@@ -1,0 +1,326 @@
+"""The real-kernel scenario: usbledgerd and its udev rule on the stock Debian
+kernel, with sticks and a keyboard hot-plugged by qemu and composite or
+hostile devices made by the gadget framework. Each part is one function of
+Scenario; later issues add their own parts (sessions, erasure) to PARTS.
+
+Runs as a child of the guest's PID 1 (stage2); reports every check to the
+host over the control channel."""
+
+import errno
+import os
+import select
+import signal
+import sqlite3
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from guestbase import SEAT_USER, GuestScenario  # noqa: E402
+from guestlib import Gadget, block_devices, input_devices, read_attr, settle, sh  # noqa: E402
+
+EV_KEY = 1
+KEY_A = 30
+INPUT_EVENT = struct.Struct('llHHi')  # struct input_event on x86_64
+
+
+def rows(db, sql, *args):
+    """Reads the logbook the way a clerk with sqlite3 would, read-only."""
+    con = sqlite3.connect('file:%s?mode=ro' % db, uri=True)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def key_pressed(event_node, action, timeout=20):
+    """Runs action() and waits until `event_node` reports KEY_A pressed."""
+    fd = os.open(event_node, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        action()
+        buf = b''
+        while True:
+            if not select.select([fd], [], [], timeout)[0]:
+                return False
+            buf += os.read(fd, 4096)
+            while len(buf) >= INPUT_EVENT.size:
+                _, _, etype, code, value = INPUT_EVENT.unpack_from(buf)
+                buf = buf[INPUT_EVENT.size:]
+                if etype == EV_KEY and code == KEY_A and value == 1:
+                    return True
+    finally:
+        os.close(fd)
+
+
+def send_hid_report(hidg):
+    """Types 'a' through the gadget's keyboard function. Returns the errno
+    if the host side never enabled that function (nothing to send to)."""
+    fd = os.open(hidg, os.O_WRONLY | os.O_NONBLOCK)
+    try:
+        os.write(fd, bytes([0, 0, 4, 0, 0, 0, 0, 0]))
+        os.write(fd, bytes(8))
+        return 0
+    except OSError as e:
+        return e.errno
+    finally:
+        os.close(fd)
+
+
+def expected_escape(data):
+    """How usbledgerctl shows the bytes used below (printable ASCII and
+    Japanese as they are, control bytes as \\xNN or \\n)."""
+    out = ''
+    for ch in data.decode():
+        if ch == '\n':
+            out += '\\n'
+        elif ord(ch) < 0x20 or ord(ch) == 0x7f:
+            out += '\\x%02x' % ord(ch)
+        else:
+            out += ch
+    return out
+
+
+class Scenario(GuestScenario):
+    # -- parts --------------------------------------------------------------
+    def fail_closed_while_daemon_down(self):
+        """No daemon: the kernel option and the udev helper alone decide."""
+        check = self.check
+        since = self.uevents.mark()
+        self.control.request('plug-kbd', name='kbd1')
+        s1, _ = self.plug_stick('s1', 'UL-VM-S1')
+        kbd = self.uevents.added_usb_device(since, product=b'QEMU USB Keyboard')
+        settle()
+        self.kbd = kbd
+        check('daemon down: an unregistered stick gets no driver, no interfaces, no /dev/sd*',
+              self.blocked_state(s1) == '' and not self.never_added(s1, since),
+              self.blocked_state(s1) or self.never_added(s1, since))
+        check('daemon down: the USB keyboard plugged with it is authorized and has an input '
+              'device', read_attr(kbd, 'authorized') == b'1' and input_devices(kbd),
+              'authorized=%r inputs=%s' % (read_attr(kbd, 'authorized'), input_devices(kbd)))
+        event = '/dev/input/' + input_devices(kbd)[0]
+        check('daemon down: a key typed on the USB keyboard reaches the guest',
+              key_pressed(event, lambda: self.control.request('key', name='kbd1', key='a')))
+
+        # control experiment: a keyboard-only gadget on the dummy bus works, so
+        # the BadUSB check below can tell "blocked" from "broken test"
+        g = Gadget('kbd-only', product=0x0101, serial=b'KBD-ONLY', manufacturer=b'usbledger',
+                   product_name=b'gadget keyboard', keyboard=True)
+        path, since = self.plug_gadget(g)
+        ev = self.uevents.wait(lambda e: e['ACTION'] == 'add' and e.get('SUBSYSTEM') == 'input'
+                               and e.get('DEVNAME', '').startswith('input/event') and
+                               e.under(path), since, what='the gadget keyboard input device')
+        settle()
+        check('control: a keyboard-only gadget is authorized and its keystrokes arrive',
+              key_pressed('/dev/' + ev['DEVNAME'], lambda: send_hid_report(g.hidg_device())))
+        self.unplug_gadget(g, path)
+
+        # BadUSB: one device with a disk and a keyboard
+        self.badusb = Gadget('badusb', product=0x0104, serial=b'BADUSB-1',
+                             manufacturer=b'Evil Corp', product_name=b'Flash Drive',
+                             storage_image=self.gadget_image('badusb'), keyboard=True)
+        self.badusb_path, self.badusb_since = self.plug_gadget(self.badusb)
+        settle()
+        self.check_badusb('daemon down')
+
+    def check_badusb(self, when):
+        path = self.badusb_path
+        added = self.never_added(path, self.badusb_since)
+        self.check('%s: the storage+keyboard composite has neither disk nor keyboard' % when,
+                   self.blocked_state(path) == '' and not added,
+                   self.blocked_state(path) or added)
+        err = send_hid_report(self.badusb.hidg_device())
+        settle()
+        self.check('%s: keystrokes sent through its /dev/hidg0 reach no input device' % when,
+                   err == errno.ESHUTDOWN and not self.never_added(path, self.badusb_since),
+                   'write to hidg: %s' % (os.strerror(err) if err else 'accepted by a host'))
+
+    def daemon_start_request_approve(self):
+        check = self.check
+        # the daemon owns its bus name once coldplug is done: no signal to wait for
+        self.h.start_daemon()
+        s1 = self.sticks['s1']
+        reqs = self.requests_for('UL-VM-S1')
+        check('daemon started: the unregistered stick becomes one pending request naming the '
+              'seat user', len(reqs) == 1 and reqs[0]['state'] == 'pending' and
+              reqs[0]['requester'] == SEAT_USER[0], reqs)
+        rec = self.device_record(s1)
+        check('daemon started: the stick stays blocked', rec and rec['decision'] ==
+              'block-and-request' and self.blocked_state(s1) == '', (rec, self.blocked_state(s1)))
+        rec = self.device_record(self.badusb_path)
+        check('daemon started: the composite is recorded as suspicious',
+              rec and rec['decision'] == 'block-suspicious', rec)
+        self.check_badusb('daemon running')
+        # the dummy controller has one port: the gadgets below need it
+        self.unplug_gadget(self.badusb, self.badusb_path)
+        rec = self.device_record(self.kbd)
+        check('daemon started: the keyboard is left working', rec and rec['authorized'] and
+              input_devices(self.kbd), rec)
+
+        since = self.uevents.mark()
+        self.h.ctl('approve', str(reqs[0]['id']), '--asset-number', 'USB-VM-001',
+                   '--label', 'VM stick 1', '--user', SEAT_USER[0])
+        disk = self.wait_block(s1, since, 'the approved stick\'s disk')
+        replugged = [ev for ev in self.uevents.log[since:]
+                     if ev['ACTION'] == 'remove' and ev.path == s1]
+        check('approved: /dev/sd* appears without re-plugging', disk and not replugged,
+              (disk, replugged))
+        mnt = os.path.join(os.environ['TMPDIR'], 'mnt-s1')
+        os.makedirs(mnt, exist_ok=True)
+        written = 'usbledger 使用簿 test\n'.encode()
+        sh('mount', '-t', 'vfat', '-o', 'utf8', disk, mnt)
+        try:
+            with open(os.path.join(mnt, 'hello.txt'), 'wb') as f:
+                f.write(written)
+                os.fsync(f.fileno())
+        finally:
+            sh('umount', mnt)
+        sh('mount', '-t', 'vfat', '-o', 'ro,utf8', disk, mnt)
+        try:
+            with open(os.path.join(mnt, 'hello.txt'), 'rb') as f:
+                back = f.read()
+        finally:
+            sh('umount', mnt)
+        check('approved: the guest mounts the stick and writes to it', back == written, back)
+
+    def registered_then_revoked(self):
+        check = self.check
+        self.unplug('s1')
+        since_sig = len(self.h.signals)
+        n_requests = len(self.ctl_json('requests'))
+        s1, since = self.plug_stick('s1', 'UL-VM-S1')
+        rec = self.wait_decision(s1, since_sig)
+        self.wait_block(s1, since, 'the registered stick\'s disk')
+        check('registered stick plugged again: allowed at once, disk present, no new request',
+              rec['decision'] == 'allow' and block_devices(s1) and
+              len(self.ctl_json('requests')) == n_requests, (rec['decision'], block_devices(s1)))
+
+        since = self.uevents.mark()
+        self.h.ctl('revoke', 'USB-VM-001', '--reason', 'lost and found')
+        self.uevents.wait(lambda e: e['ACTION'] == 'remove' and e.get('SUBSYSTEM') == 'block'
+                          and e.under(s1), since, what='the revoked stick\'s disk to go')
+        settle()
+        check('revoked while plugged: its disk goes at once', self.blocked_state(s1) == '',
+              self.blocked_state(s1))
+        self.unplug('s1')
+        since_sig = len(self.h.signals)
+        s1, since = self.plug_stick('s1', 'UL-VM-S1')
+        rec = self.wait_decision(s1, since_sig)
+        settle()
+        check('revoked stick plugged again: blocked',
+              not rec['authorized'] and rec['decision'].startswith('block') and
+              self.blocked_state(s1) == '' and not self.never_added(s1, since),
+              (rec['decision'], self.blocked_state(s1)))
+        self.unplug('s1')
+
+    HOSTILE = [
+        # (gadget, manufacturer, product, serial, decision, new events)
+        ('shell', b'$(reboot);`id`|&>/tmp/x *', b'%n%n%s%x%p',
+         b'SER\nDEVNAME=/dev/sda\nDRIVER=usb-storage\nID_SERIAL=UL-VM-S1',
+         'block-and-request', ['device-added', 'request-created']),
+        ('escape', b'\x1b[2J\x1b]0;pwned\x07', b'\x1b[31mRED\x1b[0m', b'ESC\x1b[1mX',
+         'block-and-request', ['device-added', 'request-created']),
+        ('japanese', '東京都テスト市役所'.encode(), b'P' * 126, 'ＵＳＢ１'.encode(),
+         'block-and-request', ['device-added', 'request-created']),
+        # an empty serial leaves no sysfs attribute: nothing to register it by
+        ('noserial', b'No Serial Inc', b'Anonymous Stick', None, 'block', ['device-added']),
+    ]
+
+    def hostile_strings(self):
+        check = self.check
+        db = self.h.db_path()
+        for name, manufacturer, product, serial, decision, kinds in self.HOSTILE:
+            g = Gadget('hostile-' + name, product=0x0105, serial=serial or b'',
+                       manufacturer=manufacturer, product_name=product,
+                       storage_image=self.gadget_image('hostile-' + name))
+            n_events = len(self.events())
+            since_sig = len(self.h.signals)
+            path, since = self.plug_gadget(g)
+            rec = self.wait_decision(path, since_sig)
+            settle()
+            check('hostile %s: blocked (%s)' % (name, decision), rec['decision'] == decision and
+                  self.blocked_state(path) == '' and not self.never_added(path, since),
+                  (rec['decision'], self.blocked_state(path)))
+            sysfs = (read_attr(path, 'manufacturer'), read_attr(path, 'product'),
+                     read_attr(path, 'serial'))
+            stored = rows(db, 'SELECT manufacturer, product, serial FROM devices_seen '
+                          'WHERE id = ?', rec['device-id'])
+            check('hostile %s: the kernel passes the strings unchanged and the logbook has '
+                  'them byte-exact' % name,
+                  sysfs == (manufacturer, product, serial) and
+                  stored == [(manufacturer, product, serial)], (sysfs, stored))
+            out = self.h.ctl('devices').stdout + self.h.ctl('requests').stdout + \
+                self.h.ctl('log').stdout
+            raw = [b for b in set(out) if b < 0x20 and b != 0x0a]
+            shown = all(expected_escape(s).encode() in out
+                        for s in (manufacturer, product, serial) if s)
+            check('hostile %s: usbledgerctl shows the strings escaped, no raw control bytes'
+                  % name, shown and not raw and b'\nDEVNAME' not in out,
+                  'raw bytes %r, expected forms present: %s' % (raw, shown))
+            events = self.events()
+            lines = self.h.ctl('log').stdout.rstrip(b'\n').split(b'\n')
+            forged = rows(db, "SELECT count(*) FROM devices_seen WHERE serial = ?",
+                          b'UL-VM-S1')[0][0]
+            check('hostile %s: forges nothing (one event line each, new events only for this '
+                  'device, no identity taken over)' % name,
+                  [e['kind'] for e in events[n_events:]] == kinds and
+                  len(lines) == len(events) and
+                  all(e['device-id'] == rec['device-id'] for e in events[n_events:]) and
+                  forged == 1,
+                  'new events %s, %d lines for %d events, %d rows with serial UL-VM-S1' %
+                  ([e['kind'] for e in events[n_events:]], len(lines), len(events), forged))
+            self.unplug_gadget(g, path)
+
+    def sigkill_and_restart(self):
+        check = self.check
+        since_sig = len(self.h.signals)
+        s2, since = self.plug_stick('s2', 'UL-VM-S2')
+        self.wait_decision(s2, since_sig)
+        since_sig = len(self.h.signals)
+        self.h.ctl('register', '--device', os.path.basename(s2), '--asset-number', 'USB-VM-002')
+        rec = self.wait_decision(s2, since_sig, 'allow')
+        self.wait_block(s2, since, 'the registered stick\'s disk')
+        session = rec['session-id']
+        before = self.events()
+
+        self.h.stop_daemon(signal.SIGKILL)
+        s3, since3 = self.plug_stick('s3', 'UL-VM-S3')
+        settle()
+        check('SIGKILLed daemon: an unregistered stick plugged meanwhile stays blocked',
+              self.blocked_state(s3) == '' and not self.never_added(s3, since3),
+              self.blocked_state(s3))
+        check('SIGKILLed daemon: the registered stick in use keeps working',
+              read_attr(s2, 'authorized') == b'1' and block_devices(s2))
+
+        since_sig = len(self.h.signals)
+        self.h.start_daemon()
+        r2 = self.device_record(s2)
+        r3 = self.device_record(s3)
+        check('restart: decisions reapplied (registered allowed in its same session, the new '
+              'stick blocked)', r2['decision'] == 'allow' and r2['session-id'] == session and
+              read_attr(s2, 'authorized') == b'1' and r3['decision'] == 'block-and-request' and
+              self.blocked_state(s3) == '', (r2['decision'], r2['session-id'], session,
+                                             r3['decision']))
+        after = self.events()
+        new = after[len(before):]
+        kinds = sorted((e['kind'], e['device-id']) for e in new)
+        want = sorted([('daemon-started', 0),
+                       ('device-coldplug', r2['device-id']),
+                       ('session-resumed', r2['device-id']),
+                       ('device-coldplug', r3['device-id']),
+                       ('request-created', r3['device-id'])])
+        check('restart: every event once (none lost, none doubled)',
+              [e['id'] for e in after[:len(before)]] == [e['id'] for e in before] and
+              kinds == want and len(self.requests_for('UL-VM-S3')) == 1,
+              'new events %s, wanted %s' % (kinds, want))
+        verify = self.h.ctl('log', '--verify', check=False)
+        check('restart: the event log hash chain verifies', verify.returncode == 0,
+              verify.stdout + verify.stderr)
+        for name in ('s2', 's3'):
+            self.unplug(name)
+
+    PARTS = ['fail_closed_while_daemon_down', 'daemon_start_request_approve',
+             'registered_then_revoked', 'hostile_strings', 'sigkill_and_restart']
+
+
+if __name__ == '__main__':
+    Scenario().run()
