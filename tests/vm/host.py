@@ -67,13 +67,28 @@ class Guest:
                            check=True, capture_output=True)
         return path
 
-    def op_plug_stick(self, name, serial, size_mb=STICK_MB, label=None):
+    def op_plug_stick(self, name, serial, vendor=None, model=None, size_mb=STICK_MB,
+                      label=None):
+        """A USB stick with the given USB serial. qemu's USB ids and strings
+        are fixed (46f4:0001 "QEMU USB HARDDRIVE"); a SCSI vendor and model
+        need a usb-bot with a scsi-hd of our own, attached once complete."""
         node = 'drive-' + name
         self.qmp.command('blockdev-add', driver='raw', **{'node-name': node},
                          file={'driver': 'file', 'filename': self.image(name, size_mb, label)})
-        self.mark('device_add', name)
-        self.qmp.command('device_add', driver='usb-storage', bus='xhci.0', id=name,
-                         drive=node, serial=serial, removable=True)
+        if vendor is None and model is None:
+            self.mark('device_add', name)
+            self.qmp.command('device_add', driver='usb-storage', bus='xhci.0', id=name,
+                             drive=node, serial=serial, removable=True)
+        else:
+            self.qmp.command('device_add', driver='usb-bot', bus='xhci.0', id=name,
+                             serial=serial)
+            disk = {'vendor': vendor, 'product': model}
+            self.qmp.command('device_add', driver='scsi-hd', bus=name + '.0', id=name + '-disk',
+                             drive=node, serial=serial, removable=True,
+                             **{k: v for k, v in disk.items() if v is not None})
+            self.mark('device_add', name)
+            self.qmp.command('qom-set', path='/machine/peripheral/' + name, property='attached',
+                             value=True)
         self.plugged[name] = node
         return {}
 

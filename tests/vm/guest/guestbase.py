@@ -31,9 +31,11 @@ class GuestScenario:
         os.makedirs(self.image_dir, exist_ok=True)
 
     # -- helpers ------------------------------------------------------------
-    def plug_stick(self, name, serial):
+    def plug_stick(self, name, serial, **disk):
+        """Asks the host for a stick (disk: SCSI vendor=, model=); returns its
+        sysfs path and the uevent mark from before it was plugged."""
         since = self.uevents.mark()
-        self.control.request('plug-stick', name=name, serial=serial)
+        self.control.request('plug-stick', name=name, serial=serial, **disk)
         path = self.uevents.added_usb_device(since, serial=serial.encode())
         self.sticks[name] = path
         return path, since

@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from guestbase import SEAT_USER, GuestScenario  # noqa: E402
 from guestlib import Gadget, block_devices, input_devices, read_attr, settle, sh  # noqa: E402
 
+S1_DISK = {'vendor': 'USBLEDGR', 'model': 'VM STICK 1'}  # its SCSI identity
 EV_KEY = 1
 KEY_A = 30
 INPUT_EVENT = struct.Struct('llHHi')  # struct input_event on x86_64
@@ -87,7 +88,7 @@ class Scenario(GuestScenario):
         check = self.check
         since = self.uevents.mark()
         self.control.request('plug-kbd', name='kbd1')
-        s1, _ = self.plug_stick('s1', 'UL-VM-S1')
+        s1, _ = self.plug_stick('s1', 'UL-VM-S1', **S1_DISK)
         kbd = self.uevents.added_usb_device(since, product=b'QEMU USB Keyboard')
         settle()
         self.kbd = kbd
@@ -164,6 +165,11 @@ class Scenario(GuestScenario):
                      if ev['ACTION'] == 'remove' and ev.path == s1]
         check('approved: /dev/sd* appears without re-plugging', disk and not replugged,
               (disk, replugged))
+        sysblock = '/sys/class/block/' + os.path.basename(disk)
+        check('approved: the disk is the stick the host plugged (SCSI vendor and model)',
+              read_attr(sysblock, 'device/vendor').strip() == b'USBLEDGR' and
+              read_attr(sysblock, 'device/model').strip() == b'VM STICK 1',
+              (read_attr(sysblock, 'device/vendor'), read_attr(sysblock, 'device/model')))
         mnt = os.path.join(os.environ['TMPDIR'], 'mnt-s1')
         os.makedirs(mnt, exist_ok=True)
         written = 'usbledger 使用簿 test\n'.encode()
@@ -187,7 +193,7 @@ class Scenario(GuestScenario):
         self.unplug('s1')
         since_sig = len(self.h.signals)
         n_requests = len(self.ctl_json('requests'))
-        s1, since = self.plug_stick('s1', 'UL-VM-S1')
+        s1, since = self.plug_stick('s1', 'UL-VM-S1', **S1_DISK)
         rec = self.wait_decision(s1, since_sig)
         self.wait_block(s1, since, 'the registered stick\'s disk')
         check('registered stick plugged again: allowed at once, disk present, no new request',
@@ -203,7 +209,7 @@ class Scenario(GuestScenario):
               self.blocked_state(s1))
         self.unplug('s1')
         since_sig = len(self.h.signals)
-        s1, since = self.plug_stick('s1', 'UL-VM-S1')
+        s1, since = self.plug_stick('s1', 'UL-VM-S1', **S1_DISK)
         rec = self.wait_decision(s1, since_sig)
         settle()
         check('revoked stick plugged again: blocked',
