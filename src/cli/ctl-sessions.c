@@ -1,35 +1,177 @@
-/* usbledgerctl sessions: who used which medium, when */
+/* usbledgerctl sessions: who used which medium, when, and which files
+ *   sessions [--month YYYY-MM] [--asset-number ID] [--user ACCOUNT]
+ *   sessions show ID */
 #include "ctl-common.h"
+#include "ul-time.h"
+
+static void
+print_session_line (GVariant *rec)
+{
+  g_autofree char *asset = ctl_escape (ctl_rec_str (rec, "asset-number"));
+  g_autofree char *user = ctl_escape (ctl_rec_str (rec, "user"));
+  g_autofree char *start = ctl_rec_time (rec, "started-at");
+  g_autofree char *end = ctl_rec_time (rec, "ended-at");
+  g_autofree char *host = ctl_escape (ctl_rec_str (rec, "host"));
+  const char *reason = ctl_rec_str (rec, "end-reason");
+
+  g_print (_("#%" G_GINT64_FORMAT "  %s  %s  %s .. %s  %s  %" G_GINT64_FORMAT " file(s)  %s%s%s\n"),
+           ctl_rec_int64 (rec, "id"), asset,
+           ctl_rec_str (rec, "user") ? user : _("(no one logged in)"), start,
+           ctl_rec_int64 (rec, "ended-at") ? end : _("(in use)"), host,
+           ctl_rec_int64 (rec, "files"),
+           ctl_rec_bool (rec, "erased") ? _("erased") : _("not erased"),
+           reason ? "  " : "", reason ? reason : "");
+}
+
+static const char *
+action_label (const char *action)
+{
+  if (g_strcmp0 (action, "created") == 0)
+    return _("created");
+  if (g_strcmp0 (action, "modified") == 0)
+    return _("modified");
+  if (g_strcmp0 (action, "renamed") == 0)
+    return _("renamed");
+  if (g_strcmp0 (action, "deleted") == 0)
+    return _("deleted");
+  return _("written");
+}
+
+static int
+show (CtlContext *ctx, gint64 id)
+{
+  g_autoptr(GVariant) reply = ctl_call (ctx, "GetSession", g_variant_new ("(x)", id),
+                                        G_VARIANT_TYPE ("(a{sv}aa{sv}aa{sv})"));
+  g_autoptr(GVariant) session = NULL, mounts = NULL, files = NULL;
+  GVariantIter iter;
+  GVariant *rec;
+
+  if (reply == NULL)
+    return 1;
+  if (ctx->json)
+    {
+      ctl_print_json (reply);
+      return 0;
+    }
+  g_variant_get (reply, "(@a{sv}@aa{sv}@aa{sv})", &session, &mounts, &files);
+  print_session_line (session);
+
+  g_variant_iter_init (&iter, mounts);
+  while ((rec = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(GVariant) m = rec;
+      g_autofree char *point = ctl_rec_bytes_escaped (m, "mount-point");
+      g_autofree char *on = ctl_rec_time (m, "mounted-at");
+      g_autofree char *off = ctl_rec_time (m, "unmounted-at");
+      g_autofree char *manifest = ctl_escape (ctl_rec_str (m, "manifest"));
+
+      g_print (_("  mount %" G_GINT64_FORMAT ": %s on %s (%s)  %s .. %s  watch: %s  manifest: %s\n"),
+               ctl_rec_int64 (m, "id"), ctl_rec_str (m, "device"), point,
+               ctl_rec_str (m, "fstype"), on,
+               ctl_rec_int64 (m, "unmounted-at") ? off : _("(mounted)"),
+               ctl_rec_str (m, "watch"), manifest);
+    }
+
+  g_variant_iter_init (&iter, files);
+  while ((rec = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(GVariant) f = rec;
+      g_autofree char *path = ctl_rec_bytes_escaped (f, "path");
+      g_autofree char *when = ctl_rec_time (f, "time");
+      g_autofree char *program = ctl_escape (ctl_rec_str (f, "program"));
+      g_autofree char *size = NULL;
+      g_autofree char *uid = NULL;
+      g_autoptr(GVariant) old = g_variant_lookup_value (f, "old-path",
+                                                        G_VARIANT_TYPE_BYTESTRING);
+      g_autoptr(GVariant) v_uid = g_variant_lookup_value (f, "uid", G_VARIANT_TYPE_INT64);
+      g_autoptr(GVariant) v_size = g_variant_lookup_value (f, "size", G_VARIANT_TYPE_INT64);
+
+      size = v_size ? g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (v_size))
+                    : g_strdup ("-");
+      uid = v_uid ? g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (v_uid))
+                  : g_strdup ("?");
+      g_print ("  %s  %-8s  %s", when, action_label (ctl_rec_str (f, "action")), path);
+      if (old != NULL)
+        {
+          g_autofree char *from = ctl_rec_bytes_escaped (f, "old-path");
+
+          g_print (_(" (from %s)"), from);
+        }
+      g_print (_("  size %s  sha256 %s  %s  uid %s  %s%s\n"), size,
+               ctl_rec_str (f, "sha256") ? ctl_rec_str (f, "sha256") : "-",
+               ctl_rec_str (f, "status"), uid, program,
+               g_strcmp0 (ctl_rec_str (f, "source"), "manifest") == 0
+                 ? _("  (found by the manifest)") : "");
+    }
+  return 0;
+}
 
 int
 ctl_sessions (CtlContext *ctx, int argc, char **argv)
 {
-  GOptionEntry entries[] = { { NULL } };
+  g_autofree char *month = NULL, *asset = NULL, *user = NULL;
+  GOptionEntry entries[] = {
+    { "month", 'm', 0, G_OPTION_ARG_STRING, &month, N_("Sessions in use during this month"),
+      "YYYY-MM" },
+    { "asset-number", 'a', 0, G_OPTION_ARG_STRING, &asset, N_("Of this medium"), "ID" },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("With this seat user"), "ACCOUNT" },
+    { NULL }
+  };
   g_autoptr(GVariant) list = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder filter;
   int code;
   GVariantIter iter;
   GVariant *s;
 
-  if (!ctl_parse ("", _("List usage sessions."), entries, &argc, &argv))
+  if (!ctl_parse (_("[show ID]"), _("List usage sessions, or show one with its files."),
+                  entries, &argc, &argv))
     return 2;
-  list = ctl_call_list (ctx, "ListSessions", NULL, &code);
+  if (argc >= 2 && g_str_equal (argv[1], "show"))
+    {
+      gint64 id;
+
+      if (argc != 3 || !g_ascii_string_to_signed (argv[2], 10, 1, G_MAXINT64, &id, NULL))
+        {
+          g_printerr (_("usbledgerctl: sessions show needs one session number\n"));
+          return 2;
+        }
+      return show (ctx, id);
+    }
+  if (argc != 1)
+    {
+      g_printerr (_("usbledgerctl: unexpected argument\n"));
+      return 2;
+    }
+  g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
+  if (month != NULL)
+    {
+      gint64 since, until;
+
+      if (!ul_time_parse_month (month, &since, &until, &error))
+        {
+          g_printerr ("usbledgerctl: --month: %s\n", error->message);
+          g_variant_builder_clear (&filter);
+          return 2;
+        }
+      g_variant_builder_add (&filter, "{sv}", "since", g_variant_new_int64 (since));
+      g_variant_builder_add (&filter, "{sv}", "until", g_variant_new_int64 (until));
+    }
+  if (asset != NULL)
+    g_variant_builder_add (&filter, "{sv}", "asset-number", g_variant_new_string (asset));
+  if (user != NULL)
+    g_variant_builder_add (&filter, "{sv}", "user", g_variant_new_string (user));
+  list = ctl_call_list (ctx, "ListSessions", g_variant_new ("(@a{sv})",
+                                                            g_variant_builder_end (&filter)),
+                        &code);
   if (list == NULL)
     return code;
   g_variant_iter_init (&iter, list);
   while ((s = g_variant_iter_next_value (&iter)) != NULL)
     {
       g_autoptr(GVariant) rec = s;
-      g_autofree char *asset = ctl_escape (ctl_rec_str (rec, "asset-number"));
-      g_autofree char *user = ctl_escape (ctl_rec_str (rec, "user"));
-      g_autofree char *start = ctl_rec_time (rec, "started-at");
-      g_autofree char *end = ctl_rec_time (rec, "ended-at");
-      g_autofree char *host = ctl_escape (ctl_rec_str (rec, "host"));
 
-      g_print (_("#%" G_GINT64_FORMAT "  %s  %s  %s .. %s  %s%s%s\n"), ctl_rec_int64 (rec, "id"),
-               asset, ctl_rec_str (rec, "user") ? user : _("(no one logged in)"), start,
-               ctl_rec_int64 (rec, "ended-at") ? end : _("(in use)"), host,
-               ctl_rec_str (rec, "end-reason") ? "  " : "",
-               ctl_rec_str (rec, "end-reason") ? ctl_rec_str (rec, "end-reason") : "");
+      print_session_line (rec);
     }
   return 0;
 }

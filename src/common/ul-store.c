@@ -16,6 +16,7 @@ GResource *ul_db_get_resource (void);
 static const char *const migrations[] = {
   "/org/usbledger/db/0001-initial.sql",
   "/org/usbledger/db/0002-audit-chain.sql",
+  "/org/usbledger/db/0003-session-files.sql",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == UL_STORE_SCHEMA_VERSION);
 

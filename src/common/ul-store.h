@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define UL_STORE_SCHEMA_VERSION 2
+#define UL_STORE_SCHEMA_VERSION 3
 
 typedef struct _UlStore UlStore;
 
@@ -67,7 +67,46 @@ typedef struct {
   char *end_reason;
   gboolean erased;
   char *asset_number;
+  gint64 n_files;         /* distinct paths changed */
 } UlSession;
+
+typedef struct {
+  const char *asset_number; /* NULL: any */
+  gint64 medium_id;         /* 0: any */
+  const char *user;         /* the seat user at the start or at any change; NULL: any */
+  gint64 since;             /* µs; sessions still in use at or after; 0: no bound */
+  gint64 until;             /* µs, exclusive; sessions started before; 0: no bound */
+} UlSessionFilter;
+
+/* a filesystem of a session's medium, mounted somewhere */
+typedef struct {
+  gint64 id;
+  gint64 session_id;
+  char *device;           /* "major:minor" */
+  GBytes *mount_point;
+  char *fstype;
+  char *watch;            /* how files were followed */
+  gint64 mounted_at;
+  gint64 unmounted_at;    /* 0: still mounted */
+  char *manifest;         /* NULL: not checked (yet) */
+} UlMountRecord;
+
+/* one change to a file during a session */
+typedef struct {
+  gint64 id;
+  gint64 session_id;
+  gint64 mount_id;
+  char *action;           /* created, modified, renamed, deleted, written */
+  GBytes *path;           /* relative to the filesystem's root */
+  GBytes *old_path;       /* renamed: from where */
+  gint64 size;            /* -1: unknown */
+  char *sha256;           /* NULL unless status is "ok" */
+  char *status;           /* ok, incomplete, changed, unreadable, gone, none */
+  char *source;           /* fanotify, manifest */
+  gint64 time;
+  gint64 uid;             /* -1: unknown */
+  char *program;          /* NULL: unknown */
+} UlFileRecord;
 
 typedef struct {
   gint64 device_id;       /* 0: any */
@@ -131,7 +170,23 @@ gboolean ul_store_open_session (UlStore *store, gint64 medium_id, gint64 device_
                                 gint64 now, gint64 *session_id, GError **error);
 gboolean ul_store_close_session (UlStore *store, gint64 session_id, gint64 now,
                                  const char *end_reason, GError **error);
-GPtrArray *ul_store_list_sessions (UlStore *store, GError **error);
+/* @filter may be NULL: every session */
+GPtrArray *ul_store_list_sessions (UlStore *store, const UlSessionFilter *filter,
+                                   GError **error);
+UlSession *ul_store_get_session (UlStore *store, gint64 id, GError **error);
+gboolean ul_store_add_mount (UlStore *store, UlMountRecord *m, GError **error);
+gboolean ul_store_end_mount (UlStore *store, gint64 mount_id, gint64 now, GError **error);
+gboolean ul_store_set_mount_manifest (UlStore *store, gint64 mount_id, const char *manifest,
+                                      GError **error);
+/* the last record about @path (as path or old path) on the mount; NULL with
+ * UL_ERROR_NOT_FOUND if none */
+UlFileRecord *ul_store_latest_file (UlStore *store, gint64 mount_id, GBytes *path,
+                                    GError **error);
+GPtrArray *ul_store_list_session_mounts (UlStore *store, gint64 session_id, GError **error);
+gboolean ul_store_add_file (UlStore *store, UlFileRecord *f, GError **error);
+GPtrArray *ul_store_list_session_files (UlStore *store, gint64 session_id, GError **error);
+gboolean ul_store_add_seat_change (UlStore *store, gint64 session_id, gint64 now,
+                                   const char *user_name, gint64 uid, GError **error);
 /* the session of @medium_id that has not ended; *session_id = 0 if none */
 gboolean ul_store_find_open_session (UlStore *store, gint64 medium_id, gint64 *session_id,
                                      GError **error);
@@ -147,10 +202,14 @@ UlEvent *ul_event_new (const char *kind, const char *actor, const char *host, gi
 void ul_event_free (UlEvent *ev);
 void ul_request_free (UlRequest *r);
 void ul_session_free (UlSession *s);
+void ul_mount_record_free (UlMountRecord *m);
+void ul_file_record_free (UlFileRecord *f);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlStore, ul_store_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlEvent, ul_event_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlRequest, ul_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlSession, ul_session_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlMountRecord, ul_mount_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlFileRecord, ul_file_record_free)
 
 G_END_DECLS

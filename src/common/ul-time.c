@@ -41,3 +41,25 @@ ul_time_parse (const char *text, gint64 *usec, GError **error)
   *usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC;
   return TRUE;
 }
+
+gboolean
+ul_time_parse_month (const char *text, gint64 *since, gint64 *until, GError **error)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) end = NULL;
+  int y, m;
+  char tail;
+
+  if (text != NULL && sscanf (text, "%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12)
+    start = g_date_time_new (tz, y, m, 1, 0, 0, 0);
+  if (start == NULL || (end = g_date_time_add_months (start, 1)) == NULL)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT,
+                   "cannot read \"%s\" as a month (YYYY-MM)", text ? text : "");
+      return FALSE;
+    }
+  *since = g_date_time_to_unix (start) * G_USEC_PER_SEC;
+  *until = g_date_time_to_unix (end) * G_USEC_PER_SEC;
+  return TRUE;
+}

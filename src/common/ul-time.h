@@ -9,5 +9,7 @@ G_BEGIN_DECLS
 char *ul_time_format (gint64 usec);
 /* parses "YYYY-MM-DD" (local midnight) or an ISO 8601 date-time */
 gboolean ul_time_parse (const char *text, gint64 *usec, GError **error);
+/* "YYYY-MM" in local time: [*since, *until) in µs */
+gboolean ul_time_parse_month (const char *text, gint64 *since, gint64 *until, GError **error);
 
 G_END_DECLS

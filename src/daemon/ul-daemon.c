@@ -52,6 +52,10 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
       "logind seat whose user is recorded (default seat0)", "SEAT" },
     { "no-bus", 0, 0, G_OPTION_ARG_NONE, &opts->no_bus,
       "Do not connect to D-Bus (no API, no seat user)", NULL },
+    { "mountinfo", 0, 0, G_OPTION_ARG_FILENAME, &opts->mountinfo,
+      "Mount table to follow (default /proc/self/mountinfo)", "FILE" },
+    { "manifest-helper", 0, 0, G_OPTION_ARG_FILENAME, &opts->manifest_helper,
+      "The usbledger-manifest program (default " UL_LIBEXECDIR "/usbledger-manifest)", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
     { NULL }
   };
@@ -75,6 +79,10 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
     opts->db_path = g_build_filename (opts->state_dir, "logbook.db", NULL);
   if (opts->seat == NULL)
     opts->seat = g_strdup ("seat0");
+  if (opts->mountinfo == NULL)
+    opts->mountinfo = g_strdup ("/proc/self/mountinfo");
+  if (opts->manifest_helper == NULL)
+    opts->manifest_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-manifest", NULL);
   return TRUE;
 }
 
@@ -84,6 +92,9 @@ ul_daemon_options_clear (UlDaemonOptions *opts)
   g_clear_pointer (&opts->state_dir, g_free);
   g_clear_pointer (&opts->db_path, g_free);
   g_clear_pointer (&opts->seat, g_free);
+  g_clear_pointer (&opts->mountinfo, g_free);
+  g_clear_pointer (&opts->manifest_helper, g_free);
+  g_clear_pointer (&opts->shared_accounts, g_strfreev);
 }
 
 static void
@@ -137,6 +148,7 @@ ul_daemon_run (const UlDaemonOptions *opts)
     }
 
   mgr = ul_manager_new (store, seat, g_get_host_name ());
+  ul_manager_set_session_paths (mgr, opts->mountinfo, opts->manifest_helper);
   if (bus != NULL)
     {
       svc = ul_dbus_service_new (mgr, bus, &error);

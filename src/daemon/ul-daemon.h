@@ -10,6 +10,9 @@ typedef struct {
   char *db_path;      /* NULL: <state_dir>/logbook.db */
   char *seat;         /* logind seat whose user is recorded */
   gboolean no_bus;    /* run without D-Bus: still decides and records, no API */
+  char *mountinfo;    /* the kernel's mount table (default /proc/self/mountinfo) */
+  char *manifest_helper; /* usbledger-manifest (default in libexecdir) */
+  char **shared_accounts; /* accounts never accepted as a session's user (L3) */
 } UlDaemonOptions;
 
 /* parses argv; on --help or a bad argument returns FALSE with *exit_code set */

@@ -143,6 +143,47 @@ ul_record_session (const UlSession *s)
   add_x (&b, "ended-at", s->ended_at);
   add_str (&b, "end-reason", s->end_reason);
   g_variant_builder_add (&b, "{sv}", "erased", g_variant_new_boolean (s->erased));
+  add_x (&b, "files", s->n_files);
+  return g_variant_builder_end (&b);
+}
+
+GVariant *
+ul_record_mount (const UlMountRecord *m)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  add_x (&b, "id", m->id);
+  add_str (&b, "device", m->device);
+  add_bytes (&b, "mount-point", m->mount_point);
+  add_str (&b, "fstype", m->fstype);
+  add_str (&b, "watch", m->watch);
+  add_x (&b, "mounted-at", m->mounted_at);
+  add_x (&b, "unmounted-at", m->unmounted_at);
+  add_str (&b, "manifest", m->manifest);
+  return g_variant_builder_end (&b);
+}
+
+GVariant *
+ul_record_file (const UlFileRecord *f)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  add_x (&b, "id", f->id);
+  add_x (&b, "mount-id", f->mount_id);
+  add_str (&b, "action", f->action);
+  add_bytes (&b, "path", f->path);
+  add_bytes (&b, "old-path", f->old_path);
+  if (f->size >= 0)
+    add_x (&b, "size", f->size);
+  add_str (&b, "sha256", f->sha256);
+  add_str (&b, "status", f->status);
+  add_str (&b, "source", f->source);
+  add_x (&b, "time", f->time);
+  if (f->uid >= 0)
+    g_variant_builder_add (&b, "{sv}", "uid", g_variant_new_int64 (f->uid));
+  add_str (&b, "program", f->program);
   return g_variant_builder_end (&b);
 }
 
@@ -261,6 +302,41 @@ ul_record_parse_registration (GVariant *dict, gboolean allow_identity, char **de
       return NULL;
     }
   return g_steal_pointer (&m);
+}
+
+gboolean
+ul_record_parse_session_filter (GVariant *dict, UlSessionFilter *f, char **user,
+                                char **asset_number, GError **error)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *raw;
+
+  g_variant_iter_init (&iter, dict);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &raw))
+    {
+      g_autoptr(GVariant) value = raw;
+      gboolean ok = TRUE;
+
+      if (g_str_equal (key, "asset-number") && (ok = check_type (key, value, "s", error)))
+        *asset_number = g_variant_dup_string (value, NULL);
+      else if (g_str_equal (key, "user") && (ok = check_type (key, value, "s", error)))
+        *user = g_variant_dup_string (value, NULL);
+      else if (g_str_equal (key, "since") && (ok = check_type (key, value, "x", error)))
+        f->since = g_variant_get_int64 (value);
+      else if (g_str_equal (key, "until") && (ok = check_type (key, value, "x", error)))
+        f->until = g_variant_get_int64 (value);
+      else if (ok)
+        {
+          g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT, "unknown filter \"%s\"", key);
+          return FALSE;
+        }
+      if (!ok)
+        return FALSE;
+    }
+  f->user = *user;
+  f->asset_number = *asset_number;
+  return TRUE;
 }
 
 gboolean

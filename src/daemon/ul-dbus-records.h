@@ -12,12 +12,18 @@ GVariant *ul_record_request (const UlRequest *r);
 GVariant *ul_record_medium (const UlMedium *m);
 GVariant *ul_record_session (const UlSession *s);
 GVariant *ul_record_event (const UlEvent *ev);
+GVariant *ul_record_mount (const UlMountRecord *m);
+GVariant *ul_record_file (const UlFileRecord *f);
 
 /* Reads a registration (see org.usbledger.Manager1.xml). Unknown keys and
  * wrong types are errors, so a typo never silently drops a restriction.
  * *device_name and *note are set when given. */
 UlMedium *ul_record_parse_registration (GVariant *dict, gboolean allow_identity,
                                         char **device_name, char **note, GError **error);
+/* keys: asset-number (s), user (s), since (x), until (x); the strings go to
+ * *user and *asset_number, which @filter then points at */
+gboolean ul_record_parse_session_filter (GVariant *dict, UlSessionFilter *filter, char **user,
+                                         char **asset_number, GError **error);
 gboolean ul_record_parse_event_filter (GVariant *dict, UlEventFilter *filter,
                                        char **user, char **asset_number, GError **error);
 

@@ -17,7 +17,7 @@ struct _UlDbusService {
   GDBusConnection *bus;
   GDBusNodeInfo *node;
   guint registration;
-  gulong sig_device, sig_request, sig_medium;
+  gulong sig_device, sig_request, sig_medium, sig_session;
 };
 
 static void
@@ -46,6 +46,18 @@ on_request_changed (UlManager *mgr, gint64 id, UlDbusService *svc)
     g_warning ("request %" G_GINT64_FORMAT ": %s", id, error->message);
   else
     emit (svc, "RequestChanged", ul_record_request (r));
+}
+
+static void
+on_session_changed (UlManager *mgr, gint64 id, UlDbusService *svc)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlSession) s = ul_store_get_session (ul_manager_get_store (mgr), id, &error);
+
+  if (s == NULL)
+    g_warning ("session %" G_GINT64_FORMAT ": %s", id, error->message);
+  else
+    emit (svc, "SessionChanged", ul_record_session (s));
 }
 
 static void
@@ -152,12 +164,37 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
     }
   if (g_str_equal (method, "ListSessions"))
     {
-      g_autoptr(GPtrArray) list = ul_store_list_sessions (store, error);
+      g_autoptr(GVariant) dict = g_variant_get_child_value (params, 0);
+      g_autofree char *user = NULL, *asset = NULL;
+      UlSessionFilter f = { 0 };
+      g_autoptr(GPtrArray) list = NULL;
 
+      if (!ul_record_parse_session_filter (dict, &f, &user, &asset, error))
+        return NULL;
+      list = ul_store_list_sessions (store, &f, error);
       if (list == NULL)
         return NULL;
       return g_variant_new_tuple ((GVariant *[]){ list_to_variant (list,
                                     (GVariant * (*) (gconstpointer)) ul_record_session) }, 1);
+    }
+  if (g_str_equal (method, "GetSession"))
+    {
+      gint64 id;
+      g_autoptr(UlSession) s = NULL;
+      g_autoptr(GPtrArray) mounts = NULL;
+      g_autoptr(GPtrArray) files = NULL;
+
+      g_variant_get (params, "(x)", &id);
+      s = ul_store_get_session (store, id, error);
+      if (s == NULL || (mounts = ul_store_list_session_mounts (store, id, error)) == NULL ||
+          (files = ul_store_list_session_files (store, id, error)) == NULL)
+        return NULL;
+      return g_variant_new_tuple ((GVariant *[]){
+                                    ul_record_session (s),
+                                    list_to_variant (mounts,
+                                      (GVariant * (*) (gconstpointer)) ul_record_mount),
+                                    list_to_variant (files,
+                                      (GVariant * (*) (gconstpointer)) ul_record_file) }, 3);
     }
   if (g_str_equal (method, "ListEvents"))
     {
@@ -332,6 +369,8 @@ ul_dbus_service_new (UlManager *mgr, GDBusConnection *bus, GError **error)
   svc->sig_request = g_signal_connect (mgr, "request-changed", G_CALLBACK (on_request_changed),
                                        svc);
   svc->sig_medium = g_signal_connect (mgr, "medium-changed", G_CALLBACK (on_medium_changed), svc);
+  svc->sig_session = g_signal_connect (mgr, "session-changed", G_CALLBACK (on_session_changed),
+                                       svc);
   return svc;
 }
 
@@ -343,6 +382,7 @@ ul_dbus_service_free (UlDbusService *svc)
   g_clear_signal_handler (&svc->sig_device, svc->mgr);
   g_clear_signal_handler (&svc->sig_request, svc->mgr);
   g_clear_signal_handler (&svc->sig_medium, svc->mgr);
+  g_clear_signal_handler (&svc->sig_session, svc->mgr);
   if (svc->registration != 0)
     g_dbus_connection_unregister_object (svc->bus, svc->registration);
   g_dbus_node_info_unref (svc->node);

@@ -4,6 +4,7 @@
 #include <libudev.h>
 
 #include "ul-manager.h"
+#include "ul-session-tracker.h"
 
 struct _UlManager {
   GObject parent;
@@ -15,15 +16,25 @@ struct _UlManager {
   guint monitor_source;
   GHashTable *present;    /* syspath -> UlPresent */
   guint checkpoint_source;
+  char *mountinfo;
+  char *manifest_helper;
+  UlSessionTracker *tracker;
+  GHashTable *changed_sessions; /* session ids to announce, coalesced */
+  guint changed_source;
 };
 
 enum {
   SIGNAL_DEVICE_CHANGED,
   SIGNAL_REQUEST_CHANGED,
   SIGNAL_MEDIUM_CHANGED,
+  SIGNAL_SESSION_CHANGED,
   N_SIGNALS
 };
 extern guint ul_manager_signals[N_SIGNALS];
+
+/* a session opened, ended, or its mounts or files changed: announced
+ * (session-changed) at most a few times a second */
+void ul_manager_session_changed (UlManager *mgr, gint64 session_id);
 
 /* the logbook was written: checkpoint its WAL once things are quiet */
 void ul_manager_wrote_logbook (UlManager *mgr);

@@ -55,6 +55,9 @@ ul_manager_finalize (GObject *object)
 
   ul_manager_stop (mgr);
   g_hash_table_destroy (mgr->present);
+  g_hash_table_destroy (mgr->changed_sessions);
+  g_free (mgr->mountinfo);
+  g_free (mgr->manifest_helper);
   ul_seat_free (mgr->seat);
   ul_store_free (mgr->store);
   if (mgr->udev != NULL)
@@ -79,12 +82,79 @@ ul_manager_class_init (UlManagerClass *klass)
   ul_manager_signals[SIGNAL_MEDIUM_CHANGED] =
     g_signal_new ("medium-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  ul_manager_signals[SIGNAL_SESSION_CHANGED] =
+    g_signal_new ("session-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
 ul_manager_init (UlManager *mgr)
 {
   mgr->present = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, present_free);
+  mgr->changed_sessions = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  mgr->mountinfo = g_strdup ("/proc/self/mountinfo");
+  mgr->manifest_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-manifest", NULL);
+}
+
+void
+ul_manager_set_session_paths (UlManager *mgr, const char *mountinfo,
+                              const char *manifest_helper)
+{
+  g_free (mgr->mountinfo);
+  mgr->mountinfo = g_strdup (mountinfo);
+  g_free (mgr->manifest_helper);
+  mgr->manifest_helper = g_strdup (manifest_helper);
+}
+
+static gboolean
+on_sessions_changed (gpointer data)
+{
+  UlManager *mgr = data;
+  g_autoptr(GList) ids = g_hash_table_get_keys (mgr->changed_sessions);
+
+  mgr->changed_source = 0;
+  for (GList *l = ids; l != NULL; l = l->next)
+    g_signal_emit (mgr, ul_manager_signals[SIGNAL_SESSION_CHANGED], 0, *(gint64 *) l->data);
+  g_hash_table_remove_all (mgr->changed_sessions);
+  ul_manager_wrote_logbook (mgr);
+  return G_SOURCE_REMOVE;
+}
+
+void
+ul_manager_session_changed (UlManager *mgr, gint64 session_id)
+{
+  g_hash_table_add (mgr->changed_sessions, g_memdup2 (&session_id, sizeof session_id));
+  /* a burst of 100,000 files gives a signal every 200 ms, not one per batch */
+  if (mgr->changed_source == 0)
+    mgr->changed_source = g_timeout_add (200, on_sessions_changed, mgr);
+}
+
+static void
+on_tracker_changed (gint64 session_id, gpointer data)
+{
+  ul_manager_session_changed (data, session_id);
+}
+
+void
+ul_manager_flush_files (UlManager *mgr)
+{
+  if (mgr->tracker != NULL)
+    ul_session_tracker_flush (mgr->tracker);
+}
+
+/* the session of @p ends: stops following its files; the reason says
+ * whether a filesystem of it was still mounted */
+static const char *
+end_session_files (UlManager *mgr, UlPresent *p, const char *if_clean)
+{
+  gboolean was_mounted = FALSE;
+  gboolean yanked = FALSE;
+
+  if (mgr->tracker != NULL && p->session_id != 0)
+    yanked = ul_session_tracker_remove (mgr->tracker, p->session_id, &was_mounted);
+  if (yanked)
+    return "yanked";
+  return was_mounted ? "ejected" : if_clean;
 }
 
 UlManager *
@@ -254,6 +324,8 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
       g_autoptr(UlEvent) se = device_event (mgr, "session-closed", p, now);
 
       se->detail = g_strdup_printf ("blocked while in use: %s", p->reason);
+      end_session_files (mgr, p, "blocked");
+      ul_manager_session_changed (mgr, p->session_id);
       if (!ul_store_close_session (mgr->store, p->session_id, now, "blocked", error) ||
           !append (mgr, se, error))
         {
@@ -352,6 +424,7 @@ decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
           g_autoptr(GError) local = NULL;
 
           /* the session was recorded, but the medium never became usable */
+          end_session_files (mgr, p, "authorize-failed");
           if (p->session_id != 0 &&
               !ul_store_close_session (mgr->store, p->session_id, g_get_real_time (),
                                        "authorize-failed", &local))
@@ -361,7 +434,15 @@ decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
         }
     }
   else
-    p->dev->authorized = ul_decision_allows (p->decision) ? 1 : 0;
+    {
+      p->dev->authorized = ul_decision_allows (p->decision) ? 1 : 0;
+      /* in use: follow its filesystems and the files written to them */
+      if (p->session_id != 0 && mgr->tracker != NULL)
+        {
+          ul_session_tracker_add (mgr->tracker, p->session_id, p->dev->syspath);
+          ul_manager_session_changed (mgr, p->session_id);
+        }
+    }
 
   ul_manager_wrote_logbook (mgr);
   g_debug ("%s %s: %s (%s)", trigger, p->dev->name, ul_decision_to_string (p->decision),
@@ -457,11 +538,15 @@ handle_remove (UlManager *mgr, const char *syspath)
       g_autoptr(UlEvent) ev = device_event (mgr, "device-removed", p, now);
       g_autofree char *who = ul_device_describe (p->dev);
 
-      ev->detail = g_strdup (who);
+      const char *how = end_session_files (mgr, p, "removed");
+
+      ev->detail = p->session_id != 0 ? g_strdup_printf ("%s (%s)", who, how) : g_strdup (who);
+      if (p->session_id != 0)
+        ul_manager_session_changed (mgr, p->session_id);
       if (!ul_store_begin (mgr->store, &error))
         g_warning ("cannot record removal of %s: %s", who, error->message);
       else if ((p->session_id != 0 &&
-                !ul_store_close_session (mgr->store, p->session_id, now, "removed", &error)) ||
+                !ul_store_close_session (mgr->store, p->session_id, now, how, &error)) ||
                !append (mgr, ev, &error) || !ul_store_commit (mgr->store, &error))
         {
           ul_store_rollback (mgr->store);
@@ -503,7 +588,7 @@ static void
 close_orphaned_sessions (UlManager *mgr)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) sessions = ul_store_list_sessions (mgr->store, &error);
+  g_autoptr(GPtrArray) sessions = ul_store_list_sessions (mgr->store, NULL, &error);
   g_autoptr(GHashTable) live = g_hash_table_new (g_int64_hash, g_int64_equal);
   GHashTableIter iter;
   gpointer value;
@@ -569,6 +654,11 @@ ul_manager_start (UlManager *mgr, GError **error)
   mgr->monitor_source = g_unix_fd_add (udev_monitor_get_fd (mgr->monitor), G_IO_IN,
                                        on_monitor_readable, mgr);
 
+  mgr->tracker = ul_session_tracker_new (mgr->store, mgr->host, mgr->mountinfo,
+                                         mgr->manifest_helper, on_tracker_changed, mgr, error);
+  if (mgr->tracker == NULL)
+    return FALSE;
+
   ev = ul_event_new ("daemon-started", "system", mgr->host, g_get_real_time ());
   ev->detail = g_strdup ("usbledgerd " PACKAGE_VERSION);
   if (!append (mgr, ev, error))
@@ -600,4 +690,10 @@ ul_manager_stop (UlManager *mgr)
       mgr->checkpoint_source = 0;
     }
   g_clear_pointer (&mgr->monitor, udev_monitor_unref);
+  g_clear_pointer (&mgr->tracker, ul_session_tracker_free);
+  if (mgr->changed_source != 0)
+    {
+      g_source_remove (mgr->changed_source);
+      mgr->changed_source = 0;
+    }
 }

@@ -36,11 +36,16 @@ G_DECLARE_FINAL_TYPE (UlManager, ul_manager, UL, MANAGER, GObject)
 
 /* takes ownership of @store; @seat may be NULL (no system bus) */
 UlManager *ul_manager_new (UlStore *store, UlSeat *seat, const char *host);
+/* where mounts are read from and the manifest helper (before start) */
+void ul_manager_set_session_paths (UlManager *mgr, const char *mountinfo,
+                                   const char *manifest_helper);
 /* coldplug, then follow uevents */
 gboolean ul_manager_start (UlManager *mgr, GError **error);
 void ul_manager_stop (UlManager *mgr);
 
 UlStore *ul_manager_get_store (UlManager *mgr);
+/* waits until every file change seen so far is in the logbook */
+void ul_manager_flush_files (UlManager *mgr);
 const char *ul_manager_get_host (UlManager *mgr);
 /* UlPresent*, sorted by kernel name; the array does not own them */
 GPtrArray *ul_manager_list_present (UlManager *mgr);

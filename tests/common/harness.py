@@ -135,8 +135,10 @@ class Harness:
 
     def start_daemon(self, extra_args=(), wait=True):
         log = open(self.daemon_log, 'a')
+        # UL_DAEMON_WRAPPER: e.g. "valgrind -q" or "gdb -batch -ex run -ex bt --args"
+        wrapper = os.environ.get('UL_DAEMON_WRAPPER', '').split()
         self.daemon = subprocess.Popen(
-            [binary('usbledgerd'), '--state-dir', self.state_dir] + list(extra_args),
+            wrapper + [binary('usbledgerd'), '--state-dir', self.state_dir] + list(extra_args),
             env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         log.close()
         if wait:

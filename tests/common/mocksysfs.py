@@ -150,6 +150,27 @@ class MockBus:
         elif not want and dev.interfaces:
             self.remove_interfaces(dev)
 
+    def add_disk(self, dev, block_dev, name='sdb'):
+        """A disk of an authorized stick, backed by a real block device
+        (`block_dev`, a loop device the test made): its sysfs node says the
+        loop device's major:minor, so the daemon ties mounts of the loop
+        device to this stick, as it would a real /dev/sdb."""
+        st = os.stat(block_dev)
+        major, minor = os.major(st.st_rdev), os.minor(st.st_rdev)
+        path = '%s/host0/target0:0:0/0:0:0:0/block/%s' % (dev.interfaces[0], name)
+        self.testbed.add_from_string(device_record(
+            path, [('SUBSYSTEM', 'block'), ('DEVTYPE', 'disk'), ('DEVNAME', block_dev),
+                   ('MAJOR', str(major)), ('MINOR', str(minor))],
+            [('dev', b'%d:%d\n' % (major, minor))]))
+        # umockdev does not make the /sys/dev/block link the kernel makes
+        links = os.path.join(self.root, 'sys', 'dev', 'block')
+        os.makedirs(links, exist_ok=True)
+        link = os.path.join(links, '%d:%d' % (major, minor))
+        if os.path.lexists(link):
+            os.unlink(link)
+        os.symlink(os.path.relpath(os.path.join(self.root, path.lstrip('/')), links), link)
+        return path
+
     def unplug(self, dev):
         self.remove_interfaces(dev)
         self.testbed.uevent(dev.syspath, 'remove')

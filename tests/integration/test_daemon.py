@@ -101,7 +101,7 @@ class DaemonTest(unittest.TestCase):
         self.h.usb.play_kernel(dev)
         self.assertEqual(len(dev.interfaces), 1)
         self.assertEqual(rec['asset-number'], 'USB-0002')
-        sessions = self.h.call('ListSessions')[0]
+        sessions = self.h.call('ListSessions', ({},), '(a{sv})')[0]
         self.assertEqual(len(sessions), 1)
         self.assertEqual(sessions[0]['user'], 'tanaka')
         self.assertEqual(sessions[0]['asset-number'], 'USB-0002')
@@ -115,7 +115,7 @@ class DaemonTest(unittest.TestCase):
         self.assertIn('session-opened', kinds)
         # unplugging closes the session
         self.unplug(dev)
-        session = self.h.call('ListSessions')[0][0]
+        session = self.h.call('ListSessions', ({},), '(a{sv})')[0][0]
         self.assertNotEqual(session['ended-at'], 0)
         self.assertEqual(session['end-reason'], 'removed')
 
@@ -149,7 +149,7 @@ class DaemonTest(unittest.TestCase):
         rec = self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-FAIL'),
                                    '1-2', 'block')
         self.assertFalse(rec['authorized'])
-        session = self.h.call('ListSessions')[0][0]
+        session = self.h.call('ListSessions', ({},), '(a{sv})')[0][0]
         self.assertEqual(session['end-reason'], 'authorize-failed')
         kinds = [r[0] for r in db_rows(self.h.db_path(), 'SELECT kind FROM events')]
         self.assertIn('authorize-failed', kinds)
@@ -252,7 +252,7 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(bad.authorized(), '0')
         self.assertEqual(len(self.h.call('ListRequests', ('pending',), '(s)')[0]), 1)
         # the session goes on instead of a second one being opened
-        self.assertEqual(len(self.h.call('ListSessions')[0]), 1)
+        self.assertEqual(len(self.h.call('ListSessions', ({},), '(a{sv})')[0]), 1)
         kinds = [r[0] for r in db_rows(self.h.db_path(), 'SELECT kind FROM events')]
         self.assertIn('session-resumed', kinds)
 
@@ -271,7 +271,7 @@ class DaemonTest(unittest.TestCase):
         self.h.stop_daemon(signal.SIGKILL)
         self.h.usb.unplug(dev)
         self.h.start_daemon()
-        session = self.h.call('ListSessions')[0][0]
+        session = self.h.call('ListSessions', ({},), '(a{sv})')[0][0]
         self.assertEqual(session['end-reason'], 'removed-while-daemon-down')
 
     # -- polkit ----------------------------------------------------------------
@@ -288,7 +288,8 @@ class DaemonTest(unittest.TestCase):
             ('ListDevices', None, None),
             ('ListRequests', ('',), '(s)'),
             ('ListMedia', None, None),
-            ('ListSessions', None, None),
+            ('ListSessions', ({},), '(a{sv})'),
+            ('GetSession', (1,), '(x)'),
             ('ListEvents', ({},), '(a{sv})'),
             ('VerifyEventLog', None, None),
         ]

@@ -166,7 +166,7 @@ test_migrate_v1 (Fixture *f, gconstpointer data)
   g_assert_cmpstr (m->label, ==, "総務課 USBメモリ 1");
   g_assert_false (m->all_staff);
   g_assert_cmpstrv (m->users, ((const char *[]){ "tanaka", NULL }));
-  sessions = ul_store_list_sessions (store, &error);
+  sessions = ul_store_list_sessions (store, NULL, &error);
   g_assert_cmpuint (sessions->len, ==, 1);
 
   /* version-1 events got their hashes in order, and new ones chain on */

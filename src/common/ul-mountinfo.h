@@ -1,0 +1,31 @@
+/* ul-mountinfo.h: the kernel's table of mounts (/proc/self/mountinfo) */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  int mount_id;
+  dev_t dev;              /* st_dev of the filesystem (0:N for FUSE and the like) */
+  char *root;             /* the part of the filesystem mounted here */
+  char *mount_point;      /* unescaped: may hold any byte but NUL */
+  char *fstype;
+  char *source;           /* "/dev/sdb1", or whatever the filesystem says */
+} UlMount;
+
+void ul_mount_free (UlMount *m);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlMount, ul_mount_free)
+
+/* parses the text of a mountinfo file; malformed lines are skipped */
+GPtrArray *ul_mountinfo_parse (const char *text);
+/* reads and parses @path (e.g. /proc/self/mountinfo) */
+GPtrArray *ul_mountinfo_read (const char *path, GError **error);
+
+/* the block device a mount comes from: the st_dev of a kernel filesystem,
+ * else the st_rdev of its source if that is a block device node (FUSE
+ * filesystems like exfat-fuse report an anonymous st_dev) */
+dev_t ul_mount_block_device (const UlMount *m);
+
+G_END_DECLS

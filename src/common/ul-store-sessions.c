@@ -1,0 +1,403 @@
+/* ul-store-sessions.c: usage sessions, and what happened during them: mounts,
+ * files written, seat changes */
+#include "ul-store-private.h"
+#include "ul-error.h"
+
+gboolean
+ul_store_open_session (UlStore *store, gint64 medium_id, gint64 device_id,
+                       const char *user_name, gint64 uid, const char *host, gint64 now,
+                       gint64 *session_id, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "INSERT INTO sessions (medium_id, device_id, user_name, uid, "
+                                    "host, started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                                    "RETURNING id", error);
+
+  if (st == NULL || !ul_bind_int64 (store, st, 1, medium_id, error) ||
+      !ul_bind_int64 (store, st, 2, device_id, error) ||
+      !ul_bind_text (store, st, 3, user_name, error) ||
+      (uid < 0 ? !ul_bind_text (store, st, 4, NULL, error)
+               : !ul_bind_int64 (store, st, 4, uid, error)) ||
+      !ul_bind_text (store, st, 5, host, error) ||
+      !ul_bind_int64 (store, st, 6, now, error))
+    return FALSE;
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      sqlite3_reset (st);
+      return ul_store_set_sqlite_error (store, error, "cannot open the session");
+    }
+  *session_id = sqlite3_column_int64 (st, 0);
+  sqlite3_reset (st);
+  return TRUE;
+}
+
+gboolean
+ul_store_close_session (UlStore *store, gint64 session_id, gint64 now,
+                        const char *end_reason, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "UPDATE sessions SET ended_at = ?1, end_reason = ?2 "
+                                    "WHERE id = ?3 AND ended_at IS NULL", error);
+
+  return st != NULL && ul_bind_int64 (store, st, 1, now, error) &&
+         ul_bind_text (store, st, 2, end_reason, error) &&
+         ul_bind_int64 (store, st, 3, session_id, error) &&
+         ul_store_step_done (store, st, error);
+}
+
+void
+ul_session_free (UlSession *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->user_name);
+  g_free (s->host);
+  g_free (s->end_reason);
+  g_free (s->asset_number);
+  g_free (s);
+}
+
+static UlSession *
+session_from_row (sqlite3_stmt *st)
+{
+  UlSession *s = g_new0 (UlSession, 1);
+
+  s->id = sqlite3_column_int64 (st, 0);
+  s->medium_id = sqlite3_column_int64 (st, 1);
+  s->device_id = sqlite3_column_int64 (st, 2);
+  s->user_name = ul_column_text (st, 3);
+  s->uid = sqlite3_column_type (st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64 (st, 4);
+  s->host = ul_column_text (st, 5);
+  s->started_at = sqlite3_column_int64 (st, 6);
+  s->ended_at = sqlite3_column_int64 (st, 7);
+  s->end_reason = ul_column_text (st, 8);
+  s->erased = sqlite3_column_int (st, 9) != 0;
+  s->asset_number = ul_column_text (st, 10);
+  s->n_files = sqlite3_column_int64 (st, 11);
+  return s;
+}
+
+#define SESSION_COLUMNS \
+  "s.id, s.medium_id, s.device_id, s.user_name, s.uid, s.host, s.started_at, s.ended_at, " \
+  "s.end_reason, s.erased, m.asset_number, " \
+  "(SELECT count(DISTINCT f.path) FROM session_files f WHERE f.session_id = s.id) " \
+  "FROM sessions s JOIN media m ON m.id = s.medium_id "
+
+GPtrArray *
+ul_store_list_sessions (UlStore *store, const UlSessionFilter *filter, GError **error)
+{
+  static const UlSessionFilter all = { 0 };
+  /* a session belongs to a period if it was in use during any of it */
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "SELECT " SESSION_COLUMNS
+                                    "WHERE (?1 IS NULL OR m.asset_number = ?1) "
+                                    "AND (?2 IS NULL OR s.user_name = ?2 OR EXISTS (SELECT 1 "
+                                    "FROM session_seat_changes c WHERE c.session_id = s.id "
+                                    "AND c.user_name = ?2)) "
+                                    "AND (?3 IS NULL OR s.ended_at IS NULL OR s.ended_at >= ?3) "
+                                    "AND (?4 IS NULL OR s.started_at < ?4) "
+                                    "AND (?5 IS NULL OR s.medium_id = ?5) "
+                                    "ORDER BY s.id", error);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_session_free);
+  int rc;
+
+  if (filter == NULL)
+    filter = &all;
+  if (st == NULL || !ul_bind_text (store, st, 1, filter->asset_number, error) ||
+      !ul_bind_text (store, st, 2, filter->user, error) ||
+      !ul_bind_int64_or_null (store, st, 3, filter->since, error) ||
+      !ul_bind_int64_or_null (store, st, 4, filter->until, error) ||
+      !ul_bind_int64_or_null (store, st, 5, filter->medium_id, error))
+    return NULL;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    g_ptr_array_add (out, session_from_row (st));
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      ul_store_set_sqlite_error (store, error, "cannot read sessions");
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+UlSession *
+ul_store_get_session (UlStore *store, gint64 id, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store, "SELECT " SESSION_COLUMNS "WHERE s.id = ?1", error);
+  UlSession *s = NULL;
+  int rc;
+
+  if (st == NULL || !ul_bind_int64 (store, st, 1, id, error))
+    return NULL;
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    s = session_from_row (st);
+  sqlite3_reset (st);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, UL_ERROR, UL_ERROR_NOT_FOUND, "no session %" G_GINT64_FORMAT, id);
+  else if (rc != SQLITE_ROW)
+    ul_store_set_sqlite_error (store, error, "cannot read the session");
+  return s;
+}
+
+gboolean
+ul_store_find_open_session (UlStore *store, gint64 medium_id, gint64 *session_id,
+                            GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "SELECT id FROM sessions WHERE medium_id = ?1 AND "
+                                    "ended_at IS NULL ORDER BY id DESC LIMIT 1", error);
+  int rc;
+
+  if (st == NULL || !ul_bind_int64 (store, st, 1, medium_id, error))
+    return FALSE;
+  rc = sqlite3_step (st);
+  *session_id = rc == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : 0;
+  sqlite3_reset (st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return ul_store_set_sqlite_error (store, error, "cannot read sessions");
+  return TRUE;
+}
+
+/* -- mounts ------------------------------------------------------------ */
+
+void
+ul_mount_record_free (UlMountRecord *m)
+{
+  if (m == NULL)
+    return;
+  g_free (m->device);
+  g_clear_pointer (&m->mount_point, g_bytes_unref);
+  g_free (m->fstype);
+  g_free (m->watch);
+  g_free (m->manifest);
+  g_free (m);
+}
+
+gboolean
+ul_store_add_mount (UlStore *store, UlMountRecord *m, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "INSERT INTO session_mounts (session_id, device, mount_point, "
+                                    "fstype, watch, mounted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                                    "RETURNING id", error);
+
+  if (st == NULL || !ul_bind_int64 (store, st, 1, m->session_id, error) ||
+      !ul_bind_text (store, st, 2, m->device, error) ||
+      !ul_bind_bytes (store, st, 3, m->mount_point, error) ||
+      !ul_bind_text (store, st, 4, m->fstype, error) ||
+      !ul_bind_text (store, st, 5, m->watch, error) ||
+      !ul_bind_int64 (store, st, 6, m->mounted_at, error))
+    return FALSE;
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      sqlite3_reset (st);
+      return ul_store_set_sqlite_error (store, error, "cannot record the mount");
+    }
+  m->id = sqlite3_column_int64 (st, 0);
+  sqlite3_reset (st);
+  return TRUE;
+}
+
+gboolean
+ul_store_end_mount (UlStore *store, gint64 mount_id, gint64 now, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "UPDATE session_mounts SET unmounted_at = ?1 "
+                                    "WHERE id = ?2 AND unmounted_at IS NULL", error);
+
+  return st != NULL && ul_bind_int64 (store, st, 1, now, error) &&
+         ul_bind_int64 (store, st, 2, mount_id, error) && ul_store_step_done (store, st, error);
+}
+
+gboolean
+ul_store_set_mount_manifest (UlStore *store, gint64 mount_id, const char *manifest,
+                             GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "UPDATE session_mounts SET manifest = ?1 WHERE id = ?2",
+                                    error);
+
+  return st != NULL && ul_bind_text (store, st, 1, manifest, error) &&
+         ul_bind_int64 (store, st, 2, mount_id, error) && ul_store_step_done (store, st, error);
+}
+
+UlFileRecord *
+ul_store_latest_file (UlStore *store, gint64 mount_id, GBytes *path, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "SELECT id, action, sha256, status FROM session_files "
+                                    "WHERE mount_id = ?1 AND (path = ?2 OR old_path = ?2) "
+                                    "ORDER BY id DESC LIMIT 1", error);
+  UlFileRecord *f = NULL;
+  int rc;
+
+  if (st == NULL || !ul_bind_int64 (store, st, 1, mount_id, error) ||
+      !ul_bind_bytes (store, st, 2, path, error))
+    return NULL;
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    {
+      f = g_new0 (UlFileRecord, 1);
+      f->id = sqlite3_column_int64 (st, 0);
+      f->action = ul_column_text (st, 1);
+      f->sha256 = ul_column_text (st, 2);
+      f->status = ul_column_text (st, 3);
+      f->path = g_bytes_ref (path);
+      f->size = -1;
+      f->uid = -1;
+    }
+  sqlite3_reset (st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    ul_store_set_sqlite_error (store, error, "cannot read files");
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, UL_ERROR, UL_ERROR_NOT_FOUND, "no record");
+  return f;
+}
+
+GPtrArray *
+ul_store_list_session_mounts (UlStore *store, gint64 session_id, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "SELECT id, session_id, device, mount_point, fstype, watch, "
+                                    "mounted_at, unmounted_at, manifest FROM session_mounts "
+                                    "WHERE session_id = ?1 ORDER BY id", error);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) ul_mount_record_free);
+  int rc;
+
+  if (st == NULL || !ul_bind_int64 (store, st, 1, session_id, error))
+    return NULL;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      UlMountRecord *m = g_new0 (UlMountRecord, 1);
+
+      m->id = sqlite3_column_int64 (st, 0);
+      m->session_id = sqlite3_column_int64 (st, 1);
+      m->device = ul_column_text (st, 2);
+      m->mount_point = ul_column_bytes (st, 3);
+      m->fstype = ul_column_text (st, 4);
+      m->watch = ul_column_text (st, 5);
+      m->mounted_at = sqlite3_column_int64 (st, 6);
+      m->unmounted_at = sqlite3_column_int64 (st, 7);
+      m->manifest = ul_column_text (st, 8);
+      g_ptr_array_add (out, m);
+    }
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      ul_store_set_sqlite_error (store, error, "cannot read mounts");
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/* -- files ------------------------------------------------------------- */
+
+void
+ul_file_record_free (UlFileRecord *f)
+{
+  if (f == NULL)
+    return;
+  g_free (f->action);
+  g_clear_pointer (&f->path, g_bytes_unref);
+  g_clear_pointer (&f->old_path, g_bytes_unref);
+  g_free (f->sha256);
+  g_free (f->status);
+  g_free (f->source);
+  g_free (f->program);
+  g_free (f);
+}
+
+gboolean
+ul_store_add_file (UlStore *store, UlFileRecord *f, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "INSERT INTO session_files (session_id, mount_id, action, "
+                                    "path, old_path, size, sha256, status, source, time, uid, "
+                                    "program) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                                    "?11, ?12) RETURNING id", error);
+
+  if (st == NULL || !ul_bind_int64 (store, st, 1, f->session_id, error) ||
+      !ul_bind_int64 (store, st, 2, f->mount_id, error) ||
+      !ul_bind_text (store, st, 3, f->action, error) ||
+      !ul_bind_bytes (store, st, 4, f->path, error) ||
+      !ul_bind_bytes (store, st, 5, f->old_path, error) ||
+      (f->size < 0 ? !ul_bind_text (store, st, 6, NULL, error)
+                   : !ul_bind_int64 (store, st, 6, f->size, error)) ||
+      !ul_bind_text (store, st, 7, f->sha256, error) ||
+      !ul_bind_text (store, st, 8, f->status, error) ||
+      !ul_bind_text (store, st, 9, f->source, error) ||
+      !ul_bind_int64 (store, st, 10, f->time, error) ||
+      (f->uid < 0 ? !ul_bind_text (store, st, 11, NULL, error)
+                  : !ul_bind_int64 (store, st, 11, f->uid, error)) ||
+      !ul_bind_text (store, st, 12, f->program, error))
+    return FALSE;
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      sqlite3_reset (st);
+      return ul_store_set_sqlite_error (store, error, "cannot record the file");
+    }
+  f->id = sqlite3_column_int64 (st, 0);
+  sqlite3_reset (st);
+  return TRUE;
+}
+
+GPtrArray *
+ul_store_list_session_files (UlStore *store, gint64 session_id, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "SELECT id, session_id, mount_id, action, path, old_path, "
+                                    "size, sha256, status, source, time, uid, program "
+                                    "FROM session_files WHERE session_id = ?1 ORDER BY id", error);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) ul_file_record_free);
+  int rc;
+
+  if (st == NULL || !ul_bind_int64 (store, st, 1, session_id, error))
+    return NULL;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      UlFileRecord *f = g_new0 (UlFileRecord, 1);
+
+      f->id = sqlite3_column_int64 (st, 0);
+      f->session_id = sqlite3_column_int64 (st, 1);
+      f->mount_id = sqlite3_column_int64 (st, 2);
+      f->action = ul_column_text (st, 3);
+      f->path = ul_column_bytes (st, 4);
+      f->old_path = ul_column_bytes (st, 5);
+      f->size = sqlite3_column_type (st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64 (st, 6);
+      f->sha256 = ul_column_text (st, 7);
+      f->status = ul_column_text (st, 8);
+      f->source = ul_column_text (st, 9);
+      f->time = sqlite3_column_int64 (st, 10);
+      f->uid = sqlite3_column_type (st, 11) == SQLITE_NULL ? -1 : sqlite3_column_int64 (st, 11);
+      f->program = ul_column_text (st, 12);
+      g_ptr_array_add (out, f);
+    }
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      ul_store_set_sqlite_error (store, error, "cannot read files");
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/* -- seat changes ------------------------------------------------------ */
+
+gboolean
+ul_store_add_seat_change (UlStore *store, gint64 session_id, gint64 now, const char *user_name,
+                          gint64 uid, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "INSERT INTO session_seat_changes (session_id, time, "
+                                    "user_name, uid) VALUES (?1, ?2, ?3, ?4)", error);
+
+  return st != NULL && ul_bind_int64 (store, st, 1, session_id, error) &&
+         ul_bind_int64 (store, st, 2, now, error) &&
+         ul_bind_text (store, st, 3, user_name, error) &&
+         (uid < 0 ? ul_bind_text (store, st, 4, NULL, error)
+                  : ul_bind_int64 (store, st, 4, uid, error)) &&
+         ul_store_step_done (store, st, error);
+}

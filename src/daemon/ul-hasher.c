@@ -1,0 +1,183 @@
+/* ul-hasher.c: one worker thread, a FIFO of jobs in, a FIFO of records out.
+ * The main loop is woken by one idle source per batch (not per record) and
+ * writes each batch in one transaction. Nothing is dropped: a full backlog
+ * is the file watch's cue to stop reading fanotify (the kernel queues). */
+#include "ul-hasher.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "ul-file-hash.h"
+
+struct _UlHasher {
+  GThread *thread;
+  GAsyncQueue *jobs;
+  GMutex lock;            /* guards done, pending, idle_id, stopping */
+  GCond drained;
+  GPtrArray *done;        /* UlFileRecord* finished, not yet delivered */
+  guint pending;          /* jobs queued or running */
+  guint idle_id;
+  UlHasherDeliver deliver;
+  gpointer user_data;
+  guint low;
+  GSourceFunc low_func;
+  gpointer low_data;
+};
+
+/* a job that tells the thread to stop */
+static UlFileJob stop_job;
+
+void
+ul_file_job_free (UlFileJob *job)
+{
+  if (job == NULL || job == &stop_job)
+    return;
+  ul_file_record_free (job->rec);
+  g_free (job->abs_path);
+  if (job->fd >= 0)
+    close (job->fd);
+  g_free (job);
+}
+
+static void
+run_job (UlFileJob *job)
+{
+  UlFileRecord *rec = job->rec;
+  UlHashStatus status;
+  g_autofree char *sha = NULL;
+  gint64 size = -1;
+
+  if (!job->hash)
+    {
+      if (rec->status == NULL)
+        rec->status = g_strdup ("none");
+      return;
+    }
+  if (job->fd >= 0)
+    status = ul_file_hash_fd (job->fd, &size, &sha);
+  else
+    status = ul_file_hash_at (AT_FDCWD, job->abs_path, &size, &sha);
+  rec->size = size;
+  rec->sha256 = g_steal_pointer (&sha);
+  g_free (rec->status);
+  rec->status = g_strdup (ul_hash_status_to_string (status));
+}
+
+static gboolean
+on_done (gpointer data)
+{
+  UlHasher *h = data;
+  g_autoptr(GPtrArray) batch = NULL;
+  gboolean below;
+
+  g_mutex_lock (&h->lock);
+  h->idle_id = 0;
+  batch = h->done;
+  h->done = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_file_record_free);
+  below = h->pending <= h->low;
+  g_mutex_unlock (&h->lock);
+
+  if (batch->len > 0)
+    h->deliver (batch, h->user_data);
+  if (below && h->low_func != NULL)
+    h->low_func (h->low_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+worker (gpointer data)
+{
+  UlHasher *h = data;
+
+  for (;;)
+    {
+      UlFileJob *job = g_async_queue_pop (h->jobs);
+
+      if (job == &stop_job)
+        break;
+      run_job (job);
+      g_mutex_lock (&h->lock);
+      g_ptr_array_add (h->done, g_steal_pointer (&job->rec));
+      h->pending--;
+      if (h->idle_id == 0)
+        h->idle_id = g_idle_add (on_done, h);
+      if (h->pending == 0)
+        g_cond_broadcast (&h->drained);
+      g_mutex_unlock (&h->lock);
+      ul_file_job_free (job);
+    }
+  return NULL;
+}
+
+UlHasher *
+ul_hasher_new (UlHasherDeliver deliver, gpointer user_data)
+{
+  UlHasher *h = g_new0 (UlHasher, 1);
+
+  g_mutex_init (&h->lock);
+  g_cond_init (&h->drained);
+  h->jobs = g_async_queue_new ();
+  h->done = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_file_record_free);
+  h->deliver = deliver;
+  h->user_data = user_data;
+  h->thread = g_thread_new ("ul-hasher", worker, h);
+  return h;
+}
+
+void
+ul_hasher_push (UlHasher *h, UlFileJob *job)
+{
+  g_mutex_lock (&h->lock);
+  h->pending++;
+  g_mutex_unlock (&h->lock);
+  g_async_queue_push (h->jobs, job);
+}
+
+guint
+ul_hasher_pending (UlHasher *h)
+{
+  guint n;
+
+  g_mutex_lock (&h->lock);
+  n = h->pending;
+  g_mutex_unlock (&h->lock);
+  return n;
+}
+
+void
+ul_hasher_set_low_water (UlHasher *h, guint low, GSourceFunc func, gpointer data)
+{
+  h->low = low;
+  h->low_func = func;
+  h->low_data = data;
+}
+
+void
+ul_hasher_drain (UlHasher *h)
+{
+  g_mutex_lock (&h->lock);
+  while (h->pending > 0)
+    g_cond_wait (&h->drained, &h->lock);
+  if (h->idle_id != 0)
+    {
+      g_source_remove (h->idle_id);
+      h->idle_id = 0;
+    }
+  g_mutex_unlock (&h->lock);
+  on_done (h);
+}
+
+void
+ul_hasher_free (UlHasher *h)
+{
+  if (h == NULL)
+    return;
+  ul_hasher_drain (h);
+  g_async_queue_push (h->jobs, &stop_job);
+  g_thread_join (h->thread);
+  g_async_queue_unref (h->jobs);
+  g_ptr_array_unref (h->done);
+  g_mutex_clear (&h->lock);
+  g_cond_clear (&h->drained);
+  g_free (h);
+}

@@ -1,0 +1,690 @@
+/* ul-session-tracker.c: mounts are followed through the kernel's mountinfo
+ * (poll: it signals POLLPRI on every change; no timer), a mount belongs to a
+ * session when its block device lies under the session's USB device in
+ * sysfs. Each such mount gets a fanotify watch (ul-file-watch.c) feeding the
+ * hasher, a manifest at mount, and a check at unmount that finds what the
+ * watch could not see (usbledger-manifest). File records are written in one
+ * transaction per batch. */
+#include "ul-session-tracker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <gio/gio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "ul-error.h"
+#include "ul-file-watch.h"
+#include "ul-hasher.h"
+#include "ul-manifest.h"
+#include "ul-mountinfo.h"
+
+typedef struct _Tracked Tracked;
+
+typedef struct {
+  Tracked *owner;
+  UlMount *mount;
+  gint64 record_id;
+  UlFileWatch *watch;
+  GBytes *baseline;       /* manifest at mount; NULL until the walk is done */
+  char *baseline_error;
+  GCancellable *cancel;
+} TrackedMount;
+
+struct _Tracked {
+  UlSessionTracker *t;
+  gint64 session_id;
+  char *usb_syspath;
+  GPtrArray *mounts;      /* TrackedMount*, mounted now */
+  gboolean was_mounted;
+};
+
+struct _UlSessionTracker {
+  UlStore *store;
+  char *host;
+  char *mountinfo_path;
+  char *helper;
+  int mountinfo_fd;
+  guint mountinfo_source;
+  GPtrArray *mounts_now;  /* UlMount*, the last table read */
+  GHashTable *sessions;   /* &session_id -> Tracked* */
+  UlHasher *hasher;       /* made at the first mount: no thread until needed */
+  GPtrArray *unwritten;   /* UlFileRecord* whose commit failed, retried */
+  guint retry_source;
+  UlSessionChangedFunc changed;
+  gpointer user_data;
+};
+
+static void
+tracked_mount_free (TrackedMount *tm)
+{
+  if (tm->cancel != NULL)
+    g_cancellable_cancel (tm->cancel);
+  g_clear_object (&tm->cancel);
+  ul_file_watch_free (tm->watch);
+  ul_mount_free (tm->mount);
+  g_clear_pointer (&tm->baseline, g_bytes_unref);
+  g_free (tm->baseline_error);
+  g_free (tm);
+}
+
+static void
+tracked_free (Tracked *tr)
+{
+  g_ptr_array_unref (tr->mounts);
+  g_free (tr->usb_syspath);
+  g_free (tr);
+}
+
+static void
+notify (UlSessionTracker *t, gint64 session_id)
+{
+  if (t->changed != NULL)
+    t->changed (session_id, t->user_data);
+}
+
+/* -- writing records --------------------------------------------------- */
+
+static gboolean write_records (UlSessionTracker *t, GPtrArray *records, GError **error);
+
+static gboolean
+on_retry (gpointer data)
+{
+  UlSessionTracker *t = data;
+  g_autoptr(GPtrArray) again = t->unwritten;
+  g_autoptr(GError) error = NULL;
+
+  t->retry_source = 0;
+  t->unwritten = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_file_record_free);
+  if (!write_records (t, again, &error))
+    {
+      /* keep them, in order, ahead of anything newer */
+      g_ptr_array_extend_and_steal (again, g_steal_pointer (&t->unwritten));
+      t->unwritten = g_steal_pointer (&again);
+      t->retry_source = g_timeout_add_seconds (1, on_retry, t);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+write_records (UlSessionTracker *t, GPtrArray *records, GError **error)
+{
+  g_autoptr(GHashTable) sessions = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GHashTableIter iter;
+  gpointer key;
+
+  if (!ul_store_begin (t->store, error))
+    return FALSE;
+  for (guint i = 0; i < records->len; i++)
+    {
+      UlFileRecord *f = g_ptr_array_index (records, i);
+
+      if (!ul_store_add_file (t->store, f, error))
+        {
+          ul_store_rollback (t->store);
+          return FALSE;
+        }
+      g_hash_table_add (sessions, &f->session_id);
+    }
+  if (!ul_store_commit (t->store, error))
+    return FALSE;
+  g_hash_table_iter_init (&iter, sessions);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    notify (t, *(gint64 *) key);
+  return TRUE;
+}
+
+/* the hasher's batches, in the main loop */
+static void
+deliver (GPtrArray *records, gpointer data)
+{
+  UlSessionTracker *t = data;
+  g_autoptr(GError) error = NULL;
+
+  if (t->unwritten->len == 0 && write_records (t, records, &error))
+    return;
+  /* the logbook cannot take them now (disk full, locked): keep them */
+  if (error != NULL)
+    g_warning ("cannot record %u file changes yet, will retry: %s", records->len,
+               error->message);
+  for (guint i = 0; i < records->len; i++)
+    g_ptr_array_add (t->unwritten, g_steal_pointer (&g_ptr_array_index (records, i)));
+  if (t->retry_source == 0)
+    t->retry_source = g_timeout_add_seconds (1, on_retry, t);
+}
+
+static gboolean
+on_low_water (gpointer data)
+{
+  UlSessionTracker *t = data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, t->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Tracked *tr = value;
+
+      for (guint i = 0; i < tr->mounts->len; i++)
+        {
+          TrackedMount *tm = g_ptr_array_index (tr->mounts, i);
+
+          if (tm->watch != NULL)
+            ul_file_watch_resume (tm->watch);
+        }
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static UlHasher *
+hasher (UlSessionTracker *t)
+{
+  if (t->hasher == NULL)
+    {
+      t->hasher = ul_hasher_new (deliver, t);
+      ul_hasher_set_low_water (t->hasher, UL_FILE_WATCH_LOW_WATER, on_low_water, t);
+    }
+  return t->hasher;
+}
+
+void
+ul_session_tracker_flush (UlSessionTracker *t)
+{
+  if (t->hasher != NULL)
+    ul_hasher_drain (t->hasher);
+}
+
+/* -- events in the event log ------------------------------------------ */
+
+static void
+log_event (UlSessionTracker *t, Tracked *tr, const char *kind, const char *detail)
+{
+  g_autoptr(UlEvent) ev = ul_event_new (kind, "system", t->host, g_get_real_time ());
+  g_autoptr(GError) error = NULL;
+
+  ev->session_id = tr->session_id;
+  ev->detail = g_strdup (detail);
+  if (!ul_store_append_event (t->store, ev, &error))
+    g_warning ("cannot record %s: %s", kind, error->message);
+}
+
+/* -- manifests ---------------------------------------------------------- */
+
+static void
+on_walked (GObject *source, GAsyncResult *res, gpointer data)
+{
+  TrackedMount *tm = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+
+  if (!g_subprocess_communicate_finish (G_SUBPROCESS (source), res, &out, &err, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        tm->baseline_error = g_strdup (error->message);
+      return;   /* cancelled: tm is gone */
+    }
+  g_clear_object (&tm->cancel);
+  if (!g_subprocess_get_successful (G_SUBPROCESS (source)))
+    tm->baseline_error = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+  else
+    tm->baseline = g_steal_pointer (&out);
+}
+
+static void
+start_walk (UlSessionTracker *t, TrackedMount *tm)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                  G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                                                  t->helper, "walk", tm->mount->mount_point,
+                                                  NULL);
+
+  if (proc == NULL)
+    {
+      tm->baseline_error = g_strdup (error->message);
+      return;
+    }
+  tm->cancel = g_cancellable_new ();
+  g_subprocess_communicate_async (proc, NULL, tm->cancel, on_walked, tm);
+}
+
+typedef struct {
+  UlSessionTracker *t;
+  gint64 session_id;
+  gint64 record_id;
+} CheckCtx;
+
+static const char *
+manifest_action (char change)
+{
+  return change == 'A' ? "created" : change == 'M' ? "modified" : "deleted";
+}
+
+/* adds what only the manifest saw; returns how many */
+static guint
+record_manifest_changes (CheckCtx *c, GBytes *out, GError **error)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (out, &len);
+  gsize pos = 0;
+  guint n = 0;
+  gint64 now = g_get_real_time ();
+
+  if (!ul_store_begin (c->t->store, error))
+    return 0;
+  while (pos < len)
+    {
+      const char *end = memchr (data + pos, '\0', len - pos);
+      g_autofree char *rec = g_strndup (data + pos, end ? (gsize) (end - data - pos) : len - pos);
+      g_auto(GStrv) f = g_strsplit (rec, "\t", 5);
+      g_autoptr(GBytes) path = NULL;
+      g_autoptr(UlFileRecord) seen = NULL;
+      g_autoptr(UlFileRecord) add = NULL;
+      g_autoptr(GError) local = NULL;
+      gboolean covered;
+
+      pos = end ? (gsize) (end - data) + 1 : len;
+      if (g_strv_length (f) != 5)
+        continue;
+      path = g_bytes_new (f[4], strlen (f[4]));
+      seen = ul_store_latest_file (c->t->store, c->record_id, path, &local);
+      /* the watch saw it already, and the same final content */
+      if (f[0][0] == 'D')
+        covered = seen != NULL && (g_strcmp0 (seen->action, "deleted") == 0 ||
+                                   g_strcmp0 (seen->action, "renamed") == 0);
+      else
+        /* a rename was seen: its content was recorded under the old name */
+        covered = seen != NULL && g_strcmp0 (seen->action, "deleted") != 0 &&
+                  (g_strcmp0 (f[2], "none") == 0 || g_strcmp0 (seen->action, "renamed") == 0 ||
+                   (g_strcmp0 (seen->status, "ok") == 0 &&
+                    g_strcmp0 (seen->sha256, f[3]) == 0));
+      if (covered)
+        continue;
+      add = g_new0 (UlFileRecord, 1);
+      add->session_id = c->session_id;
+      add->mount_id = c->record_id;
+      add->action = g_strdup (manifest_action (f[0][0]));
+      add->path = g_steal_pointer (&path);
+      add->size = f[0][0] == 'D' ? -1 : g_ascii_strtoll (f[1], NULL, 10);
+      add->sha256 = g_strcmp0 (f[3], "-") != 0 ? g_strdup (f[3]) : NULL;
+      add->status = g_strdup (f[0][0] == 'D' ? "none" : f[2]);
+      add->source = g_strdup ("manifest");
+      add->time = now;
+      add->uid = -1;
+      if (!ul_store_add_file (c->t->store, add, error))
+        {
+          ul_store_rollback (c->t->store);
+          return 0;
+        }
+      n++;
+    }
+  if (!ul_store_commit (c->t->store, error))
+    return 0;
+  return n;
+}
+
+static void
+on_checked (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autofree CheckCtx *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autofree char *result = NULL;
+
+  if (!g_subprocess_communicate_finish (G_SUBPROCESS (source), res, &out, &err, &error))
+    result = g_strdup_printf ("not checked: %s", error->message);
+  else if (!g_subprocess_get_successful (G_SUBPROCESS (source)))
+    result = g_strdup_printf ("not checked: %.*s", (int) g_bytes_get_size (err),
+                              (const char *) g_bytes_get_data (err, NULL));
+  else
+    {
+      guint n = record_manifest_changes (c, out, &error);
+
+      result = error != NULL ? g_strdup_printf ("not recorded: %s", error->message)
+                             : g_strdup_printf ("checked: %u change(s) found only by the "
+                                                "manifest", n);
+    }
+  g_strchomp (result);
+  if (!ul_store_set_mount_manifest (c->t->store, c->record_id, result, &error))
+    g_warning ("cannot record the manifest check: %s", error->message);
+  notify (c->t, c->session_id);
+}
+
+/* the device node to mount for the check */
+static char *
+device_node (const UlMount *m, dev_t dev)
+{
+  struct stat st;
+
+  if (m->source[0] == '/' && stat (m->source, &st) == 0 && S_ISBLK (st.st_mode) &&
+      st.st_rdev == dev)
+    return g_strdup (m->source);
+  return g_strdup_printf ("/dev/block/%u:%u", major (dev), minor (dev));
+}
+
+static void
+start_check (UlSessionTracker *t, TrackedMount *tm)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autofree char *node = device_node (tm->mount, ul_mount_block_device (tm->mount));
+  CheckCtx *c;
+
+  if (tm->baseline == NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("not checked: no manifest at mount (%s)",
+                                              tm->baseline_error ? tm->baseline_error
+                                                                 : "unmounted first");
+      g_strchomp (why);
+      if (!ul_store_set_mount_manifest (t->store, tm->record_id, why, &error))
+        g_warning ("%s", error->message);
+      return;
+    }
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                           G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, t->helper, "check", node,
+                           tm->mount->fstype, NULL);
+  if (proc == NULL)
+    {
+      g_warning ("cannot check %s: %s", node, error->message);
+      return;
+    }
+  c = g_new0 (CheckCtx, 1);
+  c->t = t;
+  c->session_id = tm->owner->session_id;
+  c->record_id = tm->record_id;
+  g_subprocess_communicate_async (proc, tm->baseline, NULL, on_checked, c);
+}
+
+/* -- mounts ------------------------------------------------------------- */
+
+static gboolean
+belongs_to (const UlMount *m, const char *usb_syspath)
+{
+  dev_t dev = ul_mount_block_device (m);
+  g_autofree char *link = NULL;
+  g_autofree char *real = NULL;
+  g_autofree char *prefix = NULL;
+
+  if (dev == 0)
+    return FALSE;
+  link = g_strdup_printf ("/sys/dev/block/%u:%u", major (dev), minor (dev));
+  real = realpath (link, NULL);
+  prefix = g_strconcat (usb_syspath, "/", NULL);
+  return real != NULL && g_str_has_prefix (real, prefix);
+}
+
+static void
+mounted (UlSessionTracker *t, Tracked *tr, const UlMount *m)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlMountRecord) rec = g_new0 (UlMountRecord, 1);
+  g_autofree char *mode = NULL;
+  g_autofree char *detail = NULL;
+  TrackedMount *tm = g_new0 (TrackedMount, 1);
+  dev_t dev = ul_mount_block_device (m);
+
+  tm->owner = tr;
+  tm->mount = g_new0 (UlMount, 1);
+  *tm->mount = (UlMount){ m->mount_id, m->dev, g_strdup (m->root), g_strdup (m->mount_point),
+                          g_strdup (m->fstype), g_strdup (m->source) };
+  /* several mounts of one filesystem: its first mount's watch sees them all */
+  for (guint i = 0; i < tr->mounts->len; i++)
+    if (((TrackedMount *) g_ptr_array_index (tr->mounts, i))->mount->dev == m->dev)
+      mode = g_strdup ("same filesystem as an earlier mount");
+  if (mode == NULL)
+    {
+      tm->watch = ul_file_watch_new (m->mount_point, tr->session_id, 0, hasher (t), &mode,
+                                     &error);
+      if (tm->watch == NULL)
+        {
+          mode = g_strdup_printf ("none: %s", error->message);
+          g_warning ("cannot follow files on %s: %s", m->mount_point, error->message);
+          g_clear_error (&error);
+        }
+    }
+  rec->session_id = tr->session_id;
+  rec->device = g_strdup_printf ("%u:%u", major (dev), minor (dev));
+  rec->mount_point = g_bytes_new (m->mount_point, strlen (m->mount_point));
+  rec->fstype = g_strdup (m->fstype);
+  rec->watch = g_strdup (mode);
+  rec->mounted_at = g_get_real_time ();
+  detail = g_strdup_printf ("%s (%s) mounted; files followed by %s", rec->device, m->fstype,
+                            mode);
+  if (!ul_store_begin (t->store, &error) || !ul_store_add_mount (t->store, rec, &error) ||
+      (log_event (t, tr, "medium-mounted", detail), !ul_store_commit (t->store, &error)))
+    {
+      ul_store_rollback (t->store);
+      g_warning ("cannot record the mount of %s: %s", m->mount_point, error->message);
+    }
+  tm->record_id = rec->id;
+  if (tm->watch != NULL)
+    ul_file_watch_set_mount_id (tm->watch, rec->id);
+  g_ptr_array_add (tr->mounts, tm);
+  tr->was_mounted = TRUE;
+  if (tm->watch != NULL)
+    start_walk (t, tm);
+  notify (t, tr->session_id);
+}
+
+/* stops following @tm; @check: its filesystem is unmounted cleanly, compare */
+static void
+unmounted (UlSessionTracker *t, Tracked *tr, TrackedMount *tm, gboolean check,
+           const char *why_not)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detail = NULL;
+
+  if (tm->cancel != NULL)
+    g_cancellable_cancel (tm->cancel);
+  /* what fanotify queued before the unmount, then everything hashed */
+  g_clear_pointer (&tm->watch, ul_file_watch_free);
+  ul_session_tracker_flush (t);
+  detail = g_strdup_printf ("%s unmounted%s%s", tm->mount->mount_point, why_not ? ": " : "",
+                            why_not ? why_not : "");
+  if (!ul_store_begin (t->store, &error) ||
+      !ul_store_end_mount (t->store, tm->record_id, g_get_real_time (), &error) ||
+      (!check && !ul_store_set_mount_manifest (t->store, tm->record_id, why_not, &error)) ||
+      (log_event (t, tr, "medium-unmounted", detail), !ul_store_commit (t->store, &error)))
+    {
+      ul_store_rollback (t->store);
+      g_warning ("cannot record the unmount of %s: %s", tm->mount->mount_point,
+                 error->message);
+    }
+  if (check)
+    start_check (t, tm);
+  notify (t, tr->session_id);
+}
+
+static UlMount *
+find_mount (GPtrArray *table, int mount_id)
+{
+  for (guint i = 0; i < table->len; i++)
+    if (((UlMount *) g_ptr_array_index (table, i))->mount_id == mount_id)
+      return g_ptr_array_index (table, i);
+  return NULL;
+}
+
+static void
+mounts_changed (UlSessionTracker *t, GPtrArray *now)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, t->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Tracked *tr = value;
+
+      /* gone */
+      for (guint i = 0; i < tr->mounts->len;)
+        {
+          TrackedMount *tm = g_ptr_array_index (tr->mounts, i);
+
+          if (find_mount (now, tm->mount->mount_id) == NULL)
+            {
+              unmounted (t, tr, tm, tm->watch != NULL || tm->baseline != NULL, NULL);
+              g_ptr_array_remove_index (tr->mounts, i);
+            }
+          else
+            i++;
+        }
+      /* new */
+      for (guint i = 0; i < now->len; i++)
+        {
+          UlMount *m = g_ptr_array_index (now, i);
+          gboolean known = FALSE;
+
+          for (guint j = 0; j < tr->mounts->len && !known; j++)
+            known = ((TrackedMount *) g_ptr_array_index (tr->mounts, j))->mount->mount_id ==
+                    m->mount_id;
+          if (!known && belongs_to (m, tr->usb_syspath))
+            mounted (t, tr, m);
+        }
+    }
+}
+
+static gboolean
+on_mountinfo (int fd, GIOCondition cond, gpointer data)
+{
+  UlSessionTracker *t = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) now = ul_mountinfo_read (t->mountinfo_path, &error);
+
+  if (now == NULL)
+    {
+      g_warning ("%s", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+  /* the kernel raises POLLPRI until the file is read again from its start */
+  {
+    char buf[4096];
+
+    lseek (t->mountinfo_fd, 0, SEEK_SET);
+    while (read (t->mountinfo_fd, buf, sizeof buf) > 0)
+      ;
+  }
+  mounts_changed (t, now);
+  g_ptr_array_unref (t->mounts_now);
+  t->mounts_now = g_steal_pointer (&now);
+  return G_SOURCE_CONTINUE;
+}
+
+/* -- the API ------------------------------------------------------------- */
+
+UlSessionTracker *
+ul_session_tracker_new (UlStore *store, const char *host, const char *mountinfo_path,
+                        const char *manifest_helper, UlSessionChangedFunc changed,
+                        gpointer user_data, GError **error)
+{
+  UlSessionTracker *t;
+  GPtrArray *now = ul_mountinfo_read (mountinfo_path, error);
+  int fd;
+
+  if (now == NULL)
+    return NULL;
+  fd = open (mountinfo_path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_IO, "cannot open %s: %s", mountinfo_path,
+                   g_strerror (errno));
+      g_ptr_array_unref (now);
+      return NULL;
+    }
+  t = g_new0 (UlSessionTracker, 1);
+  t->store = store;
+  t->host = g_strdup (host);
+  t->mountinfo_path = g_strdup (mountinfo_path);
+  t->helper = g_strdup (manifest_helper);
+  t->mountinfo_fd = fd;
+  {
+    char buf[4096];
+
+    while (read (fd, buf, sizeof buf) > 0)
+      ;
+  }
+  t->mountinfo_source = g_unix_fd_add (fd, G_IO_PRI | G_IO_ERR, on_mountinfo, t);
+  t->mounts_now = now;
+  t->sessions = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                       (GDestroyNotify) tracked_free);
+  t->unwritten = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_file_record_free);
+  t->changed = changed;
+  t->user_data = user_data;
+  return t;
+}
+
+void
+ul_session_tracker_add (UlSessionTracker *t, gint64 session_id, const char *usb_syspath)
+{
+  Tracked *tr;
+
+  if (g_hash_table_contains (t->sessions, &session_id))
+    return;
+  tr = g_new0 (Tracked, 1);
+  tr->t = t;
+  tr->session_id = session_id;
+  tr->usb_syspath = g_strdup (usb_syspath);
+  tr->mounts = g_ptr_array_new_with_free_func ((GDestroyNotify) tracked_mount_free);
+  g_hash_table_insert (t->sessions, &tr->session_id, tr);
+  /* mounted already (a daemon restart): followed from now on */
+  for (guint i = 0; i < t->mounts_now->len; i++)
+    if (belongs_to (g_ptr_array_index (t->mounts_now, i), usb_syspath))
+      mounted (t, tr, g_ptr_array_index (t->mounts_now, i));
+}
+
+gboolean
+ul_session_tracker_remove (UlSessionTracker *t, gint64 session_id, gboolean *was_mounted)
+{
+  Tracked *tr = g_hash_table_lookup (t->sessions, &session_id);
+  gboolean still = FALSE;
+
+  if (was_mounted != NULL)
+    *was_mounted = FALSE;
+  if (tr == NULL)
+    return FALSE;
+  for (guint i = 0; i < tr->mounts->len; i++)
+    {
+      unmounted (t, tr, g_ptr_array_index (tr->mounts, i), FALSE,
+                 "not checked: the medium was removed while mounted");
+      still = TRUE;
+    }
+  if (was_mounted != NULL)
+    *was_mounted = tr->was_mounted;
+  g_hash_table_remove (t->sessions, &session_id);
+  return still;
+}
+
+void
+ul_session_tracker_free (UlSessionTracker *t)
+{
+  if (t == NULL)
+    return;
+  if (t->mountinfo_source != 0)
+    g_source_remove (t->mountinfo_source);
+  close (t->mountinfo_fd);
+  /* the watches hand their last events to the hasher, which then drains */
+  g_hash_table_remove_all (t->sessions);
+  ul_hasher_free (t->hasher);
+  g_hash_table_destroy (t->sessions);
+  if (t->retry_source != 0)
+    {
+      g_source_remove (t->retry_source);
+      t->retry_source = 0;
+      on_retry (t);
+      if (t->retry_source != 0)
+        g_source_remove (t->retry_source);
+      if (t->unwritten->len > 0)
+        g_warning ("%u file changes could not be recorded", t->unwritten->len);
+    }
+  g_ptr_array_unref (t->unwritten);
+  g_ptr_array_unref (t->mounts_now);
+  g_free (t->host);
+  g_free (t->mountinfo_path);
+  g_free (t->helper);
+  g_free (t);
+}

@@ -1,0 +1,36 @@
+/* ul-session-tracker.h: what happens to a medium while its session is open:
+ * its filesystems mounted and unmounted, every file changed on them */
+#pragma once
+
+#include <glib.h>
+
+#include "ul-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct _UlSessionTracker UlSessionTracker;
+
+/* @changed is called in the main loop when a session's mounts or files
+ * changed in the logbook (at most once per batch) */
+typedef void (*UlSessionChangedFunc) (gint64 session_id, gpointer user_data);
+
+UlSessionTracker *ul_session_tracker_new (UlStore *store, const char *host,
+                                          const char *mountinfo_path,
+                                          const char *manifest_helper,
+                                          UlSessionChangedFunc changed, gpointer user_data,
+                                          GError **error);
+void ul_session_tracker_free (UlSessionTracker *t);
+
+/* follows the filesystems of the USB device at @usb_syspath for @session_id
+ * (also those mounted already) */
+void ul_session_tracker_add (UlSessionTracker *t, gint64 session_id, const char *usb_syspath);
+/* the session ends (its medium was removed or blocked): records what is
+ * still queued; returns TRUE if a filesystem of it was still mounted
+ * (removed without unmounting: yanked) and FALSE if none was, and *was_mounted
+ * whether one ever was during the session */
+gboolean ul_session_tracker_remove (UlSessionTracker *t, gint64 session_id,
+                                    gboolean *was_mounted);
+/* waits for every queued file record to be written (tests, shutdown) */
+void ul_session_tracker_flush (UlSessionTracker *t);
+
+G_END_DECLS

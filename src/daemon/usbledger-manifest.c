@@ -1,0 +1,192 @@
+/* usbledger-manifest: the file lists usbledgerd compares at unmount, in a
+ * process of their own (libexec; run by usbledgerd only):
+ *
+ *   usbledger-manifest walk MOUNTPOINT
+ *       prints the manifest of the mounted filesystem (ul-manifest.h format)
+ *   usbledger-manifest check DEVICE FSTYPE  < manifest-at-mount
+ *       mounts DEVICE read-only in a private mount namespace (invisible to
+ *       everyone else, gone when this process ends), walks it, and prints
+ *       every path added, modified or deleted since the manifest given on
+ *       stdin, with the size and SHA-256 of what is there now:
+ *       "A|M|D\tSIZE\tSTATUS\tSHA256\tPATH\0" (SHA256 "-" when none)
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "ul-file-hash.h"
+#include "ul-manifest.h"
+
+static int
+write_all (const void *data, gsize len)
+{
+  const char *p = data;
+
+  while (len > 0)
+    {
+      ssize_t n = write (STDOUT_FILENO, p, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return 1;
+      p += n;
+      len -= (gsize) n;
+    }
+  return 0;
+}
+
+static int
+do_walk (const char *root)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) m = NULL;
+  g_autoptr(GBytes) out = NULL;
+  guint n_errors = 0;
+
+  m = ul_manifest_walk (root, &n_errors, &error);
+  if (m == NULL)
+    {
+      g_printerr ("usbledger-manifest: %s\n", error->message);
+      return 1;
+    }
+  if (n_errors > 0)
+    g_printerr ("usbledger-manifest: %u entries could not be read\n", n_errors);
+  out = ul_manifest_serialize (m);
+  return write_all (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+}
+
+typedef struct {
+  const char *root;
+  GString *out;
+} DiffCtx;
+
+static void
+on_change (const char *path, UlManifestChange change, const UlManifestEntry *now,
+           gpointer data)
+{
+  DiffCtx *ctx = data;
+  g_autofree char *abs = g_build_filename (ctx->root, path, NULL);
+  g_autofree char *sha = NULL;
+  gint64 size = now ? now->size : -1;
+  const char *status = "none";
+
+  if (now != NULL && !now->dir)
+    status = ul_hash_status_to_string (ul_file_hash_at (AT_FDCWD, abs, &size, &sha));
+  g_string_append_printf (ctx->out, "%c\t%" G_GINT64_FORMAT "\t%s\t%s\t%s",
+                          change == UL_MANIFEST_ADDED ? 'A'
+                          : change == UL_MANIFEST_MODIFIED ? 'M' : 'D',
+                          size, status, sha ? sha : "-", path);
+  g_string_append_c (ctx->out, '\0');
+}
+
+static gboolean
+is_fuse (const char *fstype)
+{
+  return g_str_has_prefix (fstype, "fuse");
+}
+
+static int
+do_check (const char *device, const char *fstype)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(GByteArray) input = g_byte_array_new ();
+  g_autofree char *dir = NULL;
+  guint8 buf[65536];
+  guint n_errors = 0;
+  ssize_t n;
+  DiffCtx ctx;
+  int rc;
+
+  while ((n = read (STDIN_FILENO, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0)
+      g_byte_array_append (input, buf, (guint) n);
+  before = ul_manifest_parse (input->data, input->len, &error);
+  if (before == NULL)
+    {
+      g_printerr ("usbledger-manifest: %s\n", error->message);
+      return 1;
+    }
+
+  /* a mount namespace of our own: the read-only mount is seen by no one
+   * and disappears with this process */
+  if (unshare (CLONE_NEWNS) != 0 || mount ("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+    {
+      g_printerr ("usbledger-manifest: cannot make a private mount namespace: %s\n",
+                  g_strerror (errno));
+      return 1;
+    }
+  dir = g_dir_make_tmp ("usbledger-check-XXXXXX", &error);
+  if (dir == NULL)
+    {
+      g_printerr ("usbledger-manifest: %s\n", error->message);
+      return 1;
+    }
+  if (is_fuse (fstype))
+    {
+      /* FUSE filesystems (exfat-fuse, ...) are mounted by their helper,
+       * which mount(8) finds from the device's signature */
+      const char *argv[] = { "mount", "-o", "ro,noexec,nosuid,nodev", device, dir, NULL };
+      int status = 0;
+
+      if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                         NULL, &status, &error) ||
+          !g_spawn_check_wait_status (status, &error))
+        {
+          g_printerr ("usbledger-manifest: cannot mount %s: %s\n", device, error->message);
+          rmdir (dir);
+          return 1;
+        }
+    }
+  else if (mount (device, dir, fstype, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+    {
+      g_printerr ("usbledger-manifest: cannot mount %s (%s): %s\n", device, fstype,
+                  g_strerror (errno));
+      rmdir (dir);
+      return 1;
+    }
+
+  after = ul_manifest_walk (dir, &n_errors, &error);
+  rc = after == NULL;
+  if (after != NULL)
+    {
+      ctx.root = dir;
+      ctx.out = g_string_new (NULL);
+      ul_manifest_diff (before, after, on_change, &ctx);
+      rc = write_all (ctx.out->str, ctx.out->len);
+      g_string_free (ctx.out, TRUE);
+    }
+  else
+    g_printerr ("usbledger-manifest: %s\n", error->message);
+  if (is_fuse (fstype))
+    {
+      const char *argv[] = { "umount", dir, NULL };
+
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                    NULL, NULL);
+    }
+  else
+    umount2 (dir, MNT_DETACH);
+  rmdir (dir);
+  return rc;
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc == 3 && strcmp (argv[1], "walk") == 0)
+    return do_walk (argv[2]);
+  if (argc == 4 && strcmp (argv[1], "check") == 0)
+    return do_check (argv[2], argv[3]);
+  g_printerr ("usage: usbledger-manifest walk MOUNTPOINT\n"
+              "       usbledger-manifest check DEVICE FSTYPE < manifest\n");
+  return 2;
+}

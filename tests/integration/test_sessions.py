@@ -1,0 +1,204 @@
+#!/usr/bin/python3
+"""Usage sessions (使用簿, requirement M2): the real usbledgerd follows a
+registered stick's filesystems and records every file written, renamed or
+deleted, on real filesystems. The stick is simulated (umockdev); its disk is
+a loop device made by the test, ext4 (kernel) or exFAT (FUSE), so mounts,
+fanotify and hashing run on the real kernel.
+
+Needs root (loop devices, mount, fanotify), like the daemon itself."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
+
+from harness import Harness, binary  # noqa: E402
+from mainloop import iterate_until  # noqa: E402
+from mocksysfs import MASS_STORAGE  # noqa: E402
+
+JAPANESE = '議事録（第３回）.txt'
+
+
+def run(*cmd, **kw):
+    """A system tool, outside umockdev's preload (it would hide /dev)."""
+    env = dict(os.environ)
+    env.pop('LD_PRELOAD', None)
+    return subprocess.run(list(cmd), check=kw.pop('check', True), capture_output=True,
+                          env=env, **kw)
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+class LoopDisk:
+    """A filesystem image on a loop device, mounted by the test as a user's
+    file manager would."""
+
+    def __init__(self, tmp, fstype, size_mb=64):
+        self.image = os.path.join(tmp, 'disk-%s.img' % fstype)
+        self.mnt = os.path.join(tmp, 'mnt-%s' % fstype)
+        self.fstype = fstype
+        os.makedirs(self.mnt)
+        with open(self.image, 'wb') as f:
+            f.truncate(size_mb * 1024 * 1024)
+        mkfs = {'ext4': ['mkfs.ext4', '-q', '-F'], 'exfat': ['mkfs.exfat']}[fstype]
+        run(*mkfs, self.image)
+        self.dev = run('losetup', '-f', '--show', self.image, text=True).stdout.strip()
+        self.mounted = False
+
+    def mount(self):
+        run('mount', '-t', self.fstype, self.dev, self.mnt)
+        self.mounted = True
+
+    def umount(self):
+        run('umount', self.mnt)
+        self.mounted = False
+
+    def close(self):
+        if self.mounted:
+            run('umount', '-l', self.mnt, check=False)
+        run('losetup', '-d', self.dev, check=False)
+
+
+def can_run():
+    if os.geteuid() != 0:
+        return 'needs root for loop devices, mount and fanotify'
+    for tool in ('losetup', 'mkfs.ext4'):
+        if shutil.which(tool) is None:
+            return '%s is missing (.ci/setup installs it)' % tool
+    return None
+
+
+@unittest.skipIf(can_run() is not None, can_run())
+class SessionTest(unittest.TestCase):
+    def setUp(self):
+        self.h = Harness()
+        self.tmp = tempfile.mkdtemp(prefix='usbledger-sessions-')
+        self.disks = []
+
+    def tearDown(self):
+        for d in self.disks:
+            d.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.h.close()
+
+    # -- helpers ------------------------------------------------------------
+    def start(self):
+        self.h.start_daemon(['--manifest-helper', binary('usbledger-manifest')])
+
+    def registered_stick(self, fstype, serial=b'SESSION-1', port=2):
+        """A registered stick, allowed, with a disk on a loop device; returns
+        (device, disk, session id)."""
+        disk = LoopDisk(self.tmp, fstype)
+        self.disks.append(disk)
+        box = {}
+        rec = self.h.expect_device(lambda: box.update(dev=self.h.usb.add(
+            port, 0x0781, 0x5567, [[MASS_STORAGE]], serial=serial)), '1-%d' % port)
+        dev = box['dev']
+        start = len(self.h.signals)
+        self.h.ctl('register', '--device', dev.name, '--asset-number', 'USB-S%d' % port)
+        rec = self.h.wait_device_since(start, dev.name, 'allow')
+        self.h.usb.play_kernel(dev)
+        self.h.usb.add_disk(dev, disk.dev)
+        return dev, disk, rec['session-id']
+
+    def session(self, sid):
+        return self.h.call('GetSession', (sid,), '(x)')
+
+    def wait_session(self, sid, pred, what, timeout=60):
+        """Waits (on SessionChanged signals) until pred(session, mounts, files)."""
+        got = []
+
+        def check():
+            got[:] = [self.session(sid)]
+            return pred(*got[0])
+        try:
+            iterate_until(check, timeout=timeout, what=what)
+        except TimeoutError:
+            raise AssertionError('%s; last seen: %r' % (what, got[0] if got else None))
+        return got[0]
+
+    @staticmethod
+    def final(files):
+        """path -> the last record about it."""
+        out = {}
+        for f in files:
+            out[bytes(f['path'])] = f
+        return out
+
+    # -- tests --------------------------------------------------------------
+    def test_ext4_files_written_renamed_deleted_with_hashes(self):
+        self.start()
+        dev, disk, sid = self.registered_stick('ext4')
+        disk.mount()
+        self.wait_session(sid, lambda s, m, f: len(m) == 1 and m[0]['watch'] == 'fanotify-names',
+                          'the mount followed with names')
+        contents = {
+            JAPANESE: '第３回の議事録です。\n'.encode() * 100,
+            'folder/sub/deep.bin': os.urandom(300000),
+            'overwrite.txt': b'second version\n',
+            'renamed-to.txt': b'moved\n',
+        }
+        os.makedirs(os.path.join(disk.mnt, 'folder', 'sub'))
+        with open(os.path.join(disk.mnt, 'overwrite.txt'), 'wb') as f:
+            f.write(b'first version\n')
+        # (written twice at once, the kernel may merge both into one event)
+        self.wait_session(sid, lambda s, m, f: b'overwrite.txt' in self.final(f),
+                          'the first version recorded')
+        with open(os.path.join(disk.mnt, 'renamed-from.txt'), 'wb') as f:
+            f.write(b'moved\n')
+        with open(os.path.join(disk.mnt, 'deleted.txt'), 'wb') as f:
+            f.write(b'short-lived\n')
+        for name, data in contents.items():
+            if name != 'renamed-to.txt':
+                with open(os.path.join(disk.mnt, name), 'wb') as f:
+                    f.write(data)
+        os.rename(os.path.join(disk.mnt, 'renamed-from.txt'),
+                  os.path.join(disk.mnt, 'renamed-to.txt'))
+        os.unlink(os.path.join(disk.mnt, 'deleted.txt'))
+
+        def all_seen(s, m, files):
+            final = self.final(files)
+            return (b'deleted.txt' in final and final[b'deleted.txt']['action'] == 'deleted' and
+                    all(final.get(n.encode(), {}).get('sha256') == sha256(d)
+                        for n, d in contents.items() if n != 'renamed-to.txt'))
+        _, _, files = self.wait_session(sid, all_seen, 'every change recorded')
+        final = self.final(files)
+        self.assertEqual(final[JAPANESE.encode()]['action'], 'created')
+        self.assertEqual(final[JAPANESE.encode()]['size'], len(contents[JAPANESE]))
+        self.assertEqual(final[b'overwrite.txt']['action'], 'modified')
+        self.assertEqual(final[b'folder/sub/deep.bin']['status'], 'ok')
+        self.assertEqual(final[b'renamed-to.txt']['action'], 'renamed')
+        self.assertEqual(bytes(final[b'renamed-to.txt']['old-path']), b'renamed-from.txt')
+        self.assertIn(b'folder/sub', final)   # folders are changes too
+        writer = final[JAPANESE.encode()]
+        self.assertEqual(writer['uid'], 0)
+        self.assertTrue(writer['program'].endswith('python3') or 'python' in writer['program'],
+                        writer['program'])
+        self.assertTrue(all(f['source'] == 'fanotify' for f in files))
+
+        disk.umount()
+        session, mounts, files = self.wait_session(
+            sid, lambda s, m, f: m[0]['unmounted-at'] and m[0].get('manifest'),
+            'the manifest check at unmount')
+        self.assertEqual(mounts[0]['manifest'], 'checked: 0 change(s) found only by the manifest')
+        self.h.expect_device(lambda: self.h.usb.unplug(dev), dev.name, removed=True)
+        session = self.wait_session(sid, lambda s, m, f: s['ended-at'], 'the session end')[0]
+        self.assertEqual(session['end-reason'], 'ejected')
+        self.assertEqual(session['user'], 'tanaka')
+
+        out = self.h.ctl('sessions', 'show', str(sid)).stdout.decode()
+        self.assertIn(JAPANESE, out)
+        self.assertIn(sha256(contents[JAPANESE]), out)
+        self.assertIn('renamed-from.txt', out)
+        self.assertIn('ejected', out)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
