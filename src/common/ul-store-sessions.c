@@ -256,6 +256,39 @@ ul_store_latest_file (UlStore *store, gint64 mount_id, GBytes *path, GError **er
 }
 
 GPtrArray *
+ul_store_list_live_paths (UlStore *store, gint64 mount_id, GError **error)
+{
+  /* the last record of each path, as path or as the old path of a rename
+   * (SQLite takes the bare column from the row of max(id)) */
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "SELECT p, action, max(id) FROM ("
+                                    "SELECT path AS p, action, id FROM session_files "
+                                    "WHERE mount_id = ?1 UNION ALL "
+                                    "SELECT old_path, 'deleted', id FROM session_files "
+                                    "WHERE mount_id = ?1 AND old_path IS NOT NULL) GROUP BY p",
+                                    error);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  int rc;
+
+  if (st == NULL || !ul_bind_int64 (store, st, 1, mount_id, error))
+    return NULL;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      const char *action = (const char *) sqlite3_column_text (st, 1);
+
+      if (g_strcmp0 (action, "deleted") != 0)
+        g_ptr_array_add (out, ul_column_bytes (st, 0));
+    }
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      ul_store_set_sqlite_error (store, error, "cannot read files");
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+GPtrArray *
 ul_store_list_session_mounts (UlStore *store, gint64 session_id, GError **error)
 {
   sqlite3_stmt *st = ul_store_stmt (store,

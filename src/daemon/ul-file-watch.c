@@ -75,9 +75,11 @@ writer_of (UlFileWatch *w, int pid, gint64 *uid, char **program)
     *program = g_strdup (strchr (cached, '\t') + 1);
 }
 
+/* @status: what to record when nothing is read (NULL: "none") */
 static void
-queue (UlFileWatch *w, const char *action, const char *path, const char *old_path,
-       gboolean hash, int fd, const struct fanotify_event_metadata *md, gboolean dir)
+queue_full (UlFileWatch *w, const char *action, const char *path, const char *old_path,
+            gboolean hash, int fd, const struct fanotify_event_metadata *md, gboolean dir,
+            const char *status)
 {
   UlFileJob *job = g_new0 (UlFileJob, 1);
   UlFileRecord *rec = g_new0 (UlFileRecord, 1);
@@ -90,13 +92,20 @@ queue (UlFileWatch *w, const char *action, const char *path, const char *old_pat
   rec->size = -1;
   rec->source = g_strdup ("fanotify");
   rec->time = g_get_real_time ();
-  rec->status = dir ? g_strdup ("none") : NULL;
+  rec->status = g_strdup (status ? status : dir ? "none" : NULL);
   writer_of (w, md->pid, &rec->uid, &rec->program);
   job->rec = rec;
   job->fd = fd;
   job->hash = hash && !dir;
   job->abs_path = fd < 0 && job->hash ? g_build_filename (w->mount_point, path, NULL) : NULL;
   ul_hasher_push (w->hasher, job);
+}
+
+static void
+queue (UlFileWatch *w, const char *action, const char *path, const char *old_path,
+       gboolean hash, int fd, const struct fanotify_event_metadata *md, gboolean dir)
+{
+  queue_full (w, action, path, old_path, hash, fd, md, dir, NULL);
 }
 
 /* the path of @name in the folder @handle names, relative to the mount */
@@ -377,13 +386,14 @@ ul_file_watch_free (UlFileWatch *w)
   if (w == NULL)
     return;
   read_events (w, TRUE);
-  /* created and never written (an empty file, a hard link): still a change */
+  /* created and not closed after writing (still open at a yank, or a hard
+   * link): recorded, but its content is not known to be final: no hash */
   g_hash_table_iter_init (&iter, w->created);
   while (g_hash_table_iter_next (&iter, &path, NULL))
     {
       struct fanotify_event_metadata md = { .pid = 0 };
 
-      queue (w, "created", path, NULL, TRUE, -1, &md, FALSE);
+      queue_full (w, "created", path, NULL, FALSE, -1, &md, FALSE, "incomplete");
     }
   if (w->source != 0)
     g_source_remove (w->source);

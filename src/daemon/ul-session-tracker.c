@@ -265,6 +265,25 @@ manifest_action (char change)
   return change == 'A' ? "created" : change == 'M' ? "modified" : "deleted";
 }
 
+static gboolean
+add_manifest_record (CheckCtx *c, char change, GBytes *path, gint64 size, const char *status,
+                     const char *sha, gint64 now, GError **error)
+{
+  g_autoptr(UlFileRecord) add = g_new0 (UlFileRecord, 1);
+
+  add->session_id = c->session_id;
+  add->mount_id = c->record_id;
+  add->action = g_strdup (manifest_action (change));
+  add->path = g_bytes_ref (path);
+  add->size = change == 'D' ? -1 : size;
+  add->sha256 = sha != NULL && g_strcmp0 (sha, "-") != 0 ? g_strdup (sha) : NULL;
+  add->status = g_strdup (change == 'D' ? "none" : status);
+  add->source = g_strdup ("manifest");
+  add->time = now;
+  add->uid = -1;
+  return ul_store_add_file (c->t->store, add, error);
+}
+
 /* adds what only the manifest saw; returns how many */
 static guint
 record_manifest_changes (CheckCtx *c, GBytes *out, GError **error)
@@ -274,9 +293,18 @@ record_manifest_changes (CheckCtx *c, GBytes *out, GError **error)
   gsize pos = 0;
   guint n = 0;
   gint64 now = g_get_real_time ();
+  g_autoptr(GHashTable) present = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                         (GDestroyNotify) g_bytes_unref, NULL);
+  g_autoptr(GPtrArray) live = NULL;
 
   if (!ul_store_begin (c->t->store, error))
     return 0;
+  live = ul_store_list_live_paths (c->t->store, c->record_id, error);
+  if (live == NULL)
+    {
+      ul_store_rollback (c->t->store);
+      return 0;
+    }
   while (pos < len)
     {
       const char *end = memchr (data + pos, '\0', len - pos);
@@ -284,7 +312,6 @@ record_manifest_changes (CheckCtx *c, GBytes *out, GError **error)
       g_auto(GStrv) f = g_strsplit (rec, "\t", 5);
       g_autoptr(GBytes) path = NULL;
       g_autoptr(UlFileRecord) seen = NULL;
-      g_autoptr(UlFileRecord) add = NULL;
       g_autoptr(GError) local = NULL;
       gboolean covered;
 
@@ -292,6 +319,10 @@ record_manifest_changes (CheckCtx *c, GBytes *out, GError **error)
       if (g_strv_length (f) != 5)
         continue;
       path = g_bytes_new (f[4], strlen (f[4]));
+      if (f[0][0] != 'D')
+        g_hash_table_add (present, g_bytes_ref (path));
+      if (f[0][0] == '=')
+        continue;
       seen = ul_store_latest_file (c->t->store, c->record_id, path, &local);
       /* the watch saw it already, and the same final content */
       if (f[0][0] == 'D')
@@ -305,18 +336,23 @@ record_manifest_changes (CheckCtx *c, GBytes *out, GError **error)
                     g_strcmp0 (seen->sha256, f[3]) == 0));
       if (covered)
         continue;
-      add = g_new0 (UlFileRecord, 1);
-      add->session_id = c->session_id;
-      add->mount_id = c->record_id;
-      add->action = g_strdup (manifest_action (f[0][0]));
-      add->path = g_steal_pointer (&path);
-      add->size = f[0][0] == 'D' ? -1 : g_ascii_strtoll (f[1], NULL, 10);
-      add->sha256 = g_strcmp0 (f[3], "-") != 0 ? g_strdup (f[3]) : NULL;
-      add->status = g_strdup (f[0][0] == 'D' ? "none" : f[2]);
-      add->source = g_strdup ("manifest");
-      add->time = now;
-      add->uid = -1;
-      if (!ul_store_add_file (c->t->store, add, error))
+      if (!add_manifest_record (c, f[0][0], path, g_ascii_strtoll (f[1], NULL, 10), f[2], f[3],
+                                now, error))
+        {
+          ul_store_rollback (c->t->store);
+          return 0;
+        }
+      n++;
+    }
+  /* written during the session (seen by the watch) and gone at unmount, its
+   * deletion or rename unseen (FUSE has no such events) */
+  for (guint i = 0; i < live->len; i++)
+    {
+      GBytes *path = g_ptr_array_index (live, i);
+
+      if (g_hash_table_contains (present, path))
+        continue;
+      if (!add_manifest_record (c, 'D', path, -1, "none", NULL, now, error))
         {
           ul_store_rollback (c->t->store);
           return 0;

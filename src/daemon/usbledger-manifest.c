@@ -7,8 +7,10 @@
  *       mounts DEVICE read-only in a private mount namespace (invisible to
  *       everyone else, gone when this process ends), walks it, and prints
  *       every path added, modified or deleted since the manifest given on
- *       stdin, with the size and SHA-256 of what is there now:
- *       "A|M|D\tSIZE\tSTATUS\tSHA256\tPATH\0" (SHA256 "-" when none)
+ *       stdin, with the size and SHA-256 of what is there now, then every
+ *       path present and unchanged ("="), so the caller can tell which files
+ *       it saw written are gone:
+ *       "A|M|D|=\tSIZE\tSTATUS\tSHA256\tPATH\0" (SHA256 "-" when none)
  */
 #include "config.h"
 
@@ -86,6 +88,65 @@ on_change (const char *path, UlManifestChange change, const UlManifestEntry *now
   g_string_append_c (ctx->out, '\0');
 }
 
+/* system tools run with a plain environment of their own */
+static const char *const clean_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+
+static gboolean
+run_tool (const char *const *argv, char **out, GError **error)
+{
+  int status = 0;
+
+  return g_spawn_sync (NULL, (char **) argv, (char **) clean_env, G_SPAWN_SEARCH_PATH, NULL,
+                       NULL, out, NULL, &status, error) &&
+         g_spawn_check_wait_status (status, error);
+}
+
+/* FUSE filesystems (exfat-fuse, ...) are mounted by their helper: the
+ * device's type from blkid, then TYPE or TYPE-fuse through mount(8) */
+static gboolean
+mount_fuse (const char *device, const char *dir, GError **error)
+{
+  const char *probe[] = { "blkid", "-o", "value", "-s", "TYPE", device, NULL };
+  g_autofree char *type = NULL;
+
+  if (!run_tool (probe, &type, error))
+    return FALSE;
+  g_strstrip (type);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *t = i == 0 ? g_strdup (type) : g_strconcat (type, "-fuse", NULL);
+      const char *argv[] = { "mount", "-t", t, "-o", "ro,noexec,nosuid,nodev", device, dir,
+                             NULL };
+
+      g_clear_error (error);
+      if (run_tool (argv, NULL, error))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+append_unchanged (GHashTable *before, GHashTable *after, GString *out)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const UlManifestEntry *was = g_hash_table_lookup (before, key);
+      const UlManifestEntry *now = value;
+
+      if (was != NULL && (now->dir || (!was->dir && was->size == now->size &&
+                                       was->mtime_ns == now->mtime_ns)))
+        {
+          g_string_append_printf (out, "=\t%" G_GINT64_FORMAT "\tnone\t-\t%s", now->size,
+                                  (const char *) key);
+          g_string_append_c (out, '\0');
+        }
+    }
+}
+
 static gboolean
 is_fuse (const char *fstype)
 {
@@ -132,14 +193,7 @@ do_check (const char *device, const char *fstype)
     }
   if (is_fuse (fstype))
     {
-      /* FUSE filesystems (exfat-fuse, ...) are mounted by their helper,
-       * which mount(8) finds from the device's signature */
-      const char *argv[] = { "mount", "-o", "ro,noexec,nosuid,nodev", device, dir, NULL };
-      int status = 0;
-
-      if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
-                         NULL, &status, &error) ||
-          !g_spawn_check_wait_status (status, &error))
+      if (!mount_fuse (device, dir, &error))
         {
           g_printerr ("usbledger-manifest: cannot mount %s: %s\n", device, error->message);
           rmdir (dir);
@@ -161,6 +215,7 @@ do_check (const char *device, const char *fstype)
       ctx.root = dir;
       ctx.out = g_string_new (NULL);
       ul_manifest_diff (before, after, on_change, &ctx);
+      append_unchanged (before, after, ctx.out);
       rc = write_all (ctx.out->str, ctx.out->len);
       g_string_free (ctx.out, TRUE);
     }
@@ -170,8 +225,8 @@ do_check (const char *device, const char *fstype)
     {
       const char *argv[] = { "umount", dir, NULL };
 
-      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                    NULL, NULL);
+      g_spawn_sync (NULL, (char **) argv, (char **) clean_env, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                    NULL, NULL, NULL, NULL);
     }
   else
     umount2 (dir, MNT_DETACH);

@@ -53,7 +53,9 @@ class LoopDisk:
         self.mounted = False
 
     def mount(self):
-        run('mount', '-t', self.fstype, self.dev, self.mnt)
+        # this kernel has no exfat: the FUSE driver, as a desktop would use
+        run('mount', '-t', 'exfat-fuse' if self.fstype == 'exfat' else self.fstype, self.dev,
+            self.mnt)
         self.mounted = True
 
     def umount(self):
@@ -69,7 +71,7 @@ class LoopDisk:
 def can_run():
     if os.geteuid() != 0:
         return 'needs root for loop devices, mount and fanotify'
-    for tool in ('losetup', 'mkfs.ext4'):
+    for tool in ('losetup', 'mkfs.ext4', 'mkfs.exfat', 'mount.exfat-fuse', 'sha256sum'):
         if shutil.which(tool) is None:
             return '%s is missing (.ci/setup installs it)' % tool
     return None
@@ -198,6 +200,117 @@ class SessionTest(unittest.TestCase):
         self.assertIn(sha256(contents[JAPANESE]), out)
         self.assertIn('renamed-from.txt', out)
         self.assertIn('ejected', out)
+
+    def test_exfat_on_fuse_writes_by_fanotify_renames_and_deletes_by_manifest(self):
+        self.start()
+        dev, disk, sid = self.registered_stick('exfat')
+        disk.mount()
+        self.wait_session(sid, lambda s, m, f: len(m) == 1, 'the FUSE mount')
+        mounts = self.session(sid)[1]
+        self.assertEqual(mounts[0]['watch'], 'fanotify-fd')   # FUSE has no file handles
+        os.makedirs(os.path.join(disk.mnt, '資料'))
+        contents = {'資料/' + JAPANESE: '中身\n'.encode() * 50, 'keep.txt': b'kept\n',
+                    'to-rename.txt': b'renamed later\n', 'to-delete.txt': b'deleted later\n'}
+        for name, data in contents.items():
+            with open(os.path.join(disk.mnt, name), 'wb') as f:
+                f.write(data)
+        self.wait_session(
+            sid, lambda s, m, f: all(self.final(f).get(n.encode(), {}).get('sha256') ==
+                                     sha256(d) for n, d in contents.items()),
+            'every written file recorded with its hash')
+        os.rename(os.path.join(disk.mnt, 'to-rename.txt'), os.path.join(disk.mnt, 'renamed.txt'))
+        os.unlink(os.path.join(disk.mnt, 'to-delete.txt'))
+        disk.umount()
+        _, mounts, files = self.wait_session(
+            sid, lambda s, m, f: m[0].get('manifest'), 'the manifest check at unmount')
+        found = {(f['action'], bytes(f['path'])): f for f in files if f['source'] == 'manifest'}
+        # renamed.txt and the folder appeared, two files are gone: no events for
+        # these on FUSE
+        self.assertEqual(mounts[0]['manifest'], 'checked: 4 change(s) found only by the manifest',
+                         found)
+        self.assertIn(('created', '資料'.encode()), found)
+        self.assertIn(('deleted', b'to-delete.txt'), found)
+        self.assertIn(('deleted', b'to-rename.txt'), found)
+        self.assertEqual(found[('created', b'renamed.txt')]['sha256'],
+                         sha256(contents['to-rename.txt']))
+        out = self.h.ctl('sessions', 'show', str(sid)).stdout.decode()
+        self.assertIn('(found by the manifest)', out)
+        self.assertIn('資料/' + JAPANESE, out)
+
+    def test_burst_of_10000_files_all_recorded_and_hashes_match_sha256sum(self):
+        self.start()
+        dev, disk, sid = self.registered_stick('ext4')
+        disk.mount()
+        self.wait_session(sid, lambda s, m, f: len(m) == 1, 'the mount')
+        n = 10000
+        for d in range(10):
+            os.makedirs(os.path.join(disk.mnt, 'burst', 'd%d' % d))
+        names = ['burst/d%d/f%05d.txt' % (i % 10, i) for i in range(n)]
+        for i, name in enumerate(names):
+            with open(os.path.join(disk.mnt, name), 'wb') as f:
+                f.write(b'file %d\n' % i)
+        # the daemon keeps answering while it works through the burst
+        self.assertEqual(len(self.h.call('ListDevices')[0]), 2)
+        self.wait_session(sid, lambda s, m, f: s['files'] >= n + 11,
+                          'all %d files recorded' % n, timeout=300)
+        files = self.final(self.session(sid)[2])
+        sums = run('sha256sum', *names, cwd=disk.mnt, text=True).stdout.splitlines()
+        expected = {line[66:].encode(): line[:64] for line in sums}
+        got = {p: files[p].get('sha256') for p in expected}
+        self.assertEqual(got, expected)
+        self.assertEqual(sum(1 for f in files.values() if f['status'] != 'ok' and
+                             f['path'][:6] == list(b'burst/') and
+                             not bytes(f['path']).endswith(tuple(b'd%d' % d for d in range(10)))),
+                         0)
+
+    def test_yanked_while_writing_closes_session_as_yanked(self):
+        self.start()
+        dev, disk, sid = self.registered_stick('ext4')
+        disk.mount()
+        self.wait_session(sid, lambda s, m, f: len(m) == 1, 'the mount')
+        with open(os.path.join(disk.mnt, 'done.txt'), 'wb') as f:
+            f.write(b'finished before the yank\n')
+        self.wait_session(sid, lambda s, m, f: b'done.txt' in self.final(f), 'done.txt')
+        writing = open(os.path.join(disk.mnt, 'half.bin'), 'wb')
+        writing.write(os.urandom(1 << 20))
+        # pulled while half.bin is still open for writing, without unmounting
+        self.h.expect_device(lambda: self.h.usb.unplug(dev), dev.name, removed=True)
+        writing.close()
+        session, mounts, files = self.wait_session(sid, lambda s, m, f: s['ended-at'],
+                                                   'the session end')
+        self.assertEqual(session['end-reason'], 'yanked')
+        self.assertEqual(mounts[0]['manifest'],
+                         'not checked: the medium was removed while mounted')
+        self.assertTrue(mounts[0]['unmounted-at'])
+        final = self.final(files)
+        self.assertEqual(final[b'done.txt']['sha256'], sha256(b'finished before the yank\n'))
+        # still open for writing when pulled: recorded, never with a hash
+        self.assertEqual(final[b'half.bin']['status'], 'incomplete')
+        self.assertNotIn('sha256', final[b'half.bin'])
+        log = self.h.ctl('log').stdout.decode()
+        self.assertIn('(yanked)', log)
+
+    def test_no_one_logged_in_and_filters(self):
+        self.h.log_out_seat()
+        self.start()
+        dev, disk, sid = self.registered_stick('ext4')
+        session = self.session(sid)[0]
+        self.assertNotIn('user', session)
+        out = self.h.ctl('sessions').stdout.decode()
+        self.assertIn('(no one logged in)', out)
+        month = run('date', '+%Y-%m', text=True).stdout.strip()
+        self.assertIn('USB-S2', self.h.ctl('sessions', '--month', month).stdout.decode())
+        self.assertNotIn('USB-S2', self.h.ctl('sessions', '--month', '2001-01').stdout.decode())
+        self.assertNotIn('USB-S2', self.h.ctl('sessions', '--user', 'tanaka').stdout.decode())
+        self.assertIn('USB-S2', self.h.ctl('sessions', '-a', 'USB-S2').stdout.decode())
+        bad = self.h.ctl('sessions', '--month', '2024-13', check=False)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn('YYYY-MM', bad.stderr.decode())
+        bad = self.h.ctl('sessions', 'show', 'x', check=False)
+        self.assertEqual(bad.returncode, 2)
+        missing = self.h.ctl('sessions', 'show', '99', check=False)
+        self.assertEqual(missing.returncode, 1)
+        self.assertIn('no session 99', missing.stderr.decode())
 
 
 if __name__ == '__main__':
