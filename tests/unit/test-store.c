@@ -25,9 +25,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-
-  g_assert_cmpint (system (cmd), ==, 0);
+  ul_test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }
@@ -159,7 +157,7 @@ test_migrate_v1 (Fixture *f, gconstpointer data)
   copy_fixture (f->path);
   store = ul_store_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (ul_store_schema_version (store), ==, 2);
+  g_assert_cmpint (ul_store_schema_version (store), ==, UL_STORE_SCHEMA_VERSION);
 
   m = ul_store_get_medium (store, "YZ-USB-0001", &error);
   g_assert_no_error (error);

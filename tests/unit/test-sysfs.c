@@ -95,11 +95,7 @@ test_authorize_checks_identity (void)
   g_clear_error (&error);
 
   /* gone */
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
-
-    g_assert_cmpint (system (cmd), ==, 0);
-  }
+  ul_test_rm_rf (root);
   g_assert_false (ul_authorize_device (dev, TRUE, &error));
   g_assert_error (error, UL_ERROR, UL_ERROR_DEVICE_CHANGED);
 }

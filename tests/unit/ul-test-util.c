@@ -1,6 +1,9 @@
 /* ul-test-util.c */
 #include "ul-test-util.h"
 
+#include <ftw.h>
+#include <stdio.h>
+
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -103,4 +106,16 @@ ul_test_make_sysfs_device (const char *root, const char *name, const char *seria
       write_attr (dir, "serial", s, strlen (s));
     }
   return dir;
+}
+
+static int
+remove_entry (const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+  return remove (path);
+}
+
+void
+ul_test_rm_rf (const char *path)
+{
+  g_assert_cmpint (nftw (path, remove_entry, 16, FTW_DEPTH | FTW_PHYS), ==, 0);
 }

@@ -22,4 +22,7 @@ UlDevice *ul_test_device_new (const char *name, const char *serial,
 char *ul_test_make_sysfs_device (const char *root, const char *name, const char *serial,
                                  guint devnum, const guint8 (*ifaces)[3], guint n_ifaces);
 
+/* removes @path and everything under it, without following symlinks */
+void ul_test_rm_rf (const char *path);
+
 G_END_DECLS
