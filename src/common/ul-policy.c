@@ -76,6 +76,15 @@ ul_policy_decide (const UlPolicyInput *in, char **reason)
       *reason = g_strdup ("storage device without a serial number cannot be registered");
       return UL_DECISION_BLOCK;
     }
+  if (in->seat_user != NULL && in->shared_accounts != NULL &&
+      g_strv_contains (in->shared_accounts, in->seat_user))
+    {
+      /* requirement L3: IDs are personal; a use under a shared account
+       * names no one, so it is not allowed and not even requested */
+      *reason = g_strdup_printf ("the seat user %s is a shared account; media are used only "
+                                 "under personal accounts", in->seat_user);
+      return UL_DECISION_BLOCK;
+    }
   if (m == NULL)
     {
       *reason = g_strdup ("not registered");

@@ -23,6 +23,7 @@ typedef struct {
   const char *seat_user;     /* the person at the seat, NULL: no one logged in */
   gint64 now;                /* µs since epoch */
   guint n_same_identity;     /* other present devices with the same vid/pid/serial */
+  const char *const *shared_accounts; /* never accepted as a medium's user (L3); NULL: none */
 } UlPolicyInput;
 
 /* Returns the decision; *reason gets a sentence for the log. */

@@ -52,6 +52,8 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
       "logind seat whose user is recorded (default seat0)", "SEAT" },
     { "no-bus", 0, 0, G_OPTION_ARG_NONE, &opts->no_bus,
       "Do not connect to D-Bus (no API, no seat user)", NULL },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &opts->config,
+      "Configuration file (default " UL_CONFIG_DIR "/usbledger.conf; may be absent)", "FILE" },
     { "mountinfo", 0, 0, G_OPTION_ARG_FILENAME, &opts->mountinfo,
       "Mount table to follow (default /proc/self/mountinfo)", "FILE" },
     { "manifest-helper", 0, 0, G_OPTION_ARG_FILENAME, &opts->manifest_helper,
@@ -81,6 +83,8 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
     opts->seat = g_strdup ("seat0");
   if (opts->mountinfo == NULL)
     opts->mountinfo = g_strdup ("/proc/self/mountinfo");
+  if (opts->config == NULL)
+    opts->config = g_build_filename (UL_CONFIG_DIR, "usbledger.conf", NULL);
   if (opts->manifest_helper == NULL)
     opts->manifest_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-manifest", NULL);
   return TRUE;
@@ -93,8 +97,40 @@ ul_daemon_options_clear (UlDaemonOptions *opts)
   g_clear_pointer (&opts->db_path, g_free);
   g_clear_pointer (&opts->seat, g_free);
   g_clear_pointer (&opts->mountinfo, g_free);
+  g_clear_pointer (&opts->config, g_free);
   g_clear_pointer (&opts->manifest_helper, g_free);
-  g_clear_pointer (&opts->shared_accounts, g_strfreev);
+}
+
+/* the configuration file (GKeyFile):
+ *   [policy]
+ *   shared-accounts=guest;kyoyu;admin
+ * An absent file means the defaults; a file that cannot be read is an error
+ * (a policy silently dropped would let shared accounts through). */
+static gboolean
+load_config (const char *path, char ***shared_accounts, GError **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) local = NULL;
+
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local))
+    {
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", path, local->message);
+      return FALSE;
+    }
+  *shared_accounts = g_key_file_get_string_list (kf, "policy", "shared-accounts", NULL,
+                                                 &local);
+  if (*shared_accounts == NULL &&
+      !g_error_matches (local, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND) &&
+      !g_error_matches (local, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", path, local->message);
+      return FALSE;
+    }
+  for (guint i = 0; *shared_accounts && (*shared_accounts)[i]; i++)
+    g_strstrip ((*shared_accounts)[i]);
+  return TRUE;
 }
 
 static void
@@ -120,11 +156,17 @@ ul_daemon_run (const UlDaemonOptions *opts)
   UlStore *store;
   UlSeat *seat = NULL;
   guint owner = 0;
+  g_auto(GStrv) shared = NULL;
 
   if (g_mkdir_with_parents (opts->state_dir, 0700) < 0)
     {
       g_printerr ("usbledgerd: cannot create the state folder %s: %s\n", opts->state_dir,
                   g_strerror (errno));
+      return 1;
+    }
+  if (!load_config (opts->config, &shared, &error))
+    {
+      g_printerr ("usbledgerd: refusing to start: %s\n", error->message);
       return 1;
     }
   store = ul_store_open (opts->db_path, &error);
@@ -149,6 +191,7 @@ ul_daemon_run (const UlDaemonOptions *opts)
 
   mgr = ul_manager_new (store, seat, g_get_host_name ());
   ul_manager_set_session_paths (mgr, opts->mountinfo, opts->manifest_helper);
+  ul_manager_set_shared_accounts (mgr, (const char *const *) shared);
   if (bus != NULL)
     {
       svc = ul_dbus_service_new (mgr, bus, &error);

@@ -12,7 +12,7 @@ typedef struct {
   gboolean no_bus;    /* run without D-Bus: still decides and records, no API */
   char *mountinfo;    /* the kernel's mount table (default /proc/self/mountinfo) */
   char *manifest_helper; /* usbledger-manifest (default in libexecdir) */
-  char **shared_accounts; /* accounts never accepted as a session's user (L3) */
+  char *config;       /* configuration file (default in UL_CONFIG_DIR) */
 } UlDaemonOptions;
 
 /* parses argv; on --help or a bad argument returns FALSE with *exit_code set */

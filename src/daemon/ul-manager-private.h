@@ -16,6 +16,7 @@ struct _UlManager {
   guint monitor_source;
   GHashTable *present;    /* syspath -> UlPresent */
   guint checkpoint_source;
+  GStrv shared_accounts;
   char *mountinfo;
   char *manifest_helper;
   UlSessionTracker *tracker;

@@ -58,6 +58,7 @@ ul_manager_finalize (GObject *object)
   g_hash_table_destroy (mgr->changed_sessions);
   g_free (mgr->mountinfo);
   g_free (mgr->manifest_helper);
+  g_strfreev (mgr->shared_accounts);
   ul_seat_free (mgr->seat);
   ul_store_free (mgr->store);
   if (mgr->udev != NULL)
@@ -104,6 +105,13 @@ ul_manager_set_session_paths (UlManager *mgr, const char *mountinfo,
   mgr->mountinfo = g_strdup (mountinfo);
   g_free (mgr->manifest_helper);
   mgr->manifest_helper = g_strdup (manifest_helper);
+}
+
+void
+ul_manager_set_shared_accounts (UlManager *mgr, const char *const *accounts)
+{
+  g_strfreev (mgr->shared_accounts);
+  mgr->shared_accounts = g_strdupv ((char **) accounts);
 }
 
 static gboolean
@@ -385,6 +393,7 @@ decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
   in.seat_user = seat.user;
   in.now = now;
   in.n_same_identity = count_same_identity (mgr, p);
+  in.shared_accounts = (const char *const *) mgr->shared_accounts;
 
   g_clear_pointer (&p->reason, g_free);
   g_clear_pointer (&p->seat_user, g_free);

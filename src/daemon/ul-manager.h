@@ -39,6 +39,8 @@ UlManager *ul_manager_new (UlStore *store, UlSeat *seat, const char *host);
 /* where mounts are read from and the manifest helper (before start) */
 void ul_manager_set_session_paths (UlManager *mgr, const char *mountinfo,
                                    const char *manifest_helper);
+/* accounts never accepted as a medium's user (requirement L3) */
+void ul_manager_set_shared_accounts (UlManager *mgr, const char *const *accounts);
 /* coldplug, then follow uevents */
 gboolean ul_manager_start (UlManager *mgr, GError **error);
 void ul_manager_stop (UlManager *mgr);

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import unittest
 
+import dbus
+
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
 from harness import Harness, binary  # noqa: E402
@@ -161,6 +163,30 @@ class DaemonTest(unittest.TestCase):
                                                         'suzuki'), '1-2', 'block')
         self.assertIn('tanaka may not use USB-0004', rec['reason'])
         self.assertEqual(dev.authorized(), '0')
+
+    def test_shared_account_never_a_user(self):
+        # requirement L3: configured shared accounts are refused, even for a
+        # registered medium, and make no request
+        conf = os.path.join(self.h.tmp, 'usbledger.conf')
+        with open(conf, 'w') as f:
+            f.write('[policy]\nshared-accounts=kyoyu; guest\n')
+        self.h.logind_mock.AddSession('c2', 'seat0', dbus.UInt32(1500), 'kyoyu', True)
+        self.h.start_daemon(['--config', conf])
+        dev, rec = self.plug(2, b'SN-SHARED', 'block')
+        self.assertIn('kyoyu is a shared account', rec['reason'])
+        self.assertEqual(self.h.call('ListRequests', ('pending',), '(s)')[0], [])
+        self.assertEqual(dev.authorized(), '0')
+
+    def test_unreadable_config_refused(self):
+        conf = os.path.join(self.h.tmp, 'usbledger.conf')
+        with open(conf, 'w') as f:
+            f.write('this is not a key file\n')
+        self.h.start_daemon(['--config', conf], wait=False)
+        code = self.h.daemon.wait(timeout=30)
+        self.h.daemon = None
+        self.assertEqual(code, 1)
+        self.assertIn('refusing to start', self.h.read_log())
+        self.assertIn('usbledger.conf', self.h.read_log())
 
     def test_read_only_registration(self):
         self.h.start_daemon()

@@ -112,6 +112,23 @@ test_registered (void)
   g_assert_cmpint (decide (stick, m, NULL, 0, "no one is logged in"), ==, UL_DECISION_BLOCK);
   g_assert_cmpint (decide (stick, m, "sato", 0, NULL), ==, UL_DECISION_ALLOW);
 
+  /* L3: a shared account is never a medium's user, registered or not */
+  {
+    const char *const shared[] = { "kyoyu", "guest", NULL };
+    UlPolicyInput in = { stick, m, "kyoyu", NOW, 0, shared };
+    g_autofree char *reason = NULL;
+    g_autofree char *reason2 = NULL;
+
+    g_assert_cmpint (ul_policy_decide (&in, &reason), ==, UL_DECISION_BLOCK);
+    g_assert_nonnull (strstr (reason, "kyoyu is a shared account"));
+    in.medium = NULL;
+    g_assert_cmpint (ul_policy_decide (&in, &reason2), ==, UL_DECISION_BLOCK);
+    in.seat_user = "sato";
+    in.medium = m;
+    g_clear_pointer (&reason, g_free);
+    g_assert_cmpint (ul_policy_decide (&in, &reason), ==, UL_DECISION_ALLOW);
+  }
+
   for (UlMediumStatus s = UL_MEDIUM_REVOKED; s <= UL_MEDIUM_DISPOSED; s++)
     {
       m->status = s;
