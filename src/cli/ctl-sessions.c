@@ -55,6 +55,25 @@ show (CtlContext *ctx, gint64 id)
     }
   g_variant_get (reply, "(@a{sv}@aa{sv}@aa{sv})", &session, &mounts, &files);
   print_session_line (session);
+  {
+    g_autoptr(GVariant) seats = g_variant_lookup_value (session, "seat-changes",
+                                                        G_VARIANT_TYPE ("a(xs)"));
+    GVariantIter si;
+    gint64 t;
+    const char *user;
+
+    if (seats != NULL)
+      {
+        g_variant_iter_init (&si, seats);
+        while (g_variant_iter_next (&si, "(x&s)", &t, &user))
+          {
+            g_autofree char *when = ul_time_format (t);
+            g_autofree char *who = ctl_escape (user);
+
+            g_print (_("  %s  seat user now %s\n"), when, *user ? who : _("(no one logged in)"));
+          }
+      }
+  }
 
   g_variant_iter_init (&iter, mounts);
   while ((rec = g_variant_iter_next_value (&iter)) != NULL)

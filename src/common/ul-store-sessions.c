@@ -434,3 +434,32 @@ ul_store_add_seat_change (UlStore *store, gint64 session_id, gint64 now, const c
                   : ul_bind_int64 (store, st, 4, uid, error)) &&
          ul_store_step_done (store, st, error);
 }
+
+GVariant *
+ul_store_list_seat_changes (UlStore *store, gint64 session_id, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "SELECT time, user_name FROM session_seat_changes "
+                                    "WHERE session_id = ?1 ORDER BY id", error);
+  GVariantBuilder b;
+  int rc;
+
+  if (st == NULL || !ul_bind_int64 (store, st, 1, session_id, error))
+    return NULL;
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a(xs)"));
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      const char *user = (const char *) sqlite3_column_text (st, 1);
+
+      /* "" for no one logged in */
+      g_variant_builder_add (&b, "(xs)", sqlite3_column_int64 (st, 0), user ? user : "");
+    }
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      g_variant_builder_clear (&b);
+      ul_store_set_sqlite_error (store, error, "cannot read seat changes");
+      return NULL;
+    }
+  return g_variant_builder_end (&b);
+}

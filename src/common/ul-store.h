@@ -187,6 +187,8 @@ GPtrArray *ul_store_list_live_paths (UlStore *store, gint64 mount_id, GError **e
 GPtrArray *ul_store_list_session_mounts (UlStore *store, gint64 session_id, GError **error);
 gboolean ul_store_add_file (UlStore *store, UlFileRecord *f, GError **error);
 GPtrArray *ul_store_list_session_files (UlStore *store, gint64 session_id, GError **error);
+/* a(xs): time and user ("" for no one) of each seat change, floating */
+GVariant *ul_store_list_seat_changes (UlStore *store, gint64 session_id, GError **error);
 gboolean ul_store_add_seat_change (UlStore *store, gint64 session_id, gint64 now,
                                    const char *user_name, gint64 uid, GError **error);
 /* the session of @medium_id that has not ended; *session_id = 0 if none */

@@ -183,14 +183,26 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
       g_autoptr(UlSession) s = NULL;
       g_autoptr(GPtrArray) mounts = NULL;
       g_autoptr(GPtrArray) files = NULL;
+      GVariant *seats = NULL;
+      GVariant *record;
 
       g_variant_get (params, "(x)", &id);
       s = ul_store_get_session (store, id, error);
       if (s == NULL || (mounts = ul_store_list_session_mounts (store, id, error)) == NULL ||
-          (files = ul_store_list_session_files (store, id, error)) == NULL)
+          (files = ul_store_list_session_files (store, id, error)) == NULL ||
+          (seats = ul_store_list_seat_changes (store, id, error)) == NULL)
         return NULL;
+      /* the session record, plus who came to the seat while it lasted */
+      {
+        g_autoptr(GVariant) base = g_variant_ref_sink (ul_record_session (s));
+        GVariantDict dict;
+
+        g_variant_dict_init (&dict, base);
+        g_variant_dict_insert_value (&dict, "seat-changes", seats);
+        record = g_variant_dict_end (&dict);
+      }
       return g_variant_new_tuple ((GVariant *[]){
-                                    ul_record_session (s),
+                                    record,
                                     list_to_variant (mounts,
                                       (GVariant * (*) (gconstpointer)) ul_record_mount),
                                     list_to_variant (files,

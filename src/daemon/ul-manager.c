@@ -165,6 +165,46 @@ end_session_files (UlManager *mgr, UlPresent *p, const char *if_clean)
   return was_mounted ? "ejected" : if_clean;
 }
 
+static UlEvent *device_event (UlManager *mgr, const char *kind, UlPresent *p, gint64 now);
+
+/* the person at the seat changed: sessions in use record who is there now */
+static void
+on_seat_changed (gpointer data)
+{
+  UlManager *mgr = data;
+  UlSeatUser seat = { NULL, -1, NULL };
+  GHashTableIter iter;
+  gpointer value;
+
+  ul_seat_get_user (mgr->seat, &seat);
+  g_hash_table_iter_init (&iter, mgr->present);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      UlPresent *p = value;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(UlEvent) ev = NULL;
+      gint64 now = g_get_real_time ();
+
+      if (p->session_id == 0 || g_strcmp0 (p->seat_user, seat.user) == 0)
+        continue;
+      g_free (p->seat_user);
+      p->seat_user = g_strdup (seat.user);
+      ev = device_event (mgr, "session-seat-changed", p, now);
+      ev->detail = g_strdup_printf ("%s now used by %s", p->asset_number,
+                                    seat.user ? seat.user : "(no one logged in)");
+      if (!ul_store_begin (mgr->store, &error) ||
+          !ul_store_add_seat_change (mgr->store, p->session_id, now, seat.user, seat.uid,
+                                     &error) ||
+          !ul_store_append_event (mgr->store, ev, &error) || !ul_store_commit (mgr->store, &error))
+        {
+          ul_store_rollback (mgr->store);
+          g_warning ("cannot record the seat change: %s", error->message);
+        }
+      ul_manager_session_changed (mgr, p->session_id);
+    }
+  ul_seat_user_clear (&seat);
+}
+
 UlManager *
 ul_manager_new (UlStore *store, UlSeat *seat, const char *host)
 {
@@ -172,6 +212,8 @@ ul_manager_new (UlStore *store, UlSeat *seat, const char *host)
 
   mgr->store = store;
   mgr->seat = seat;
+  if (seat != NULL)
+    ul_seat_set_changed_func (seat, on_seat_changed, mgr);
   mgr->host = g_strdup (host);
   mgr->udev = udev_new ();
   return mgr;

@@ -15,6 +15,9 @@ struct _UlSeat {
   guint sub_manager;
   gboolean dirty;
   UlSeatUser cached;
+  void (*changed) (gpointer data);
+  gpointer changed_data;
+  guint changed_source;
 };
 
 void
@@ -25,6 +28,17 @@ ul_seat_user_clear (UlSeatUser *u)
   u->uid = -1;
 }
 
+static gboolean
+on_changed_idle (gpointer data)
+{
+  UlSeat *seat = data;
+
+  seat->changed_source = 0;
+  if (seat->changed != NULL)
+    seat->changed (seat->changed_data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_logind_signal (GDBusConnection *c, const char *sender, const char *path,
                   const char *iface, const char *signal, GVariant *params, gpointer data)
@@ -32,6 +46,15 @@ on_logind_signal (GDBusConnection *c, const char *sender, const char *path,
   UlSeat *seat = data;
 
   seat->dirty = TRUE;
+  if (seat->changed != NULL && seat->changed_source == 0)
+    seat->changed_source = g_idle_add (on_changed_idle, seat);
+}
+
+void
+ul_seat_set_changed_func (UlSeat *seat, void (*func) (gpointer data), gpointer data)
+{
+  seat->changed = func;
+  seat->changed_data = data;
 }
 
 UlSeat *
@@ -63,6 +86,8 @@ ul_seat_free (UlSeat *seat)
     return;
   g_dbus_connection_signal_unsubscribe (seat->bus, seat->sub_props);
   g_dbus_connection_signal_unsubscribe (seat->bus, seat->sub_manager);
+  if (seat->changed_source != 0)
+    g_source_remove (seat->changed_source);
   g_object_unref (seat->bus);
   g_free (seat->seat_path);
   ul_seat_user_clear (&seat->cached);

@@ -19,6 +19,8 @@ void ul_seat_free (UlSeat *seat);
 /* the active session's user; answers from a cache that logind's signals invalidate */
 void ul_seat_get_user (UlSeat *seat, UlSeatUser *out);
 void ul_seat_user_clear (UlSeatUser *u);
+/* @func runs in the main loop after logind announced a change (coalesced) */
+void ul_seat_set_changed_func (UlSeat *seat, void (*func) (gpointer data), gpointer data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlSeat, ul_seat_free)
 

@@ -112,6 +112,15 @@ class Harness:
                  dbus.Struct(('', dbus.ObjectPath('/')), signature='so'),
                  dbus_interface='org.freedesktop.DBus.Properties')
 
+    def switch_seat(self, session_id, user, uid):
+        """Another person takes the seat (fast user switching)."""
+        self.logind_mock.AddSession(session_id, 'seat0', dbus.UInt32(uid), user, False)
+        seat = self.dbus.get_object('org.freedesktop.login1', '/org/freedesktop/login1/seat/seat0')
+        seat.Set('org.freedesktop.login1.Seat', 'ActiveSession',
+                 dbus.Struct((session_id, dbus.ObjectPath('/org/freedesktop/login1/session/' +
+                                                          session_id)), signature='so'),
+                 dbus_interface='org.freedesktop.DBus.Properties')
+
     # -- daemon ------------------------------------------------------------
     def env(self):
         env = dict(os.environ)

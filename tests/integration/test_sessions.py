@@ -290,6 +290,24 @@ class SessionTest(unittest.TestCase):
         log = self.h.ctl('log').stdout.decode()
         self.assertIn('(yanked)', log)
 
+    def test_seat_change_during_session_is_recorded(self):
+        self.start()
+        dev, disk, sid = self.registered_stick('ext4')
+        self.h.switch_seat('c2', 'suzuki', 1001)
+        session = self.wait_session(sid, lambda s, m, f: s.get('seat-changes'),
+                                    'the seat change')[0]
+        self.assertEqual([u for _, u in session['seat-changes']], ['suzuki'])
+        self.assertEqual(session['user'], 'tanaka')   # who plugged it in stays recorded
+        self.h.log_out_seat()
+        session = self.wait_session(sid, lambda s, m, f: len(s.get('seat-changes', [])) == 2,
+                                    'no one at the seat')[0]
+        out = self.h.ctl('sessions', 'show', str(sid)).stdout.decode()
+        self.assertIn('seat user now suzuki', out)
+        self.assertIn('seat user now (no one logged in)', out)
+        # both people appear in a search by user
+        self.assertIn('USB-S2', self.h.ctl('sessions', '--user', 'suzuki').stdout.decode())
+        self.assertIn('session-seat-changed', self.h.ctl('log').stdout.decode())
+
     def test_no_one_logged_in_and_filters(self):
         self.h.log_out_seat()
         self.start()
