@@ -232,7 +232,21 @@ on_walked (GObject *source, GAsyncResult *res, gpointer data)
   if (!g_subprocess_get_successful (G_SUBPROCESS (source)))
     tm->baseline_error = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
   else
-    tm->baseline = g_steal_pointer (&out);
+    {
+      g_autofree char *text = NULL;
+      gsize len;
+      const char *records = g_bytes_get_data (out, &len);
+      guint n = 0;
+
+      for (gsize i = 0; i < len; i++)
+        n += records[i] == '\0';
+      tm->baseline = g_steal_pointer (&out);
+      /* says that usbledgerd is done reading the new filesystem */
+      text = g_strdup_printf ("taken at mount: %u entries", n);
+      if (!ul_store_set_mount_manifest (tm->owner->t->store, tm->record_id, text, &error))
+        g_warning ("%s", error->message);
+      notify (tm->owner->t, tm->owner->session_id);
+    }
 }
 
 static void

@@ -147,7 +147,8 @@ class Harness:
         # UL_DAEMON_WRAPPER: e.g. "valgrind -q" or "gdb -batch -ex run -ex bt --args"
         wrapper = os.environ.get('UL_DAEMON_WRAPPER', '').split()
         self.daemon = subprocess.Popen(
-            wrapper + [binary('usbledgerd'), '--state-dir', self.state_dir] + list(extra_args),
+            wrapper + [binary('usbledgerd'), '--state-dir', self.state_dir,
+                       '--manifest-helper', binary('usbledger-manifest')] + list(extra_args),
             env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         log.close()
         if wait:

@@ -17,7 +17,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
-from harness import Harness, binary  # noqa: E402
+from harness import Harness  # noqa: E402
 from mainloop import iterate_until  # noqa: E402
 from mocksysfs import MASS_STORAGE  # noqa: E402
 
@@ -92,7 +92,7 @@ class SessionTest(unittest.TestCase):
 
     # -- helpers ------------------------------------------------------------
     def start(self):
-        self.h.start_daemon(['--manifest-helper', binary('usbledger-manifest')])
+        self.h.start_daemon()
 
     def registered_stick(self, fstype, serial=b'SESSION-1', port=2):
         """A registered stick, allowed, with a disk on a loop device; returns
@@ -139,8 +139,9 @@ class SessionTest(unittest.TestCase):
         self.start()
         dev, disk, sid = self.registered_stick('ext4')
         disk.mount()
-        self.wait_session(sid, lambda s, m, f: len(m) == 1 and m[0]['watch'] == 'fanotify-names',
-                          'the mount followed with names')
+        self.wait_session(sid, lambda s, m, f: len(m) == 1 and m[0]['watch'] == 'fanotify-names'
+                          and m[0].get('manifest', '').startswith('taken at mount'),
+                          'the mount followed with names, its manifest taken')
         contents = {
             JAPANESE: '第３回の議事録です。\n'.encode() * 100,
             'folder/sub/deep.bin': os.urandom(300000),
@@ -187,8 +188,8 @@ class SessionTest(unittest.TestCase):
 
         disk.umount()
         session, mounts, files = self.wait_session(
-            sid, lambda s, m, f: m[0]['unmounted-at'] and m[0].get('manifest'),
-            'the manifest check at unmount')
+            sid, lambda s, m, f: m[0]['unmounted-at'] and
+            m[0].get('manifest', '').startswith('checked'), 'the manifest check at unmount')
         self.assertEqual(mounts[0]['manifest'], 'checked: 0 change(s) found only by the manifest')
         self.h.expect_device(lambda: self.h.usb.unplug(dev), dev.name, removed=True)
         session = self.wait_session(sid, lambda s, m, f: s['ended-at'], 'the session end')[0]
@@ -205,7 +206,8 @@ class SessionTest(unittest.TestCase):
         self.start()
         dev, disk, sid = self.registered_stick('exfat')
         disk.mount()
-        self.wait_session(sid, lambda s, m, f: len(m) == 1, 'the FUSE mount')
+        self.wait_session(sid, lambda s, m, f: len(m) == 1 and
+                          m[0].get('manifest', '').startswith('taken at mount'), 'the FUSE mount')
         mounts = self.session(sid)[1]
         self.assertEqual(mounts[0]['watch'], 'fanotify-fd')   # FUSE has no file handles
         os.makedirs(os.path.join(disk.mnt, '資料'))
@@ -222,7 +224,8 @@ class SessionTest(unittest.TestCase):
         os.unlink(os.path.join(disk.mnt, 'to-delete.txt'))
         disk.umount()
         _, mounts, files = self.wait_session(
-            sid, lambda s, m, f: m[0].get('manifest'), 'the manifest check at unmount')
+            sid, lambda s, m, f: m[0].get('manifest', '').startswith('checked'),
+            'the manifest check at unmount')
         found = {(f['action'], bytes(f['path'])): f for f in files if f['source'] == 'manifest'}
         # renamed.txt and the folder appeared, two files are gone: no events for
         # these on FUSE

@@ -3,6 +3,7 @@ the host's root and a results folder over 9p, QMP, and a virtio-serial
 control channel on which the scenario asks the host to plug or pull USB
 devices and reports its checks. Prints one line per check and the summary."""
 
+import hashlib
 import json
 import os
 import select
@@ -114,6 +115,19 @@ class Guest:
                   for down in (True, False)]
         self.qmp.command('input-send-event', events=events)
         return {'keyboard': name}
+
+    def op_image_sha256(self, name, paths):
+        """SHA-256 of files on a pulled stick's image, read with mtools on
+        the host: what the guest wrote, independent of the guest."""
+        image = os.path.join(self.images, name + '.img')
+        out = {}
+        env = dict(os.environ, LC_ALL='C.UTF-8', MTOOLS_SKIP_CHECK='1')
+        for path in paths:
+            proc = subprocess.run(['mcopy', '-n', '-i', image, '::/' + path, '-'],
+                                  capture_output=True, env=env)
+            out[path] = (hashlib.sha256(proc.stdout).hexdigest() if proc.returncode == 0
+                         else 'mcopy failed: %s' % proc.stderr.decode(errors='replace'))
+        return {'sha256': out}
 
     def op_mark(self, label, data=None):
         self.mark(label, data)

@@ -8,6 +8,7 @@ import os
 from guestlib import (RESULTS, Checks, Control, Gadget, UEvents, block_devices, input_devices,
                       interfaces, read_attr, settle, sh)
 from harness import Harness
+from mainloop import iterate_until
 
 SEAT_USER = ('tanaka', 1000)
 
@@ -61,6 +62,24 @@ class GuestScenario:
         `decision`) among the signals from index `since_signal` on."""
         return self.h.wait_device_since(since_signal, os.path.basename(path), decision,
                                         timeout=timeout)
+
+    def session(self, sid):
+        return self.h.call('GetSession', (sid,), '(x)')
+
+    def wait_session(self, sid, pred, what, timeout=60):
+        """Waits (on SessionChanged signals) until pred(session, mounts, files)."""
+        got = []
+
+        def check():
+            got[:] = [self.session(sid)]
+            return pred(*got[0])
+        iterate_until(check, timeout=timeout, what=what)
+        return got[0]
+
+    @staticmethod
+    def final_files(files):
+        """path -> the last record about it."""
+        return {bytes(f['path']): f for f in files}
 
     def ctl_json(self, *args):
         return json.loads(self.h.ctl('--json', *args).stdout)

@@ -7,6 +7,7 @@ Runs as a child of the guest's PID 1 (stage2); reports every check to the
 host over the control channel."""
 
 import errno
+import hashlib
 import os
 import select
 import signal
@@ -173,13 +174,23 @@ class Scenario(GuestScenario):
         mnt = os.path.join(os.environ['TMPDIR'], 'mnt-s1')
         os.makedirs(mnt, exist_ok=True)
         written = 'usbledger 使用簿 test\n'.encode()
+        sid = self.device_record(s1)['session-id']
         sh('mount', '-t', 'vfat', '-o', 'utf8', disk, mnt)
         try:
+            # usbledgerd reads a new filesystem (its manifest) and each file
+            # written (its hash); an unmount meanwhile would be "busy"
+            self.wait_session(sid, lambda s, m, f: m and
+                              m[-1].get('manifest', '').startswith('taken at mount'),
+                              'the manifest at mount')
             with open(os.path.join(mnt, 'hello.txt'), 'wb') as f:
                 f.write(written)
                 os.fsync(f.fileno())
+            self.wait_session(sid, lambda s, m, f: self.final_files(f).get(
+                b'hello.txt', {}).get('status') == 'ok', 'hello.txt recorded')
         finally:
             sh('umount', mnt)
+        self.wait_session(sid, lambda s, m, f: m[-1].get('manifest', '').startswith('checked'),
+                          'the manifest check at unmount')
         sh('mount', '-t', 'vfat', '-o', 'ro,utf8', disk, mnt)
         try:
             with open(os.path.join(mnt, 'hello.txt'), 'rb') as f:
@@ -217,6 +228,68 @@ class Scenario(GuestScenario):
               self.blocked_state(s1) == '' and not self.never_added(s1, since),
               (rec['decision'], self.blocked_state(s1)))
         self.unplug('s1')
+
+    def session_files_then_yanked(self):
+        """Issue 4 on the real kernel: a registered stick is mounted, files
+        are written (Japanese names too), and it is pulled without unmount.
+        The host then reads the stick's image and checks the hashes."""
+        check = self.check
+        since_sig = len(self.h.signals)
+        s4, since = self.plug_stick('s4', 'UL-VM-S4')
+        self.wait_decision(s4, since_sig)
+        since_sig = len(self.h.signals)
+        self.h.ctl('register', '--device', os.path.basename(s4), '--asset-number', 'USB-VM-004')
+        sid = self.wait_decision(s4, since_sig, 'allow')['session-id']
+        disk = self.wait_block(s4, since, 'the stick\'s disk')
+        mnt = os.path.join(os.environ['TMPDIR'], 'mnt-s4')
+        os.makedirs(mnt, exist_ok=True)
+        sh('mount', '-t', 'vfat', '-o', 'utf8', disk, mnt)
+        _, mounts, _ = self.wait_session(
+            sid, lambda s, m, f: m and m[0].get('manifest', '').startswith('taken at mount'),
+            'the mount and its manifest')
+        check('session: the mount is followed with file names (%s)' % mounts[0]['watch'],
+              mounts[0]['watch'] == 'fanotify-names' and mounts[0]['fstype'] == 'vfat', mounts)
+        files = {
+            '報告書/議事録（第３回）.txt': '第３回の議事録。\n'.encode() * 200,
+            '予算.csv': b'2026,100\n' * 1000,
+            'photo.bin': os.urandom(3 << 20),
+        }
+        os.makedirs(os.path.join(mnt, '報告書'))
+        for name, data in files.items():
+            with open(os.path.join(mnt, name), 'wb') as f:
+                f.write(data)
+        os.sync()
+        session, _, recs = self.wait_session(
+            sid, lambda s, m, f: all(self.final_files(f).get(n.encode(), {}).get('status') ==
+                                     'ok' for n in files), 'the files recorded with hashes')
+        final = self.final_files(recs)
+        check('session: every file written is recorded with its SHA-256, writer and size',
+              all(final[n.encode()]['sha256'] == hashlib.sha256(d).hexdigest() and
+                  final[n.encode()]['size'] == len(d) and final[n.encode()]['uid'] == 0 and
+                  'python' in final[n.encode()].get('program', '') for n, d in files.items()),
+              {n: final.get(n.encode()) for n in files})
+
+        # pulled without unmounting
+        since_sig = len(self.h.signals)
+        self.control.request('unplug', name='s4')
+        self.h.wait_device_since(since_sig, os.path.basename(s4), removed=True)
+        del self.sticks['s4']
+        session, mounts, recs = self.wait_session(sid, lambda s, m, f: s['ended-at'],
+                                                  'the session end')
+        check('session: pulled while mounted, the session is closed as yanked',
+              session['end-reason'] == 'yanked' and session['user'] == SEAT_USER[0] and
+              mounts[0]['unmounted-at'] and not session['erased'], (session, mounts))
+        shown = self.h.ctl('sessions', 'show', str(sid)).stdout.decode()
+        check('session: usbledgerctl sessions show lists who, the files and their hashes',
+              'yanked' in shown and SEAT_USER[0] in shown and
+              all(n in shown and hashlib.sha256(d).hexdigest() in shown
+                  for n, d in files.items()), shown)
+        sh('umount', '-l', mnt, check=False)
+        # the host reads the stick's image (mtools) and hashes the same files
+        recorded = {n: self.final_files(recs)[n.encode()]['sha256'] for n in files}
+        on_image = self.control.request('image-sha256', name='s4', paths=list(files))['sha256']
+        check('session: the recorded hashes match the stick\'s image read on the host',
+              on_image == recorded, {'host': on_image, 'logbook': recorded})
 
     HOSTILE = [
         # (gadget, manufacturer, product, serial, decision, new events)
@@ -325,7 +398,8 @@ class Scenario(GuestScenario):
             self.unplug(name)
 
     PARTS = ['fail_closed_while_daemon_down', 'daemon_start_request_approve',
-             'registered_then_revoked', 'hostile_strings', 'sigkill_and_restart']
+             'registered_then_revoked', 'session_files_then_yanked', 'hostile_strings',
+             'sigkill_and_restart']
 
 
 if __name__ == '__main__':
