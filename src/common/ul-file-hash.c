@@ -48,12 +48,35 @@ to_hex (const unsigned char *md, unsigned len)
   return out;
 }
 
+struct _UlHashBuffer {
+  guchar *data;
+  EVP_MD_CTX *ctx;
+};
+
+UlHashBuffer *
+ul_hash_buffer_new (void)
+{
+  UlHashBuffer *buf = g_new0 (UlHashBuffer, 1);
+
+  buf->data = g_malloc (BLOCK);
+  buf->ctx = EVP_MD_CTX_new ();
+  return buf;
+}
+
+void
+ul_hash_buffer_free (UlHashBuffer *buf)
+{
+  if (buf == NULL)
+    return;
+  g_free (buf->data);
+  EVP_MD_CTX_free (buf->ctx);
+  g_free (buf);
+}
+
 UlHashStatus
-ul_file_hash_fd (int fd, gint64 *size, char **sha256)
+ul_file_hash_fd_with (int fd, UlHashBuffer *buf, gint64 *size, char **sha256)
 {
   struct stat before, after;
-  g_autofree guchar *buf = NULL;
-  EVP_MD_CTX *ctx;
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned md_len = 0;
   off_t off = 0;
@@ -65,18 +88,13 @@ ul_file_hash_fd (int fd, gint64 *size, char **sha256)
     return errno == ENOENT ? UL_HASH_GONE : UL_HASH_INCOMPLETE;
   if (!S_ISREG (before.st_mode))
     return UL_HASH_UNREADABLE;
-  (void) posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-
-  buf = g_malloc (BLOCK);
-  ctx = EVP_MD_CTX_new ();
-  if (ctx == NULL || EVP_DigestInit_ex (ctx, EVP_sha256 (), NULL) != 1)
-    {
-      EVP_MD_CTX_free (ctx);
-      return UL_HASH_UNREADABLE;
-    }
+  if (before.st_size > BLOCK)
+    (void) posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  if (buf->ctx == NULL || EVP_DigestInit_ex (buf->ctx, EVP_sha256 (), NULL) != 1)
+    return UL_HASH_UNREADABLE;
   for (;;)
     {
-      ssize_t n = pread (fd, buf, BLOCK, off);
+      ssize_t n = pread (fd, buf->data, BLOCK, off);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -85,14 +103,15 @@ ul_file_hash_fd (int fd, gint64 *size, char **sha256)
           ok = FALSE;
           break;
         }
-      if (n == 0)
-        break;
-      EVP_DigestUpdate (ctx, buf, (size_t) n);
+      EVP_DigestUpdate (buf->ctx, buf->data, (size_t) n);
       off += n;
+      /* a short read at the size fstat gave is the end (a file that grew
+       * meanwhile is caught by the second fstat) */
+      if (n == 0 || (n < BLOCK && off == before.st_size))
+        break;
     }
   if (ok)
-    EVP_DigestFinal_ex (ctx, md, &md_len);
-  EVP_MD_CTX_free (ctx);
+    EVP_DigestFinal_ex (buf->ctx, md, &md_len);
 
   *size = off;
   if (!ok)
@@ -106,7 +125,8 @@ ul_file_hash_fd (int fd, gint64 *size, char **sha256)
 }
 
 UlHashStatus
-ul_file_hash_at (int dirfd, const char *path, gint64 *size, char **sha256)
+ul_file_hash_at_with (int dirfd, const char *path, UlHashBuffer *buf, gint64 *size,
+                      char **sha256)
 {
   UlHashStatus status;
   int fd = openat (dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -115,7 +135,27 @@ ul_file_hash_at (int dirfd, const char *path, gint64 *size, char **sha256)
   *sha256 = NULL;
   if (fd < 0)
     return errno == ENOENT || errno == ENOTDIR ? UL_HASH_GONE : UL_HASH_UNREADABLE;
-  status = ul_file_hash_fd (fd, size, sha256);
+  status = ul_file_hash_fd_with (fd, buf, size, sha256);
   close (fd);
+  return status;
+}
+
+UlHashStatus
+ul_file_hash_fd (int fd, gint64 *size, char **sha256)
+{
+  UlHashBuffer *buf = ul_hash_buffer_new ();
+  UlHashStatus status = ul_file_hash_fd_with (fd, buf, size, sha256);
+
+  ul_hash_buffer_free (buf);
+  return status;
+}
+
+UlHashStatus
+ul_file_hash_at (int dirfd, const char *path, gint64 *size, char **sha256)
+{
+  UlHashBuffer *buf = ul_hash_buffer_new ();
+  UlHashStatus status = ul_file_hash_at_with (dirfd, path, buf, size, sha256);
+
+  ul_hash_buffer_free (buf);
   return status;
 }

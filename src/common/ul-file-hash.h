@@ -20,6 +20,14 @@ const char *ul_hash_status_to_string (UlHashStatus status);
 /* hashes the regular file open as @fd from its start; *size gets its size
  * (bytes read for INCOMPLETE); *sha256 a lowercase hex string for OK only */
 UlHashStatus ul_file_hash_fd (int fd, gint64 *size, char **sha256);
+
+/* the same with a caller's read buffer, for a thread that hashes many files */
+typedef struct _UlHashBuffer UlHashBuffer;
+UlHashBuffer *ul_hash_buffer_new (void);
+void ul_hash_buffer_free (UlHashBuffer *buf);
+UlHashStatus ul_file_hash_fd_with (int fd, UlHashBuffer *buf, gint64 *size, char **sha256);
+UlHashStatus ul_file_hash_at_with (int dirfd, const char *path, UlHashBuffer *buf,
+                                   gint64 *size, char **sha256);
 /* opens @path relative to @dirfd without following a final symlink */
 UlHashStatus ul_file_hash_at (int dirfd, const char *path, gint64 *size, char **sha256);
 

@@ -28,6 +28,8 @@ struct _UlFileWatch {
   gboolean paused;
   GHashTable *created;    /* relative paths created, not yet closed after writing */
   GHashTable *writers;    /* pid -> "uid\tprogram", for one read batch */
+  GHashTable *folders;    /* folder handle (GBytes) -> path relative to the mount;
+                           * emptied whenever a folder is renamed or deleted */
 };
 
 gint64
@@ -108,9 +110,31 @@ queue (UlFileWatch *w, const char *action, const char *path, const char *old_pat
   queue_full (w, action, path, old_path, hash, fd, md, dir, NULL);
 }
 
+static char *resolve_uncached (UlFileWatch *w, int mount_fd, struct file_handle *handle);
+
 /* the path of @name in the folder @handle names, relative to the mount */
 static char *
 resolve (UlFileWatch *w, int mount_fd, struct file_handle *handle, const char *name)
+{
+  g_autoptr(GBytes) key = g_bytes_new (handle, sizeof *handle + handle->handle_bytes);
+  const char *rel = g_hash_table_lookup (w->folders, key);
+
+  if (rel == NULL)
+    {
+      char *found = resolve_uncached (w, mount_fd, handle);
+
+      if (found == NULL)
+        return g_strdup_printf ("(removed folder)/%s", name);
+      g_hash_table_insert (w->folders, g_steal_pointer (&key), found);
+      rel = found;
+    }
+  if (name == NULL || strcmp (name, ".") == 0)
+    return g_strdup (rel);
+  return *rel ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
+}
+
+static char *
+resolve_uncached (UlFileWatch *w, int mount_fd, struct file_handle *handle)
 {
   g_autofree char *link = NULL;
   char dir[4096];
@@ -129,7 +153,7 @@ resolve (UlFileWatch *w, int mount_fd, struct file_handle *handle, const char *n
     {
       /* the folder is gone already (deleted with the file) */
       g_debug ("cannot resolve a folder handle on %s: %s", w->mount_point, g_strerror (errno));
-      return g_strdup_printf ("(removed folder)/%s", name);
+      return NULL;
     }
   dir[n] = '\0';
   rel = dir;
@@ -137,9 +161,7 @@ resolve (UlFileWatch *w, int mount_fd, struct file_handle *handle, const char *n
     rel = dir + mlen + (dir[mlen] == '/' ? 1 : 0);
   else if (strcmp (w->mount_point, "/") == 0)
     rel = dir + 1;
-  if (name == NULL || strcmp (name, ".") == 0)
-    return g_strdup (rel);
-  return *rel ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
+  return g_strdup (rel);
 }
 
 static void
@@ -177,6 +199,9 @@ handle_named (UlFileWatch *w, int mount_fd, const struct fanotify_event_metadata
     }
   if (path == NULL)
     return;
+  /* a folder renamed or deleted: cached folder paths may be stale now */
+  if (dir && (md->mask & (FAN_RENAME | FAN_DELETE)))
+    g_hash_table_remove_all (w->folders);
 
   if (md->mask & FAN_RENAME)
     {
@@ -372,6 +397,8 @@ ul_file_watch_new (const char *mount_point, gint64 session_id, gint64 mount_id,
   w->hasher = hasher;
   w->created = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   w->writers = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  w->folders = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                      (GDestroyNotify) g_bytes_unref, g_free);
   w->source = g_unix_fd_add (fd, G_IO_IN, on_readable, w);
   *mode = g_strdup (names ? "fanotify-names" : "fanotify-fd");
   return w;
@@ -400,6 +427,7 @@ ul_file_watch_free (UlFileWatch *w)
   close (w->fd);
   g_hash_table_destroy (w->created);
   g_hash_table_destroy (w->writers);
+  g_hash_table_destroy (w->folders);
   g_free (w->mount_point);
   g_free (w);
 }

@@ -40,7 +40,7 @@ ul_file_job_free (UlFileJob *job)
 }
 
 static void
-run_job (UlFileJob *job)
+run_job (UlFileJob *job, UlHashBuffer *buf)
 {
   UlFileRecord *rec = job->rec;
   UlHashStatus status;
@@ -54,9 +54,9 @@ run_job (UlFileJob *job)
       return;
     }
   if (job->fd >= 0)
-    status = ul_file_hash_fd (job->fd, &size, &sha);
+    status = ul_file_hash_fd_with (job->fd, buf, &size, &sha);
   else
-    status = ul_file_hash_at (AT_FDCWD, job->abs_path, &size, &sha);
+    status = ul_file_hash_at_with (AT_FDCWD, job->abs_path, buf, &size, &sha);
   rec->size = size;
   rec->sha256 = g_steal_pointer (&sha);
   g_free (rec->status);
@@ -88,6 +88,7 @@ static gpointer
 worker (gpointer data)
 {
   UlHasher *h = data;
+  UlHashBuffer *buf = ul_hash_buffer_new ();
 
   for (;;)
     {
@@ -95,7 +96,7 @@ worker (gpointer data)
 
       if (job == &stop_job)
         break;
-      run_job (job);
+      run_job (job, buf);
       g_mutex_lock (&h->lock);
       g_ptr_array_add (h->done, g_steal_pointer (&job->rec));
       h->pending--;
@@ -106,6 +107,7 @@ worker (gpointer data)
       g_mutex_unlock (&h->lock);
       ul_file_job_free (job);
     }
+  ul_hash_buffer_free (buf);
   return NULL;
 }
 

@@ -186,6 +186,15 @@ class SessionTest(unittest.TestCase):
                         writer['program'])
         self.assertTrue(all(f['source'] == 'fanotify' for f in files))
 
+        # a folder renamed: later files in it get its new path
+        os.rename(os.path.join(disk.mnt, 'folder'), os.path.join(disk.mnt, 'moved'))
+        with open(os.path.join(disk.mnt, 'moved', 'sub', 'after.txt'), 'wb') as f:
+            f.write(b'after the move\n')
+        files = self.wait_session(
+            sid, lambda s, m, f: b'moved/sub/after.txt' in self.final(f),
+            'the file in the renamed folder')[2]
+        self.assertEqual(bytes(self.final(files)[b'moved']['old-path']), b'folder')
+
         disk.umount()
         session, mounts, files = self.wait_session(
             sid, lambda s, m, f: m[0]['unmounted-at'] and
