@@ -289,6 +289,34 @@ ul_store_list_live_paths (UlStore *store, gint64 mount_id, GError **error)
 }
 
 GPtrArray *
+ul_store_list_renames (UlStore *store, gint64 mount_id, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "SELECT old_path, path FROM session_files WHERE mount_id = ?1 "
+                                    "AND action = 'renamed' AND old_path IS NOT NULL ORDER BY id",
+                                    error);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  if (st == NULL || !ul_bind_int64 (store, st, 1, mount_id, error))
+    return NULL;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (out, g_strndup ((const char *) sqlite3_column_blob (st, 0),
+                                       (gsize) sqlite3_column_bytes (st, 0)));
+      g_ptr_array_add (out, g_strndup ((const char *) sqlite3_column_blob (st, 1),
+                                       (gsize) sqlite3_column_bytes (st, 1)));
+    }
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      ul_store_set_sqlite_error (store, error, "cannot read renames");
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+GPtrArray *
 ul_store_list_session_mounts (UlStore *store, gint64 session_id, GError **error)
 {
   sqlite3_stmt *st = ul_store_stmt (store,

@@ -184,6 +184,8 @@ UlFileRecord *ul_store_latest_file (UlStore *store, gint64 mount_id, GBytes *pat
                                     GError **error);
 /* GBytes* paths recorded on the mount whose last record is not a deletion */
 GPtrArray *ul_store_list_live_paths (UlStore *store, gint64 mount_id, GError **error);
+/* the renames recorded on the mount, in order: old, new, old, new, ... */
+GPtrArray *ul_store_list_renames (UlStore *store, gint64 mount_id, GError **error);
 GPtrArray *ul_store_list_session_mounts (UlStore *store, gint64 session_id, GError **error);
 gboolean ul_store_add_file (UlStore *store, UlFileRecord *f, GError **error);
 GPtrArray *ul_store_list_session_files (UlStore *store, gint64 session_id, GError **error);

@@ -298,6 +298,67 @@ add_manifest_record (CheckCtx *c, char change, GBytes *path, gint64 size, const 
   return ul_store_add_file (c->t->store, add, error);
 }
 
+/* @path with the prefix @from (a folder) replaced by @to, or NULL */
+static char *
+moved_path (const char *path, const char *from, const char *to)
+{
+  size_t n = strlen (from);
+
+  if (strncmp (path, from, n) != 0 || path[n] != '/')
+    return NULL;
+  return g_strconcat (to, path + n, NULL);
+}
+
+/* follows recorded folder renames backwards (@back) to where a path was when
+ * its files were recorded, or forwards to where it is now */
+static char *
+through_renames (GPtrArray *renames, const char *path, gboolean back)
+{
+  g_autofree char *p = g_strdup (path);
+
+  if (back)
+    for (guint i = renames->len; i >= 2; i -= 2)
+      {
+        char *q = moved_path (p, g_ptr_array_index (renames, i - 1),
+                              g_ptr_array_index (renames, i - 2));
+        if (q != NULL)
+          {
+            g_free (p);
+            p = q;
+          }
+      }
+  else
+    for (guint i = 0; i + 1 < renames->len; i += 2)
+      {
+        char *q = moved_path (p, g_ptr_array_index (renames, i),
+                              g_ptr_array_index (renames, i + 1));
+        if (q != NULL)
+          {
+            g_free (p);
+            p = q;
+          }
+      }
+  return g_steal_pointer (&p);
+}
+
+/* the last record about @path, also under the name it had before a
+ * recorded folder rename */
+static UlFileRecord *
+latest_record (CheckCtx *c, GPtrArray *renames, GBytes *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strndup (g_bytes_get_data (path, NULL), g_bytes_get_size (path));
+  g_autofree char *before = through_renames (renames, text, TRUE);
+  g_autoptr(GBytes) old = NULL;
+  UlFileRecord *seen = ul_store_latest_file (c->t->store, c->record_id, path, &error);
+
+  if (seen != NULL || g_strcmp0 (before, text) == 0)
+    return seen;
+  g_clear_error (&error);
+  old = g_bytes_new (before, strlen (before));
+  return ul_store_latest_file (c->t->store, c->record_id, old, &error);
+}
+
 /* adds what only the manifest saw; returns how many */
 static guint
 record_manifest_changes (CheckCtx *c, GBytes *out, GError **error)
@@ -310,11 +371,13 @@ record_manifest_changes (CheckCtx *c, GBytes *out, GError **error)
   g_autoptr(GHashTable) present = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                                          (GDestroyNotify) g_bytes_unref, NULL);
   g_autoptr(GPtrArray) live = NULL;
+  g_autoptr(GPtrArray) renames = NULL;
 
   if (!ul_store_begin (c->t->store, error))
     return 0;
   live = ul_store_list_live_paths (c->t->store, c->record_id, error);
-  if (live == NULL)
+  renames = live ? ul_store_list_renames (c->t->store, c->record_id, error) : NULL;
+  if (renames == NULL)
     {
       ul_store_rollback (c->t->store);
       return 0;
@@ -326,7 +389,7 @@ record_manifest_changes (CheckCtx *c, GBytes *out, GError **error)
       g_auto(GStrv) f = g_strsplit (rec, "\t", 5);
       g_autoptr(GBytes) path = NULL;
       g_autoptr(UlFileRecord) seen = NULL;
-      g_autoptr(GError) local = NULL;
+      g_autofree char *now_at = NULL;
       gboolean covered;
 
       pos = end ? (gsize) (end - data) + 1 : len;
@@ -337,11 +400,13 @@ record_manifest_changes (CheckCtx *c, GBytes *out, GError **error)
         g_hash_table_add (present, g_bytes_ref (path));
       if (f[0][0] == '=')
         continue;
-      seen = ul_store_latest_file (c->t->store, c->record_id, path, &local);
+      seen = latest_record (c, renames, path);
+      now_at = through_renames (renames, f[4], FALSE);
       /* the watch saw it already, and the same final content */
       if (f[0][0] == 'D')
-        covered = seen != NULL && (g_strcmp0 (seen->action, "deleted") == 0 ||
-                                   g_strcmp0 (seen->action, "renamed") == 0);
+        covered = (seen != NULL && (g_strcmp0 (seen->action, "deleted") == 0 ||
+                                    g_strcmp0 (seen->action, "renamed") == 0)) ||
+                  g_strcmp0 (now_at, f[4]) != 0;   /* in a folder whose move was seen */
       else
         /* a rename was seen: its content was recorded under the old name */
         covered = seen != NULL && g_strcmp0 (seen->action, "deleted") != 0 &&
@@ -363,8 +428,12 @@ record_manifest_changes (CheckCtx *c, GBytes *out, GError **error)
   for (guint i = 0; i < live->len; i++)
     {
       GBytes *path = g_ptr_array_index (live, i);
+      g_autofree char *text = g_strndup (g_bytes_get_data (path, NULL),
+                                         g_bytes_get_size (path));
+      g_autofree char *now_at = through_renames (renames, text, FALSE);
+      g_autoptr(GBytes) moved = g_bytes_new (now_at, strlen (now_at));
 
-      if (g_hash_table_contains (present, path))
+      if (g_hash_table_contains (present, path) || g_hash_table_contains (present, moved))
         continue;
       if (!add_manifest_record (c, 'D', path, -1, "none", NULL, now, error))
         {
