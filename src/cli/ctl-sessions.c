@@ -37,23 +37,67 @@ action_label (const char *action)
   return _("written");
 }
 
+/* every file record of the session, fetched a page at a time */
+static GVariant *
+all_files (CtlContext *ctx, gint64 id)
+{
+  GVariantBuilder b;
+  gint64 after = 0;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+  for (;;)
+    {
+      g_autoptr(GVariant) reply = ctl_call (ctx, "ListSessionFiles",
+                                            g_variant_new ("(xxu)", id, after, 5000u),
+                                            G_VARIANT_TYPE ("(aa{sv})"));
+      g_autoptr(GVariant) page = NULL;
+      GVariantIter iter;
+      GVariant *rec;
+      gsize n;
+
+      if (reply == NULL)
+        {
+          g_variant_builder_clear (&b);
+          return NULL;
+        }
+      page = g_variant_get_child_value (reply, 0);
+      n = g_variant_n_children (page);
+      g_variant_iter_init (&iter, page);
+      while ((rec = g_variant_iter_next_value (&iter)) != NULL)
+        {
+          after = ctl_rec_int64 (rec, "id");
+          g_variant_builder_add_value (&b, rec);
+          g_variant_unref (rec);
+        }
+      if (n < 5000)
+        break;
+    }
+  return g_variant_ref_sink (g_variant_builder_end (&b));
+}
+
 static int
 show (CtlContext *ctx, gint64 id)
 {
   g_autoptr(GVariant) reply = ctl_call (ctx, "GetSession", g_variant_new ("(x)", id),
-                                        G_VARIANT_TYPE ("(a{sv}aa{sv}aa{sv})"));
+                                        G_VARIANT_TYPE ("(a{sv}aa{sv})"));
   g_autoptr(GVariant) session = NULL, mounts = NULL, files = NULL;
   GVariantIter iter;
   GVariant *rec;
 
   if (reply == NULL)
     return 1;
+  g_variant_get (reply, "(@a{sv}@aa{sv})", &session, &mounts);
+  files = all_files (ctx, id);
+  if (files == NULL)
+    return 1;
   if (ctx->json)
     {
-      ctl_print_json (reply);
+      GVariant *all[] = { session, mounts, files };
+      g_autoptr(GVariant) out = g_variant_ref_sink (g_variant_new_tuple (all, 3));
+
+      ctl_print_json (out);
       return 0;
     }
-  g_variant_get (reply, "(@a{sv}@aa{sv}@aa{sv})", &session, &mounts, &files);
   print_session_line (session);
   {
     g_autoptr(GVariant) seats = g_variant_lookup_value (session, "seat-changes",

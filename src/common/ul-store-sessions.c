@@ -405,17 +405,21 @@ ul_store_add_file (UlStore *store, UlFileRecord *f, GError **error)
 }
 
 GPtrArray *
-ul_store_list_session_files (UlStore *store, gint64 session_id, GError **error)
+ul_store_list_session_files (UlStore *store, gint64 session_id, gint64 after_id, guint limit,
+                             GError **error)
 {
   sqlite3_stmt *st = ul_store_stmt (store,
                                     "SELECT id, session_id, mount_id, action, path, old_path, "
                                     "size, sha256, status, source, time, uid, program "
-                                    "FROM session_files WHERE session_id = ?1 ORDER BY id", error);
+                                    "FROM session_files WHERE session_id = ?1 AND id > ?2 "
+                                    "ORDER BY id LIMIT ?3", error);
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (
     (GDestroyNotify) ul_file_record_free);
   int rc;
 
-  if (st == NULL || !ul_bind_int64 (store, st, 1, session_id, error))
+  if (st == NULL || !ul_bind_int64 (store, st, 1, session_id, error) ||
+      !ul_bind_int64 (store, st, 2, after_id, error) ||
+      !ul_bind_int64 (store, st, 3, limit == 0 ? -1 : (gint64) limit, error))
     return NULL;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {

@@ -188,7 +188,9 @@ GPtrArray *ul_store_list_live_paths (UlStore *store, gint64 mount_id, GError **e
 GPtrArray *ul_store_list_renames (UlStore *store, gint64 mount_id, GError **error);
 GPtrArray *ul_store_list_session_mounts (UlStore *store, gint64 session_id, GError **error);
 gboolean ul_store_add_file (UlStore *store, UlFileRecord *f, GError **error);
-GPtrArray *ul_store_list_session_files (UlStore *store, gint64 session_id, GError **error);
+/* the session's file records with id > @after_id, at most @limit (0: all) */
+GPtrArray *ul_store_list_session_files (UlStore *store, gint64 session_id, gint64 after_id,
+                                        guint limit, GError **error);
 /* a(xs): time and user ("" for no one) of each seat change, floating */
 GVariant *ul_store_list_seat_changes (UlStore *store, gint64 session_id, GError **error);
 gboolean ul_store_add_seat_change (UlStore *store, gint64 session_id, gint64 now,

@@ -120,6 +120,10 @@ present_convert (gconstpointer p)
   return ul_record_present (p, FALSE);
 }
 
+/* a page of file records stays far below D-Bus's message size limit even
+ * with the longest paths (4096 bytes each) */
+#define UL_MAX_FILES_PER_PAGE 5000
+
 /* runs an authorized call; returns the reply or NULL with @error */
 static GVariant *
 dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
@@ -182,14 +186,12 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
       gint64 id;
       g_autoptr(UlSession) s = NULL;
       g_autoptr(GPtrArray) mounts = NULL;
-      g_autoptr(GPtrArray) files = NULL;
       GVariant *seats = NULL;
       GVariant *record;
 
       g_variant_get (params, "(x)", &id);
       s = ul_store_get_session (store, id, error);
       if (s == NULL || (mounts = ul_store_list_session_mounts (store, id, error)) == NULL ||
-          (files = ul_store_list_session_files (store, id, error)) == NULL ||
           (seats = ul_store_list_seat_changes (store, id, error)) == NULL)
         return NULL;
       /* the session record, plus who came to the seat while it lasted */
@@ -204,9 +206,28 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
       return g_variant_new_tuple ((GVariant *[]){
                                     record,
                                     list_to_variant (mounts,
-                                      (GVariant * (*) (gconstpointer)) ul_record_mount),
-                                    list_to_variant (files,
-                                      (GVariant * (*) (gconstpointer)) ul_record_file) }, 3);
+                                      (GVariant * (*) (gconstpointer)) ul_record_mount) }, 2);
+    }
+  if (g_str_equal (method, "ListSessionFiles"))
+    {
+      gint64 id, after;
+      guint32 limit;
+      g_autoptr(UlSession) s = NULL;
+      g_autoptr(GPtrArray) files = NULL;
+
+      g_variant_get (params, "(xxu)", &id, &after, &limit);
+      if (limit < 1 || limit > UL_MAX_FILES_PER_PAGE)
+        {
+          g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT,
+                       "limit must be 1 to %u", UL_MAX_FILES_PER_PAGE);
+          return NULL;
+        }
+      s = ul_store_get_session (store, id, error);
+      if (s == NULL || (files = ul_store_list_session_files (store, id, after, limit, error)) ==
+                         NULL)
+        return NULL;
+      return g_variant_new_tuple ((GVariant *[]){ list_to_variant (files,
+                                    (GVariant * (*) (gconstpointer)) ul_record_file) }, 1);
     }
   if (g_str_equal (method, "ListEvents"))
     {

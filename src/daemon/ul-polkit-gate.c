@@ -17,6 +17,7 @@ static const MethodAction method_actions[] = {
   { "ListMedia", UL_ACTION_VIEW },
   { "ListSessions", UL_ACTION_VIEW },
   { "GetSession", UL_ACTION_VIEW },
+  { "ListSessionFiles", UL_ACTION_VIEW },
   { "ListEvents", UL_ACTION_VIEW },
   { "VerifyEventLog", UL_ACTION_VIEW },
   { "ApproveRequest", UL_ACTION_APPROVE },

@@ -188,6 +188,17 @@ class Harness:
                                     Gio.DBusCallFlags.NONE, 30000, None)
         return reply.unpack()
 
+    def session(self, sid):
+        """(session, mounts, files): GetSession, then every page of files."""
+        session, mounts = self.call('GetSession', (sid,), '(x)')
+        files = []
+        while True:
+            page = self.call('ListSessionFiles', (sid, files[-1]['id'] if files else 0, 5000),
+                             '(xxu)')[0]
+            files += page
+            if len(page) < 5000:
+                return session, mounts, files
+
     def ctl(self, *args, check=True):
         """Runs usbledgerctl; returns the CompletedProcess (bytes output)."""
         env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_address, LC_ALL='C.UTF-8')

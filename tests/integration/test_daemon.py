@@ -316,6 +316,7 @@ class DaemonTest(unittest.TestCase):
             ('ListMedia', None, None),
             ('ListSessions', ({},), '(a{sv})'),
             ('GetSession', (1,), '(x)'),
+            ('ListSessionFiles', (1, 0, 10), '(xxu)'),
             ('ListEvents', ({},), '(a{sv})'),
             ('VerifyEventLog', None, None),
         ]

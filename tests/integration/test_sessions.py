@@ -111,7 +111,7 @@ class SessionTest(unittest.TestCase):
         return dev, disk, rec['session-id']
 
     def session(self, sid):
-        return self.h.call('GetSession', (sid,), '(x)')
+        return self.h.session(sid)
 
     def wait_session(self, sid, pred, what, timeout=60):
         """Waits (on SessionChanged signals) until pred(session, mounts, files)."""
@@ -338,6 +338,10 @@ class SessionTest(unittest.TestCase):
         self.assertIn('YYYY-MM', bad.stderr.decode())
         bad = self.h.ctl('sessions', 'show', 'x', check=False)
         self.assertEqual(bad.returncode, 2)
+        for limit in (0, 5001):
+            with self.assertRaises(Exception) as cm:
+                self.h.call('ListSessionFiles', (sid, 0, limit), '(xxu)')
+            self.assertIn('limit must be 1 to 5000', str(cm.exception))
         missing = self.h.ctl('sessions', 'show', '99', check=False)
         self.assertEqual(missing.returncode, 1)
         self.assertIn('no session 99', missing.stderr.decode())

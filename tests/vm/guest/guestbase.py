@@ -64,7 +64,7 @@ class GuestScenario:
                                         timeout=timeout)
 
     def session(self, sid):
-        return self.h.call('GetSession', (sid,), '(x)')
+        return self.h.session(sid)
 
     def wait_session(self, sid, pred, what, timeout=60):
         """Waits (on SessionChanged signals) until pred(session, mounts, files)."""
