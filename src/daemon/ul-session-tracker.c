@@ -601,9 +601,12 @@ unmounted (UlSessionTracker *t, Tracked *tr, TrackedMount *tm, gboolean check,
 
   if (tm->cancel != NULL)
     g_cancellable_cancel (tm->cancel);
-  /* what fanotify queued before the unmount, then everything hashed */
+  /* what fanotify queued before the unmount; for the check, everything
+   * hashed and written first, so it compares against the full record (a
+   * yanked medium is not checked: no need to wait for its reads to fail) */
   g_clear_pointer (&tm->watch, ul_file_watch_free);
-  ul_session_tracker_flush (t);
+  if (check)
+    ul_session_tracker_flush (t);
   detail = g_strdup_printf ("%s unmounted%s%s", tm->mount->mount_point, why_not ? ": " : "",
                             why_not ? why_not : "");
   if (!ul_store_begin (t->store, &error) ||

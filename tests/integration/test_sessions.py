@@ -288,8 +288,9 @@ class SessionTest(unittest.TestCase):
         # pulled while half.bin is still open for writing, without unmounting
         self.h.expect_device(lambda: self.h.usb.unplug(dev), dev.name, removed=True)
         writing.close()
-        session, mounts, files = self.wait_session(sid, lambda s, m, f: s['ended-at'],
-                                                   'the session end')
+        session, mounts, files = self.wait_session(
+            sid, lambda s, m, f: s['ended-at'] and b'half.bin' in self.final(f),
+            'the session end and the last records')
         self.assertEqual(session['end-reason'], 'yanked')
         self.assertEqual(mounts[0]['manifest'],
                          'not checked: the medium was removed while mounted')
