@@ -6,6 +6,7 @@
 #include "ul-file-watch.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <glib-unix.h>
 #include <stdio.h>
@@ -184,6 +185,8 @@ handle_named (UlFileWatch *w, int mount_fd, const struct fanotify_event_metadata
         break;
       fh = (struct file_handle *) fid->handle;
       name = (const char *) fh->f_handle + fh->handle_bytes;
+      if (name >= p + hdr->len || memchr (name, '\0', (size_t) (p + hdr->len - name)) == NULL)
+        break;   /* not from this kernel's fanotify */
       if (hdr->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME ||
           hdr->info_type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME)
         {
@@ -285,6 +288,7 @@ static void
 read_events (UlFileWatch *w, gboolean ignore_backlog)
 {
   g_autofree char *buf = g_malloc (256 * 1024);
+  guint64 scratch[1024];
   int mount_fd = -1;
 
   if (w->names)
@@ -306,8 +310,22 @@ read_events (UlFileWatch *w, gboolean ignore_backlog)
             g_warning ("reading file events of %s: %s", w->mount_point, g_strerror (errno));
           break;
         }
-      for (md = (const void *) buf; FAN_EVENT_OK (md, len); md = FAN_EVENT_NEXT (md, len))
+      /* events with names are not padded to 8 bytes: each is copied to an
+       * aligned buffer before its fields are read */
+      for (size_t off = 0; off + sizeof *md <= (size_t) len; off += md->event_len)
         {
+          guint32 event_len;
+
+          memcpy (&event_len, buf + off + offsetof (struct fanotify_event_metadata, event_len),
+                  sizeof event_len);
+          if (event_len < sizeof *md || off + event_len > (size_t) len ||
+              event_len > sizeof scratch)
+            {
+              g_warning ("fanotify: malformed event of %u bytes", event_len);
+              break;
+            }
+          memcpy (scratch, buf + off, event_len);
+          md = (const void *) scratch;
           if (md->vers != FANOTIFY_METADATA_VERSION)
             {
               g_warning ("fanotify: unexpected metadata version %u", md->vers);
