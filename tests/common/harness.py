@@ -199,6 +199,25 @@ class Harness:
             if len(page) < 5000:
                 return session, mounts, files
 
+    def wait_session(self, sid, pred, what, timeout=60):
+        """Waits (woken by SessionChanged and other signals) until
+        pred(session, mounts, files); returns that triple."""
+        got = []
+
+        def check():
+            got[:] = [self.session(sid)]
+            return pred(*got[0])
+        try:
+            iterate_until(check, timeout=timeout, what=what)
+        except TimeoutError:
+            raise AssertionError('%s; last seen: %r' % (what, got[0] if got else None))
+        return got[0]
+
+    @staticmethod
+    def final_files(files):
+        """path (bytes) -> the last record about it."""
+        return {bytes(f['path']): f for f in files}
+
     def ctl(self, *args, check=True):
         """Runs usbledgerctl; returns the CompletedProcess (bytes output)."""
         env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_address, LC_ALL='C.UTF-8')

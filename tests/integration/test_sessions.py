@@ -18,7 +18,6 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
 from harness import Harness  # noqa: E402
-from mainloop import iterate_until  # noqa: E402
 from mocksysfs import MASS_STORAGE  # noqa: E402
 
 JAPANESE = '議事録（第３回）.txt'
@@ -114,25 +113,9 @@ class SessionTest(unittest.TestCase):
         return self.h.session(sid)
 
     def wait_session(self, sid, pred, what, timeout=60):
-        """Waits (on SessionChanged signals) until pred(session, mounts, files)."""
-        got = []
+        return self.h.wait_session(sid, pred, what, timeout)
 
-        def check():
-            got[:] = [self.session(sid)]
-            return pred(*got[0])
-        try:
-            iterate_until(check, timeout=timeout, what=what)
-        except TimeoutError:
-            raise AssertionError('%s; last seen: %r' % (what, got[0] if got else None))
-        return got[0]
-
-    @staticmethod
-    def final(files):
-        """path -> the last record about it."""
-        out = {}
-        for f in files:
-            out[bytes(f['path'])] = f
-        return out
+    final = staticmethod(Harness.final_files)
 
     # -- tests --------------------------------------------------------------
     def test_ext4_files_written_renamed_deleted_with_hashes(self):

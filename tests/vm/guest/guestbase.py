@@ -8,7 +8,6 @@ import os
 from guestlib import (RESULTS, Checks, Control, Gadget, UEvents, block_devices, input_devices,
                       interfaces, read_attr, settle, sh)
 from harness import Harness
-from mainloop import iterate_until
 
 SEAT_USER = ('tanaka', 1000)
 
@@ -67,19 +66,9 @@ class GuestScenario:
         return self.h.session(sid)
 
     def wait_session(self, sid, pred, what, timeout=60):
-        """Waits (on SessionChanged signals) until pred(session, mounts, files)."""
-        got = []
+        return self.h.wait_session(sid, pred, what, timeout)
 
-        def check():
-            got[:] = [self.session(sid)]
-            return pred(*got[0])
-        iterate_until(check, timeout=timeout, what=what)
-        return got[0]
-
-    @staticmethod
-    def final_files(files):
-        """path -> the last record about it."""
-        return {bytes(f['path']): f for f in files}
+    final_files = staticmethod(Harness.final_files)
 
     def ctl_json(self, *args):
         return json.loads(self.h.ctl('--json', *args).stdout)
