@@ -76,10 +76,7 @@ pattern_fill (Pattern *pat, guint64 offset, guint8 *buf, gsize len)
   unsigned carry = 0;
 
   if (pat->opts->pattern == UL_ERASE_ZEROS)
-    {
-      memset (buf, 0, len);
-      return TRUE;
-    }
+    return TRUE;   /* the buffers are zeroed once and never written to */
   /* big-endian 128-bit addition of the block number to the IV */
   memcpy (iv, pat->opts->iv, 16);
   for (int i = 15; i >= 0; i--)
@@ -338,8 +335,8 @@ ctx_start (Ctx *c)
   c->pat.opts = c->opts;
   c->pat.ctx = EVP_CIPHER_CTX_new ();
   for (int i = 0; i < 2; i++)
-    c->bufs[i] = g_aligned_alloc (c->block, 1, ALIGN);
-  c->expect = g_aligned_alloc (c->block, 1, ALIGN);
+    c->bufs[i] = g_aligned_alloc0 (c->block, 1, ALIGN);
+  c->expect = g_aligned_alloc0 (c->block, 1, ALIGN);
   c->queues[0] = g_async_queue_new ();
   c->queues[1] = g_async_queue_new ();
   c->thread = g_thread_new ("ul-erase-io", io_thread, c->queues);
