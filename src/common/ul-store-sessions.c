@@ -211,6 +211,17 @@ ul_store_end_mount (UlStore *store, gint64 mount_id, gint64 now, GError **error)
 }
 
 gboolean
+ul_store_end_open_mounts (UlStore *store, gint64 now, const char *why, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "UPDATE session_mounts SET unmounted_at = ?1, manifest = ?2 "
+                                    "WHERE unmounted_at IS NULL", error);
+
+  return st != NULL && ul_bind_int64 (store, st, 1, now, error) &&
+         ul_bind_text (store, st, 2, why, error) && ul_store_step_done (store, st, error);
+}
+
+gboolean
 ul_store_set_mount_manifest (UlStore *store, gint64 mount_id, const char *manifest,
                              GError **error)
 {

@@ -176,6 +176,9 @@ GPtrArray *ul_store_list_sessions (UlStore *store, const UlSessionFilter *filter
 UlSession *ul_store_get_session (UlStore *store, gint64 id, GError **error);
 gboolean ul_store_add_mount (UlStore *store, UlMountRecord *m, GError **error);
 gboolean ul_store_end_mount (UlStore *store, gint64 mount_id, gint64 now, GError **error);
+/* ends every mount record still open (at start: they were followed by a
+ * usbledgerd that stopped) */
+gboolean ul_store_end_open_mounts (UlStore *store, gint64 now, const char *why, GError **error);
 gboolean ul_store_set_mount_manifest (UlStore *store, gint64 mount_id, const char *manifest,
                                       GError **error);
 /* the last record about @path (as path or old path) on the mount; NULL with

@@ -143,13 +143,6 @@ on_tracker_changed (gint64 session_id, gpointer data)
   ul_manager_session_changed (data, session_id);
 }
 
-void
-ul_manager_flush_files (UlManager *mgr)
-{
-  if (mgr->tracker != NULL)
-    ul_session_tracker_flush (mgr->tracker);
-}
-
 /* the session of @p ends: stops following its files; the reason says
  * whether a filesystem of it was still mounted */
 static const char *
@@ -301,6 +294,11 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
   g_autofree char *who = ul_device_describe (p->dev);
   gboolean created = FALSE;
 
+  /* a session this decision ends stops following its files first: the
+   * tracker records mounts in transactions of its own */
+  if (!ul_decision_allows (p->decision) && p->session_id != 0)
+    end_session_files (mgr, p, "blocked");
+
   if (!ul_store_begin (mgr->store, error))
     return FALSE;
   if (!ul_store_note_device (mgr->store, p->dev, now, &p->device_id, error))
@@ -374,7 +372,6 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
       g_autoptr(UlEvent) se = device_event (mgr, "session-closed", p, now);
 
       se->detail = g_strdup_printf ("blocked while in use: %s", p->reason);
-      end_session_files (mgr, p, "blocked");
       ul_manager_session_changed (mgr, p->session_id);
       if (!ul_store_close_session (mgr->store, p->session_id, now, "blocked", error) ||
           !append (mgr, se, error))

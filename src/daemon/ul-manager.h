@@ -46,8 +46,6 @@ gboolean ul_manager_start (UlManager *mgr, GError **error);
 void ul_manager_stop (UlManager *mgr);
 
 UlStore *ul_manager_get_store (UlManager *mgr);
-/* waits until every file change seen so far is in the logbook */
-void ul_manager_flush_files (UlManager *mgr);
 const char *ul_manager_get_host (UlManager *mgr);
 /* UlPresent*, sorted by kernel name; the array does not own them */
 GPtrArray *ul_manager_list_present (UlManager *mgr);

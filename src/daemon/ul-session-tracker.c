@@ -710,6 +710,14 @@ ul_session_tracker_new (UlStore *store, const char *host, const char *mountinfo_
 
   if (now == NULL)
     return NULL;
+  /* mounts followed by the previous run end here; one still mounted is
+   * followed anew (a new record) once its session is resumed */
+  if (!ul_store_end_open_mounts (store, g_get_real_time (),
+                                 "not checked: usbledgerd stopped while it was mounted", error))
+    {
+      g_ptr_array_unref (now);
+      return NULL;
+    }
   fd = open (mountinfo_path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     {

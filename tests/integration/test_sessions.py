@@ -286,6 +286,35 @@ class SessionTest(unittest.TestCase):
         log = self.h.ctl('log').stdout.decode()
         self.assertIn('(yanked)', log)
 
+    def test_revoked_while_mounted_and_daemon_restart(self):
+        self.start()
+        dev, disk, sid = self.registered_stick('ext4')
+        disk.mount()
+        self.wait_session(sid, lambda s, m, f: m and m[0].get('manifest', '').startswith('taken'),
+                          'the mount')
+        # restarted while mounted: the old mount record ends, the session
+        # goes on and follows the filesystem again
+        self.h.stop_daemon()
+        self.start()
+        session, mounts, _ = self.wait_session(sid, lambda s, m, f: len(m) == 2, 'the new mount')
+        self.assertEqual(mounts[0]['manifest'],
+                         'not checked: usbledgerd stopped while it was mounted')
+        self.assertTrue(mounts[0]['unmounted-at'])
+        self.assertFalse(session['ended-at'])
+        with open(os.path.join(disk.mnt, 'after-restart.txt'), 'wb') as f:
+            f.write(b'followed again\n')
+        self.wait_session(sid, lambda s, m, f: b'after-restart.txt' in self.final(f),
+                          'a file written after the restart')
+        # revoked while mounted: blocked at once, the session ends as such
+        rec = self.h.expect_device(lambda: self.h.ctl('revoke', 'USB-S2', '--reason', 'lost'),
+                                   dev.name, 'block')
+        self.assertFalse(rec['authorized'])
+        session, mounts, _ = self.wait_session(sid, lambda s, m, f: s['ended-at'],
+                                               'the session end')
+        self.assertEqual(session['end-reason'], 'blocked')
+        self.assertTrue(mounts[1]['unmounted-at'])
+        self.assertEqual(self.h.ctl('log', '--verify', check=False).returncode, 0)
+
     def test_seat_change_during_session_is_recorded(self):
         self.start()
         dev, disk, sid = self.registered_stick('ext4')
