@@ -158,6 +158,11 @@ ul_daemon_run (const UlDaemonOptions *opts)
   guint owner = 0;
   g_auto(GStrv) shared = NULL;
 
+  /* first of all: a SIGTERM at any later moment (systemd, a test that is
+   * done as soon as the bus name appears) stops the daemon cleanly */
+  g_unix_signal_add (SIGTERM, on_quit_signal, &st);
+  g_unix_signal_add (SIGINT, on_quit_signal, &st);
+
   if (g_mkdir_with_parents (opts->state_dir, 0700) < 0)
     {
       g_printerr ("usbledgerd: cannot create the state folder %s: %s\n", opts->state_dir,
@@ -212,8 +217,6 @@ ul_daemon_run (const UlDaemonOptions *opts)
     owner = g_bus_own_name_on_connection (bus, UL_DBUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE, NULL,
                                           on_name_lost, &st, NULL);
 
-  g_unix_signal_add (SIGTERM, on_quit_signal, &st);
-  g_unix_signal_add (SIGINT, on_quit_signal, &st);
   g_message ("usbledgerd %s ready (logbook %s)", PACKAGE_VERSION, opts->db_path);
   g_main_loop_run (loop);
 
