@@ -226,6 +226,7 @@ test_loop_device (Fixture *f, gconstpointer data)
   g_autofree char *dev = NULL;
   g_autofree char *mnt = g_build_filename (f->dir, "mnt", NULL);
   g_autofree char *mkfs = NULL, *mount = NULL, *umount = NULL, *detach = NULL;
+  g_autofree char *made = NULL, *mounted = NULL;
 
   if (getuid () != 0 || (dev = run_tool (cmd)) == NULL)
     {
@@ -244,7 +245,9 @@ test_loop_device (Fixture *f, gconstpointer data)
   mount = g_strdup_printf ("mount %s %s", dev, mnt);
   umount = g_strdup_printf ("umount %s", mnt);
   g_assert_cmpint (g_mkdir (mnt, 0700), ==, 0);
-  if (run_tool (mkfs) != NULL && run_tool (mount) != NULL)
+  made = run_tool (mkfs);
+  mounted = made != NULL ? run_tool (mount) : NULL;
+  if (mounted != NULL)
     {
       g_autofree char *unused = NULL;
 
