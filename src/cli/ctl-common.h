@@ -70,5 +70,8 @@ int ctl_media (CtlContext *ctx, int argc, char **argv);
 int ctl_sessions (CtlContext *ctx, int argc, char **argv);
 int ctl_log (CtlContext *ctx, int argc, char **argv);
 int ctl_monitor (CtlContext *ctx, int argc, char **argv);
+int ctl_erase (CtlContext *ctx, int argc, char **argv);
+int ctl_certificates (CtlContext *ctx, int argc, char **argv);
+int ctl_certificate (CtlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

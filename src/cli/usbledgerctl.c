@@ -23,6 +23,9 @@ static const CtlCommand commands[] = {
   { "media", ctl_media, N_("registered media") },
   { "sessions", ctl_sessions, N_("usage sessions") },
   { "log", ctl_log, N_("the event log (--verify checks its hash chain)") },
+  { "erase", ctl_erase, N_("erase a plugged-in medium, verified, with a certificate") },
+  { "certificates", ctl_certificates, N_("erasures and their certificates") },
+  { "certificate", ctl_certificate, N_("export or verify an erasure certificate") },
   { "monitor", ctl_monitor, N_("print changes as they happen") },
 };
 

@@ -303,12 +303,19 @@ open_medium (const char *path, gboolean write, guint64 *size, gboolean *direct, 
     }
   if (S_ISBLK (st.st_mode))
     {
+      /* the ioctl, else the end of the device as lseek finds it */
       if (ioctl (fd, BLKGETSIZE64, size) != 0)
         {
-          g_set_error (error, UL_ERROR, UL_ERROR_IO, "cannot read the size of %s: %s", path,
-                       g_strerror (errno));
-          close (fd);
-          return -1;
+          off_t end = lseek (fd, 0, SEEK_END);
+
+          if (end <= 0)
+            {
+              g_set_error (error, UL_ERROR, UL_ERROR_IO, "cannot read the size of %s: %s",
+                           path, g_strerror (errno));
+              close (fd);
+              return -1;
+            }
+          *size = (guint64) end;
         }
     }
   else if (S_ISREG (st.st_mode))

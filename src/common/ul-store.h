@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define UL_STORE_SCHEMA_VERSION 3
+#define UL_STORE_SCHEMA_VERSION 4
 
 typedef struct _UlStore UlStore;
 
@@ -117,6 +117,42 @@ typedef struct {
   guint limit;            /* 0: no limit */
 } UlEventFilter;
 
+/* one erasure of a medium (ul-erase.c does the work) */
+typedef struct {
+  gint64 id;
+  gint64 medium_id;
+  gint64 device_id;
+  char *device_node;
+  gint64 capacity;
+  char *method;
+  char *pattern;          /* zeros, aes-256-ctr */
+  char *operator_name;
+  gint64 operator_uid;    /* -1: unknown */
+  char *host;
+  gint64 started_at;
+  gint64 ended_at;
+  char *outcome;          /* running, verified, failed, interrupted */
+  gint64 bytes_written;
+  gint64 bytes_verified;
+  gint64 mismatches;
+  gint64 bad_offset;      /* -1: none */
+  char *message;
+  /* when listed */
+  char *certificate;      /* its number, NULL: none */
+  char *asset_number;
+} UlErasure;
+
+typedef struct {
+  gint64 id;
+  char *number;           /* "2026-0001": fiscal year (April-March, JST) and sequence */
+  int fiscal_year;
+  gint64 seq;
+  gint64 erasure_id;
+  gint64 issued_at;
+  GBytes *json;           /* canonical JSON, the signed bytes */
+  GBytes *signature;      /* DER ECDSA */
+} UlCertificate;
+
 /* Opens or creates the logbook and migrates it. A database that exists but
  * cannot be opened, is corrupt, read-only, not ours, or newer than this
  * build is never changed: the error says why. */
@@ -202,6 +238,21 @@ gboolean ul_store_add_seat_change (UlStore *store, gint64 session_id, gint64 now
 gboolean ul_store_find_open_session (UlStore *store, gint64 medium_id, gint64 *session_id,
                                      GError **error);
 
+/* erasures and certificates */
+gboolean ul_store_add_erasure (UlStore *store, UlErasure *e, GError **error);
+gboolean ul_store_finish_erasure (UlStore *store, const UlErasure *e, GError **error);
+/* at start: jobs of a daemon that stopped are interrupted; *n how many */
+gboolean ul_store_interrupt_running_erasures (UlStore *store, gint64 now, guint *n,
+                                              GError **error);
+GPtrArray *ul_store_list_erasures (UlStore *store, gint64 medium_id, GError **error);
+/* gint64 ids of the medium's sessions not erased yet */
+GArray *ul_store_unerased_sessions (UlStore *store, gint64 medium_id, GError **error);
+gboolean ul_store_mark_session_erased (UlStore *store, gint64 session_id, GError **error);
+/* gives @c its next number in its fiscal year; with json and signature
+ * set, also stores it (in one transaction with the numbering, please) */
+gboolean ul_store_add_certificate (UlStore *store, UlCertificate *c, GError **error);
+UlCertificate *ul_store_get_certificate (UlStore *store, const char *number, GError **error);
+
 /* the append-only, hash-chained event log */
 gboolean ul_store_append_event (UlStore *store, UlEvent *ev, GError **error);
 GPtrArray *ul_store_list_events (UlStore *store, const UlEventFilter *filter,
@@ -215,6 +266,8 @@ void ul_request_free (UlRequest *r);
 void ul_session_free (UlSession *s);
 void ul_mount_record_free (UlMountRecord *m);
 void ul_file_record_free (UlFileRecord *f);
+void ul_erasure_free (UlErasure *e);
+void ul_certificate_free (UlCertificate *c);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlStore, ul_store_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlEvent, ul_event_free)
@@ -222,5 +275,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlRequest, ul_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlSession, ul_session_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlMountRecord, ul_mount_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlFileRecord, ul_file_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlErasure, ul_erasure_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlCertificate, ul_certificate_free)
 
 G_END_DECLS

@@ -104,10 +104,12 @@ ul_daemon_options_clear (UlDaemonOptions *opts)
 /* the configuration file (GKeyFile):
  *   [policy]
  *   shared-accounts=guest;kyoyu;admin
+ *   [certificate]
+ *   organisation=○○市 総務部 情報政策課
  * An absent file means the defaults; a file that cannot be read is an error
  * (a policy silently dropped would let shared accounts through). */
 static gboolean
-load_config (const char *path, char ***shared_accounts, GError **error)
+load_config (const char *path, char ***shared_accounts, char **organisation, GError **error)
 {
   g_autoptr(GKeyFile) kf = g_key_file_new ();
   g_autoptr(GError) local = NULL;
@@ -119,6 +121,7 @@ load_config (const char *path, char ***shared_accounts, GError **error)
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", path, local->message);
       return FALSE;
     }
+  *organisation = g_key_file_get_string (kf, "certificate", "organisation", NULL);
   *shared_accounts = g_key_file_get_string_list (kf, "policy", "shared-accounts", NULL,
                                                  &local);
   if (*shared_accounts == NULL &&
@@ -157,6 +160,7 @@ ul_daemon_run (const UlDaemonOptions *opts)
   UlSeat *seat = NULL;
   guint owner = 0;
   g_auto(GStrv) shared = NULL;
+  g_autofree char *organisation = NULL;
 
   /* first of all: a SIGTERM at any later moment (systemd, a test that is
    * done as soon as the bus name appears) stops the daemon cleanly */
@@ -169,7 +173,7 @@ ul_daemon_run (const UlDaemonOptions *opts)
                   g_strerror (errno));
       return 1;
     }
-  if (!load_config (opts->config, &shared, &error))
+  if (!load_config (opts->config, &shared, &organisation, &error))
     {
       g_printerr ("usbledgerd: refusing to start: %s\n", error->message);
       return 1;
@@ -197,6 +201,7 @@ ul_daemon_run (const UlDaemonOptions *opts)
   mgr = ul_manager_new (store, seat, g_get_host_name ());
   ul_manager_set_session_paths (mgr, opts->mountinfo, opts->manifest_helper);
   ul_manager_set_shared_accounts (mgr, (const char *const *) shared);
+  ul_manager_set_certificates (mgr, opts->state_dir, organisation);
   if (bus != NULL)
     {
       svc = ul_dbus_service_new (mgr, bus, &error);

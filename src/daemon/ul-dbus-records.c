@@ -375,3 +375,31 @@ ul_record_parse_event_filter (GVariant *dict, UlEventFilter *f, char **user,
     }
   return TRUE;
 }
+
+GVariant *
+ul_record_erasure (const UlErasure *e)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  add_x (&b, "id", e->id);
+  add_str (&b, "asset-number", e->asset_number);
+  add_x (&b, "medium-id", e->medium_id);
+  add_str (&b, "device", e->device_node);
+  add_x (&b, "capacity", e->capacity);
+  add_str (&b, "method", e->method);
+  add_str (&b, "pattern", e->pattern);
+  add_str (&b, "operator", e->operator_name);
+  add_str (&b, "host", e->host);
+  add_x (&b, "started-at", e->started_at);
+  add_x (&b, "ended-at", e->ended_at);
+  add_str (&b, "outcome", e->outcome);
+  g_variant_builder_add (&b, "{sv}", "bytes-written", g_variant_new_int64 (e->bytes_written));
+  g_variant_builder_add (&b, "{sv}", "bytes-verified", g_variant_new_int64 (e->bytes_verified));
+  g_variant_builder_add (&b, "{sv}", "mismatches", g_variant_new_int64 (e->mismatches));
+  if (e->bad_offset >= 0)
+    g_variant_builder_add (&b, "{sv}", "bad-offset", g_variant_new_int64 (e->bad_offset));
+  add_str (&b, "message", e->message);
+  add_str (&b, "certificate", e->certificate);
+  return g_variant_builder_end (&b);
+}

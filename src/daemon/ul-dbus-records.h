@@ -14,6 +14,7 @@ GVariant *ul_record_session (const UlSession *s);
 GVariant *ul_record_event (const UlEvent *ev);
 GVariant *ul_record_mount (const UlMountRecord *m);
 GVariant *ul_record_file (const UlFileRecord *f);
+GVariant *ul_record_erasure (const UlErasure *e);
 
 /* Reads a registration (see org.usbledger.Manager1.xml). Unknown keys and
  * wrong types are errors, so a typo never silently drops a restriction.

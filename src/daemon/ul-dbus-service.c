@@ -5,6 +5,7 @@
 
 #include "ul-dbus-service.h"
 #include "ul-dbus-records.h"
+#include "ul-erase.h"
 #include "ul-error.h"
 #include "ul-polkit-gate.h"
 
@@ -17,7 +18,7 @@ struct _UlDbusService {
   GDBusConnection *bus;
   GDBusNodeInfo *node;
   guint registration;
-  gulong sig_device, sig_request, sig_medium, sig_session;
+  gulong sig_device, sig_request, sig_medium, sig_session, sig_progress, sig_erased;
 };
 
 static void
@@ -58,6 +59,28 @@ on_session_changed (UlManager *mgr, gint64 id, UlDbusService *svc)
     g_warning ("session %" G_GINT64_FORMAT ": %s", id, error->message);
   else
     emit (svc, "SessionChanged", ul_record_session (s));
+}
+
+static void
+on_erase_progress (UlManager *mgr, gint64 id, gpointer progress, UlDbusService *svc)
+{
+  const UlEraseProgress *p = progress;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_dbus_connection_emit_signal (svc->bus, NULL, UL_DBUS_PATH, UL_DBUS_INTERFACE,
+                                      "EraseProgress",
+                                      g_variant_new ("(xsttdd)", id,
+                                                     p->phase == UL_ERASE_PHASE_WRITE
+                                                       ? "write" : "verify",
+                                                     p->done, p->total, p->bytes_per_second,
+                                                     p->seconds_left), &error))
+    g_warning ("cannot emit EraseProgress: %s", error->message);
+}
+
+static void
+on_erase_finished (UlManager *mgr, gpointer erasure, UlDbusService *svc)
+{
+  emit (svc, "EraseFinished", ul_record_erasure (erasure));
 }
 
 static void
@@ -253,6 +276,50 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
       return g_variant_new_tuple ((GVariant *[]){ list_to_variant (list,
                                     (GVariant * (*) (gconstpointer)) ul_record_event) }, 1);
     }
+  if (g_str_equal (method, "ListErasures"))
+    {
+      const char *asset;
+      gint64 medium_id = 0;
+      g_autoptr(GPtrArray) list = NULL;
+
+      g_variant_get (params, "(&s)", &asset);
+      if (*asset != '\0')
+        {
+          g_autoptr(UlMedium) m = ul_store_get_medium (store, asset, error);
+
+          if (m == NULL)
+            return NULL;
+          medium_id = m->id;
+        }
+      list = ul_store_list_erasures (store, medium_id, error);
+      if (list == NULL)
+        return NULL;
+      return g_variant_new_tuple ((GVariant *[]){ list_to_variant (list,
+                                    (GVariant * (*) (gconstpointer)) ul_record_erasure) }, 1);
+    }
+  if (g_str_equal (method, "GetCertificate"))
+    {
+      const char *number;
+      g_autoptr(UlCertificate) c = NULL;
+      g_autofree char *pem = NULL;
+      g_autofree char *pem_path = NULL;
+
+      g_variant_get (params, "(&s)", &number);
+      c = ul_store_get_certificate (store, number, error);
+      if (c == NULL)
+        return NULL;
+      pem_path = g_build_filename (ul_manager_get_key_dir (svc->mgr), "signing-key.pub.pem", NULL);
+      if (!g_file_get_contents (pem_path, &pem, NULL, error))
+        return NULL;
+      return g_variant_new ("(@ay@ays)",
+                            g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
+                                                       g_bytes_get_data (c->json, NULL),
+                                                       g_bytes_get_size (c->json), 1),
+                            g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
+                                                       g_bytes_get_data (c->signature, NULL),
+                                                       g_bytes_get_size (c->signature), 1),
+                            pem);
+    }
   if (g_str_equal (method, "VerifyEventLog"))
     {
       guint64 n = 0;
@@ -285,6 +352,29 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
         if (m == NULL)
           return NULL;
         return g_variant_new_tuple ((GVariant *[]){ ul_record_medium (m) }, 1);
+      }
+    if (g_str_equal (method, "EraseMedium"))
+      {
+        const char *asset, *confirm;
+        g_autoptr(GVariant) options = NULL;
+        const char *pattern = "zeros";
+        gint64 id;
+
+        g_variant_get (params, "(&s&s@a{sv})", &asset, &confirm, &options);
+        g_variant_lookup (options, "pattern", "&s", &pattern);
+        id = ul_manager_erase_medium (svc->mgr, asset, confirm, pattern, &actor, error);
+        if (id == 0)
+          return NULL;
+        return g_variant_new ("(x)", id);
+      }
+    if (g_str_equal (method, "CancelErase"))
+      {
+        gint64 id;
+
+        g_variant_get (params, "(x)", &id);
+        if (!ul_manager_cancel_erase (svc->mgr, id, error))
+          return NULL;
+        return g_variant_new ("()");
       }
     if (g_str_equal (method, "RejectRequest"))
       {
@@ -404,6 +494,10 @@ ul_dbus_service_new (UlManager *mgr, GDBusConnection *bus, GError **error)
   svc->sig_medium = g_signal_connect (mgr, "medium-changed", G_CALLBACK (on_medium_changed), svc);
   svc->sig_session = g_signal_connect (mgr, "session-changed", G_CALLBACK (on_session_changed),
                                        svc);
+  svc->sig_progress = g_signal_connect (mgr, "erase-progress", G_CALLBACK (on_erase_progress),
+                                        svc);
+  svc->sig_erased = g_signal_connect (mgr, "erase-finished", G_CALLBACK (on_erase_finished),
+                                      svc);
   return svc;
 }
 
@@ -416,6 +510,8 @@ ul_dbus_service_free (UlDbusService *svc)
   g_clear_signal_handler (&svc->sig_request, svc->mgr);
   g_clear_signal_handler (&svc->sig_medium, svc->mgr);
   g_clear_signal_handler (&svc->sig_session, svc->mgr);
+  g_clear_signal_handler (&svc->sig_progress, svc->mgr);
+  g_clear_signal_handler (&svc->sig_erased, svc->mgr);
   if (svc->registration != 0)
     g_dbus_connection_unregister_object (svc->bus, svc->registration);
   g_dbus_node_info_unref (svc->node);

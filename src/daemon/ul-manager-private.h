@@ -21,6 +21,10 @@ struct _UlManager {
   char *manifest_helper;
   UlSessionTracker *tracker;
   GHashTable *changed_sessions; /* session ids to announce, coalesced */
+  GHashTable *erase_jobs;       /* &erasure id -> running job */
+  struct _UlSigner *signer;     /* opened at the first certificate */
+  char *key_dir;
+  char *organisation;
   guint changed_source;
 };
 
@@ -29,6 +33,8 @@ enum {
   SIGNAL_REQUEST_CHANGED,
   SIGNAL_MEDIUM_CHANGED,
   SIGNAL_SESSION_CHANGED,
+  SIGNAL_ERASE_PROGRESS,
+  SIGNAL_ERASE_FINISHED,
   N_SIGNALS
 };
 extern guint ul_manager_signals[N_SIGNALS];

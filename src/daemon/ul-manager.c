@@ -9,6 +9,7 @@
 #include "ul-authorize.h"
 #include "ul-error.h"
 #include "ul-escape.h"
+#include "ul-signing.h"
 
 #include <glib-unix.h>
 
@@ -59,6 +60,10 @@ ul_manager_finalize (GObject *object)
   g_free (mgr->mountinfo);
   g_free (mgr->manifest_helper);
   g_strfreev (mgr->shared_accounts);
+  g_hash_table_destroy (mgr->erase_jobs);
+  ul_signer_free (mgr->signer);
+  g_free (mgr->key_dir);
+  g_free (mgr->organisation);
   ul_seat_free (mgr->seat);
   ul_store_free (mgr->store);
   if (mgr->udev != NULL)
@@ -83,6 +88,12 @@ ul_manager_class_init (UlManagerClass *klass)
   ul_manager_signals[SIGNAL_MEDIUM_CHANGED] =
     g_signal_new ("medium-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  ul_manager_signals[SIGNAL_ERASE_PROGRESS] =
+    g_signal_new ("erase-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_POINTER);
+  ul_manager_signals[SIGNAL_ERASE_FINISHED] =
+    g_signal_new ("erase-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   ul_manager_signals[SIGNAL_SESSION_CHANGED] =
     g_signal_new ("session-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
@@ -95,6 +106,27 @@ ul_manager_init (UlManager *mgr)
   mgr->changed_sessions = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   mgr->mountinfo = g_strdup ("/proc/self/mountinfo");
   mgr->manifest_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-manifest", NULL);
+  mgr->erase_jobs = g_hash_table_new (g_int64_hash, g_int64_equal);
+  mgr->key_dir = g_strdup (UL_STATE_DIR);
+  mgr->organisation = g_strdup ("(organisation not configured)");
+}
+
+const char *
+ul_manager_get_key_dir (UlManager *mgr)
+{
+  return mgr->key_dir;
+}
+
+void
+ul_manager_set_certificates (UlManager *mgr, const char *key_dir, const char *organisation)
+{
+  g_free (mgr->key_dir);
+  mgr->key_dir = g_strdup (key_dir);
+  if (organisation != NULL)
+    {
+      g_free (mgr->organisation);
+      mgr->organisation = g_strdup (organisation);
+    }
 }
 
 void
@@ -711,6 +743,23 @@ ul_manager_start (UlManager *mgr, GError **error)
   ev->detail = g_strdup ("usbledgerd " PACKAGE_VERSION);
   if (!append (mgr, ev, error))
     return FALSE;
+  {
+    /* an erasure a stopped daemon was running proves nothing: an incident */
+    guint n = 0;
+
+    if (!ul_store_interrupt_running_erasures (mgr->store, g_get_real_time (), &n, error))
+      return FALSE;
+    if (n > 0)
+      {
+        g_autoptr(UlEvent) inc = ul_event_new ("erase-interrupted", "system", mgr->host,
+                                               g_get_real_time ());
+
+        inc->detail = g_strdup_printf ("incident: %u erasure(s) were running when usbledgerd "
+                                       "stopped; those media are not erased", n);
+        if (!append (mgr, inc, error))
+          return FALSE;
+      }
+  }
 
   en = udev_enumerate_new (mgr->udev);
   udev_enumerate_add_match_subsystem (en, "usb");
@@ -738,6 +787,18 @@ ul_manager_stop (UlManager *mgr)
       mgr->checkpoint_source = 0;
     }
   g_clear_pointer (&mgr->monitor, udev_monitor_unref);
+  /* running erasures stop at their next block, recorded as interrupted */
+  if (g_hash_table_size (mgr->erase_jobs) > 0)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, mgr->erase_jobs);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        ul_manager_cancel_erase (mgr, *(gint64 *) key, NULL);
+      while (g_hash_table_size (mgr->erase_jobs) > 0)
+        g_main_context_iteration (NULL, TRUE);
+    }
   g_clear_pointer (&mgr->tracker, ul_session_tracker_free);
   if (mgr->changed_source != 0)
     {

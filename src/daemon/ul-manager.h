@@ -41,6 +41,9 @@ void ul_manager_set_session_paths (UlManager *mgr, const char *mountinfo,
                                    const char *manifest_helper);
 /* accounts never accepted as a medium's user (requirement L3) */
 void ul_manager_set_shared_accounts (UlManager *mgr, const char *const *accounts);
+const char *ul_manager_get_key_dir (UlManager *mgr);
+/* where the certificate signing key lives, and whose name certificates bear */
+void ul_manager_set_certificates (UlManager *mgr, const char *key_dir, const char *organisation);
 /* coldplug, then follow uevents */
 gboolean ul_manager_start (UlManager *mgr, GError **error);
 void ul_manager_stop (UlManager *mgr);
@@ -57,6 +60,12 @@ gboolean ul_manager_reject_request (UlManager *mgr, gint64 id, const char *note,
 /* identity from the present device @device_name, or from @reg if NULL */
 UlMedium *ul_manager_register_medium (UlManager *mgr, UlMedium *reg, const char *device_name,
                                       const UlActor *actor, GError **error);
+/* starts erasing the plugged-in medium; returns the erasure id (0 with
+ * @error); "erase-progress" (id, UlEraseProgress*) and "erase-finished"
+ * (UlErasure*) follow; @pattern: "zeros" or "aes-256-ctr" */
+gint64 ul_manager_erase_medium (UlManager *mgr, const char *asset_number, const char *confirm,
+                                const char *pattern, const UlActor *actor, GError **error);
+gboolean ul_manager_cancel_erase (UlManager *mgr, gint64 id, GError **error);
 gboolean ul_manager_revoke_medium (UlManager *mgr, const char *asset_number,
                                    const char *reason, const UlActor *actor, GError **error);
 

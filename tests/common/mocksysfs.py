@@ -157,11 +157,16 @@ class MockBus:
         device to this stick, as it would a real /dev/sdb."""
         st = os.stat(block_dev)
         major, minor = os.major(st.st_rdev), os.minor(st.st_rdev)
+        fd = os.open(block_dev, os.O_RDONLY)
+        try:
+            sectors = os.lseek(fd, 0, os.SEEK_END) // 512
+        finally:
+            os.close(fd)
         path = '%s/host0/target0:0:0/0:0:0:0/block/%s' % (dev.interfaces[0], name)
         self.testbed.add_from_string(device_record(
             path, [('SUBSYSTEM', 'block'), ('DEVTYPE', 'disk'), ('DEVNAME', block_dev),
                    ('MAJOR', str(major)), ('MINOR', str(minor))],
-            [('dev', b'%d:%d\n' % (major, minor))]))
+            [('dev', b'%d:%d\n' % (major, minor)), ('size', b'%d\n' % sectors)]))
         # umockdev does not make the /sys/dev/block link the kernel makes
         links = os.path.join(self.root, 'sys', 'dev', 'block')
         os.makedirs(links, exist_ok=True)

@@ -317,6 +317,10 @@ class DaemonTest(unittest.TestCase):
             ('ListSessions', ({},), '(a{sv})'),
             ('GetSession', (1,), '(x)'),
             ('ListSessionFiles', (1, 0, 10), '(xxu)'),
+            ('ListErasures', ('',), '(s)'),
+            ('GetCertificate', ('2026-0001',), '(s)'),
+            ('EraseMedium', ('A', 'A S', {}), '(ssa{sv})'),
+            ('CancelErase', (1,), '(x)'),
             ('ListEvents', ({},), '(a{sv})'),
             ('VerifyEventLog', None, None),
         ]

@@ -1,0 +1,118 @@
+/* usbledgerctl certificates: erasures and their certificates
+ *   certificates [ASSET-NUMBER]
+ *   certificate export NUMBER FOLDER     (NUMBER.json, NUMBER.json.sig, signing-key.pub.pem)
+ *   certificate verify NUMBER */
+#include "ctl-common.h"
+#include "ul-signing.h"
+
+int
+ctl_certificates (CtlContext *ctx, int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GVariant) list = NULL;
+  GVariantIter iter;
+  GVariant *rec;
+  int code;
+
+  if (!ctl_parse (_("[ASSET-NUMBER]"), _("List erasures and their certificates."), entries,
+                  &argc, &argv))
+    return 2;
+  if (argc > 2)
+    {
+      g_printerr (_("usbledgerctl: unexpected argument\n"));
+      return 2;
+    }
+  list = ctl_call_list (ctx, "ListErasures", g_variant_new ("(s)", argc == 2 ? argv[1] : ""),
+                        &code);
+  if (list == NULL)
+    return code;
+  g_variant_iter_init (&iter, list);
+  while ((rec = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(GVariant) e = rec;
+      g_autofree char *start = ctl_rec_time (e, "started-at");
+      g_autofree char *asset = ctl_escape (ctl_rec_str (e, "asset-number"));
+      g_autofree char *msg = ctl_escape (ctl_rec_str (e, "message"));
+
+      g_print ("#%" G_GINT64_FORMAT "  %s  %s  %-11s  %s  %s  %s\n", ctl_rec_int64 (e, "id"),
+               start, asset, ctl_rec_str (e, "outcome"),
+               ctl_rec_str (e, "certificate") ? ctl_rec_str (e, "certificate") : "-",
+               ctl_rec_str (e, "operator"), ctl_rec_str (e, "message") ? msg : "");
+    }
+  return 0;
+}
+
+static GVariant *
+get_certificate (CtlContext *ctx, const char *number)
+{
+  return ctl_call (ctx, "GetCertificate", g_variant_new ("(s)", number),
+                   G_VARIANT_TYPE ("(ayays)"));
+}
+
+static GBytes *
+child_bytes (GVariant *reply, int i)
+{
+  g_autoptr(GVariant) v = g_variant_get_child_value (reply, i);
+
+  return g_variant_get_data_as_bytes (v);
+}
+
+int
+ctl_certificate (CtlContext *ctx, int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GBytes) json = NULL, sig = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *pem = NULL;
+
+  if (!ctl_parse (_("export NUMBER FOLDER | verify NUMBER"),
+                  _("Export a certificate for the city, or verify its signature."), entries,
+                  &argc, &argv))
+    return 2;
+  if (!((argc == 4 && g_str_equal (argv[1], "export")) ||
+        (argc == 3 && g_str_equal (argv[1], "verify"))))
+    {
+      g_printerr (_("usbledgerctl: use \"certificate export NUMBER FOLDER\" or "
+                    "\"certificate verify NUMBER\"\n"));
+      return 2;
+    }
+  reply = get_certificate (ctx, argv[2]);
+  if (reply == NULL)
+    return 1;
+  json = child_bytes (reply, 0);
+  sig = child_bytes (reply, 1);
+  g_variant_get_child (reply, 2, "&s", &pem);
+
+  if (g_str_equal (argv[1], "verify"))
+    {
+      if (!ul_signature_verify (pem, json, sig, &error))
+        {
+          g_printerr (_("usbledgerctl: certificate %s: %s\n"), argv[2], error->message);
+          return 1;
+        }
+      g_print (_("certificate %s: signature verified\n"), argv[2]);
+      return 0;
+    }
+  {
+    g_autofree char *base = g_strdup_printf ("%s.json", argv[2]);
+    g_autofree char *json_path = g_build_filename (argv[3], base, NULL);
+    g_autofree char *sig_path = g_strconcat (json_path, ".sig", NULL);
+    g_autofree char *pem_path = g_build_filename (argv[3], "signing-key.pub.pem", NULL);
+
+    if (g_mkdir_with_parents (argv[3], 0755) != 0 ||
+        !g_file_set_contents (json_path, g_bytes_get_data (json, NULL),
+                              (gssize) g_bytes_get_size (json), &error) ||
+        !g_file_set_contents (sig_path, g_bytes_get_data (sig, NULL),
+                              (gssize) g_bytes_get_size (sig), &error) ||
+        !g_file_set_contents (pem_path, pem, -1, &error))
+      {
+        g_printerr ("usbledgerctl: %s\n", error ? error->message : argv[3]);
+        return 1;
+      }
+    g_print ("%s\n%s\n%s\n", json_path, sig_path, pem_path);
+    g_print (_("check with: openssl dgst -sha256 -verify %s -signature %s %s\n"), pem_path,
+             sig_path, json_path);
+  }
+  return 0;
+}

@@ -1,0 +1,141 @@
+/* usbledgerctl erase: erase a plugged-in medium with a progress bar
+ *   erase ASSET-NUMBER --confirm "ASSET-NUMBER SERIAL" [--random] */
+#include "ctl-common.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+#include <unistd.h>
+
+typedef struct {
+  CtlContext *ctx;
+  GMainLoop *loop;
+  gint64 id;
+  GVariant *finished;     /* the EraseFinished record */
+  gboolean tty;
+} EraseWatch;
+
+static void
+on_signal (GDBusConnection *bus, const char *sender, const char *path, const char *iface,
+           const char *signal, GVariant *params, gpointer data)
+{
+  EraseWatch *w = data;
+
+  if (g_str_equal (signal, "EraseProgress") &&
+      g_variant_is_of_type (params, G_VARIANT_TYPE ("(xsttdd)")))
+    {
+      gint64 id;
+      const char *phase;
+      guint64 done, total;
+      double rate, left;
+      int pct, bar;
+
+      g_variant_get (params, "(x&sttdd)", &id, &phase, &done, &total, &rate, &left);
+      if (id != w->id || total == 0)
+        return;
+      pct = (int) (done * 100 / total);
+      bar = pct / 4;
+      /* a bar that redraws itself on a terminal, a line every 25 % elsewhere */
+      if (w->tty)
+        g_printerr ("\r%-8s [%.*s%*s] %3d %%  %6.1f MB/s  %s %5.0f s ",
+                    g_str_equal (phase, "write") ? _("writing") : _("checking"), bar,
+                    "#########################", 25 - bar, "", pct, rate / 1e6, _("left"), left);
+      else if (pct % 25 == 0)
+        g_printerr ("%s %d %%\n", g_str_equal (phase, "write") ? _("writing") : _("checking"),
+                    pct);
+      return;
+    }
+  if (g_str_equal (signal, "EraseFinished") &&
+      g_variant_is_of_type (params, G_VARIANT_TYPE ("(a{sv})")))
+    {
+      g_autoptr(GVariant) rec = g_variant_get_child_value (params, 0);
+
+      if (ctl_rec_int64 (rec, "id") != w->id)
+        return;
+      w->finished = g_steal_pointer (&rec);
+      g_main_loop_quit (w->loop);
+    }
+}
+
+static gboolean
+on_interrupt (gpointer data)
+{
+  EraseWatch *w = data;
+  g_autoptr(GVariant) reply = NULL;
+
+  g_printerr (_("\ncancelling...\n"));
+  reply = ctl_call (w->ctx, "CancelErase", g_variant_new ("(x)", w->id), NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+ctl_erase (CtlContext *ctx, int argc, char **argv)
+{
+  g_autofree char *confirm = NULL;
+  gboolean random = FALSE;
+  GOptionEntry entries[] = {
+    { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm,
+      N_("The medium's asset number and serial, as a check (required)"), "\"ID SERIAL\"" },
+    { "random", 0, 0, G_OPTION_ARG_NONE, &random,
+      N_("Overwrite with an AES-256-CTR keystream instead of zeros"), NULL },
+    { NULL }
+  };
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GVariant) reply = NULL;
+  GVariantBuilder options;
+  EraseWatch w = { ctx, loop, 0, NULL, isatty (STDERR_FILENO) };
+  guint sub, sigint;
+  int code;
+
+  if (!ctl_parse (_("ASSET-NUMBER"),
+                  _("Erase a plugged-in medium: every byte is overwritten, then read back and "
+                    "compared; a verified erasure gets a signed certificate."),
+                  entries, &argc, &argv))
+    return 2;
+  if (argc != 2 || confirm == NULL)
+    {
+      g_printerr (_("usbledgerctl: erase needs the asset number and "
+                    "--confirm \"ASSET-NUMBER SERIAL\"\n"));
+      return 2;
+    }
+  /* listen before asking, so no progress or end is missed */
+  sub = g_dbus_connection_signal_subscribe (ctx->bus, "org.usbledger", "org.usbledger.Manager1",
+                                            NULL, "/org/usbledger/Manager", NULL,
+                                            G_DBUS_SIGNAL_FLAGS_NONE, on_signal, &w, NULL);
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&options, "{sv}", "pattern",
+                         g_variant_new_string (random ? "aes-256-ctr" : "zeros"));
+  reply = ctl_call (ctx, "EraseMedium",
+                    g_variant_new ("(ss@a{sv})", argv[1], confirm,
+                                   g_variant_builder_end (&options)),
+                    G_VARIANT_TYPE ("(x)"));
+  if (reply == NULL)
+    {
+      g_dbus_connection_signal_unsubscribe (ctx->bus, sub);
+      return 1;
+    }
+  g_variant_get (reply, "(x)", &w.id);
+  sigint = g_unix_signal_add (SIGINT, on_interrupt, &w);
+  g_main_loop_run (loop);
+  g_source_remove (sigint);
+  g_dbus_connection_signal_unsubscribe (ctx->bus, sub);
+  if (w.tty)
+    g_printerr ("\n");
+
+  if (ctx->json)
+    ctl_print_json (w.finished);
+  else
+    {
+      g_autofree char *message = ctl_escape (ctl_rec_str (w.finished, "message"));
+
+      if (ctl_rec_str (w.finished, "certificate") != NULL)
+        g_print (_("erased and verified: %" G_GINT64_FORMAT " bytes, 0 mismatches; "
+                   "certificate %s\n"), ctl_rec_int64 (w.finished, "bytes-verified"),
+                 ctl_rec_str (w.finished, "certificate"));
+      else
+        g_print (_("NOT erased (%s): %s\n"), ctl_rec_str (w.finished, "outcome"),
+                 ctl_rec_str (w.finished, "message") ? message : "-");
+    }
+  code = ctl_rec_str (w.finished, "certificate") != NULL ? 0 : 1;
+  g_variant_unref (w.finished);
+  return code;
+}

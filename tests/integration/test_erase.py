@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+"""Verified erasure of a registered medium (requirements M6, M2): the real
+usbledgerd erases a simulated stick whose disk is a loop device made by the
+test, issues a certificate that the openssl command line verifies, and marks
+the medium's sessions erased; a wrong confirmation, a missing right, a
+cancellation and a daemon killed mid-erase give no certificate.
+
+Needs root (loop devices, mount), like the daemon itself."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
+
+from gi.repository import GLib  # noqa: E402
+
+from harness import Harness  # noqa: E402
+from mainloop import iterate_until  # noqa: E402
+from mocksysfs import MASS_STORAGE  # noqa: E402
+from test_sessions import LoopDisk, run  # noqa: E402
+
+RIGHTS = ('org.usbledger.view', 'org.usbledger.approve', 'org.usbledger.erase')
+
+
+@unittest.skipIf(os.geteuid() != 0 or shutil.which('openssl') is None,
+                 'needs root and the openssl command')
+class EraseTest(unittest.TestCase):
+    def setUp(self):
+        self.h = Harness(allowed=RIGHTS)
+        self.tmp = tempfile.mkdtemp(prefix='usbledger-erase-')
+        self.disks = []
+
+    def tearDown(self):
+        for d in self.disks:
+            d.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.h.close()
+
+    def stick(self, size_mb=64, serial=b'ERASE-1'):
+        disk = LoopDisk(self.tmp, 'ext4', size_mb)
+        self.disks.append(disk)
+        box = {}
+        self.h.expect_device(lambda: box.update(dev=self.h.usb.add(
+            2, 0x0781, 0x5567, [[MASS_STORAGE]], serial=serial)), '1-2')
+        start = len(self.h.signals)
+        self.h.ctl('register', '--device', '1-2', '--asset-number', 'USB-E1')
+        rec = self.h.wait_device_since(start, '1-2', 'allow')
+        self.h.usb.play_kernel(box['dev'])
+        self.h.usb.add_disk(box['dev'], disk.dev)
+        return disk, rec['session-id']
+
+    def finished(self, start):
+        found = []
+
+        def match():
+            found[:] = [r for name, r in self.h.signals[start:] if name == 'EraseFinished']
+            return bool(found)
+        iterate_until(match, timeout=120, what='EraseFinished')
+        return found[0]
+
+    def test_erase_certificate_verified_by_openssl_and_sessions_erased(self):
+        self.h.start_daemon()
+        disk, sid = self.stick()
+        disk.mount()
+        with open(os.path.join(disk.mnt, '個人情報.txt'), 'wb') as f:
+            f.write(b'secret\n' * 1000)
+        self.h.wait_session(sid, lambda s, m, f: any(x.get('sha256') for x in f), 'the file')
+
+        wrong = self.h.ctl('erase', 'USB-E1', '--confirm', 'USB-E1 OTHER', check=False)
+        self.assertEqual(wrong.returncode, 1)
+        self.assertIn('confirm with the asset number and serial: "USB-E1 ERASE-1"',
+                      wrong.stderr.decode())
+
+        # the stick is still mounted: its own filesystem is unmounted first
+        proc = self.h.ctl('erase', 'USB-E1', '--confirm', 'USB-E1 ERASE-1')
+        out = proc.stdout.decode()
+        self.assertIn('erased and verified: %d bytes' % (64 << 20), out)
+        number = out.strip().split('certificate ')[-1]
+        self.assertRegex(number, r'^20\d\d-0001$')
+        disk.mounted = False
+        with open(disk.image, 'rb') as f:
+            while True:
+                block = f.read(1 << 20)
+                if not block:
+                    break
+                self.assertEqual(block.count(0), len(block), 'a byte was not overwritten')
+
+        # the city's check, openssl alone; a changed byte fails it
+        folder = os.path.join(self.tmp, 'export')
+        self.h.ctl('certificate', 'export', number, folder)
+        cert = os.path.join(folder, number + '.json')
+        verify = ['openssl', 'dgst', '-sha256', '-verify',
+                  os.path.join(folder, 'signing-key.pub.pem'), '-signature', cert + '.sig', cert]
+        self.assertIn(b'Verified OK', run(*verify).stdout)
+        with open(cert, 'rb') as f:
+            data = f.read()
+        self.assertIn(b'"asset-number":"USB-E1"', data)
+        self.assertIn(b'"mismatches":0', data)
+        self.assertIn(b'"serial":"ERASE-1"', data)
+        self.assertIn(b'"sessions-closed":[%d]' % sid, data)
+        self.assertIn(b'full read-back', data)
+        with open(cert, 'wb') as f:
+            f.write(data.replace(b'"mismatches":0', b'"mismatches":1'))
+        self.assertNotEqual(run(*verify, check=False).returncode, 0)
+        self.assertIn('signature verified', self.h.ctl('certificate', 'verify', number)
+                      .stdout.decode())
+
+        session = self.h.session(sid)[0]
+        self.assertTrue(session['erased'])
+        line = self.h.ctl('sessions').stdout.decode()
+        self.assertTrue(line.rstrip().endswith('  erased') and 'not erased' not in line, line)
+        listing = self.h.ctl('certificates').stdout.decode()
+        self.assertIn(number, listing)
+        self.assertIn('verified', listing)
+        log = self.h.ctl('log').stdout.decode()
+        self.assertIn('erase-started', log)
+        self.assertIn('certificate-issued', log)
+        self.assertEqual(self.h.ctl('log', '--verify', check=False).returncode, 0)
+
+    def test_no_right_no_erase(self):
+        self.h.start_daemon()
+        self.stick()
+        self.h.set_allowed(('org.usbledger.view',))
+        proc = self.h.ctl('erase', 'USB-E1', '--confirm', 'USB-E1 ERASE-1', check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('org.usbledger.erase', proc.stderr.decode())
+
+    def test_cancelled_erase_is_an_incident_without_certificate(self):
+        self.h.start_daemon()
+        self.stick(size_mb=1024)
+        start = len(self.h.signals)
+        eid = self.h.call('EraseMedium', ('USB-E1', 'USB-E1 ERASE-1',
+                                          {'pattern': GLib.Variant('s', 'aes-256-ctr')}),
+                          '(ssa{sv})')[0]
+        self.h.call('CancelErase', (eid,), '(x)')
+        rec = self.finished(start)
+        self.assertEqual(rec['outcome'], 'interrupted', rec)
+        self.assertNotIn('certificate', rec)
+        self.assertIn('cancelled', rec['message'])
+        self.assertIn('incident', self.h.ctl('log').stdout.decode())
+        self.assertEqual(self.h.call('ListErasures', ('USB-E1',), '(s)')[0][0]['outcome'],
+                         'interrupted')
+
+    def test_daemon_killed_mid_erase_marks_it_interrupted(self):
+        self.h.start_daemon()
+        self.stick(size_mb=2048)
+        self.h.call('EraseMedium', ('USB-E1', 'USB-E1 ERASE-1', {}), '(ssa{sv})')
+        self.h.stop_daemon(signal.SIGKILL)
+        self.h.start_daemon()
+        erasures = self.h.call('ListErasures', ('',), '(s)')[0]
+        self.assertEqual(len(erasures), 1)
+        self.assertEqual(erasures[0]['outcome'], 'interrupted')
+        self.assertIn('stopped during the erasure', erasures[0]['message'])
+        self.assertNotIn('certificate', erasures[0])
+        self.assertIn('erase-interrupted', self.h.ctl('log').stdout.decode())
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
