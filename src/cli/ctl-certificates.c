@@ -111,6 +111,23 @@ ctl_certificate (CtlContext *ctx, int argc, char **argv)
         return 1;
       }
     g_print ("%s\n%s\n%s\n", json_path, sig_path, pem_path);
+    {
+      g_autoptr(GVariant) pdf = ctl_call (ctx, "GetCertificatePdf",
+                                          g_variant_new ("(s)", argv[2]),
+                                          G_VARIANT_TYPE ("(ay)"));
+      g_autofree char *pdf_name = g_strdup_printf ("%s.pdf", argv[2]);
+      g_autofree char *pdf_path = g_build_filename (argv[3], pdf_name, NULL);
+      g_autoptr(GBytes) bytes = pdf ? child_bytes (pdf, 0) : NULL;
+
+      if (bytes == NULL || !g_file_set_contents (pdf_path, g_bytes_get_data (bytes, NULL),
+                                                 (gssize) g_bytes_get_size (bytes), &error))
+        {
+          g_printerr (_("usbledgerctl: no PDF of certificate %s%s%s\n"), argv[2],
+                      error ? ": " : "", error ? error->message : "");
+          return 1;
+        }
+      g_print ("%s\n", pdf_path);
+    }
     g_print (_("check with: openssl dgst -sha256 -verify %s -signature %s %s\n"), pem_path,
              sig_path, json_path);
   }

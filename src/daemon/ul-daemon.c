@@ -52,6 +52,9 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
       "logind seat whose user is recorded (default seat0)", "SEAT" },
     { "no-bus", 0, 0, G_OPTION_ARG_NONE, &opts->no_bus,
       "Do not connect to D-Bus (no API, no seat user)", NULL },
+    { "pdf-helper", 0, 0, G_OPTION_ARG_FILENAME, &opts->pdf_helper,
+      "The usbledger-certificate-pdf program (default " UL_LIBEXECDIR
+      "/usbledger-certificate-pdf)", "FILE" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &opts->config,
       "Configuration file (default " UL_CONFIG_DIR "/usbledger.conf; may be absent)", "FILE" },
     { "mountinfo", 0, 0, G_OPTION_ARG_FILENAME, &opts->mountinfo,
@@ -83,6 +86,8 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
     opts->seat = g_strdup ("seat0");
   if (opts->mountinfo == NULL)
     opts->mountinfo = g_strdup ("/proc/self/mountinfo");
+  if (opts->pdf_helper == NULL)
+    opts->pdf_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-certificate-pdf", NULL);
   if (opts->config == NULL)
     opts->config = g_build_filename (UL_CONFIG_DIR, "usbledger.conf", NULL);
   if (opts->manifest_helper == NULL)
@@ -98,6 +103,7 @@ ul_daemon_options_clear (UlDaemonOptions *opts)
   g_clear_pointer (&opts->seat, g_free);
   g_clear_pointer (&opts->mountinfo, g_free);
   g_clear_pointer (&opts->config, g_free);
+  g_clear_pointer (&opts->pdf_helper, g_free);
   g_clear_pointer (&opts->manifest_helper, g_free);
 }
 
@@ -202,6 +208,7 @@ ul_daemon_run (const UlDaemonOptions *opts)
   ul_manager_set_session_paths (mgr, opts->mountinfo, opts->manifest_helper);
   ul_manager_set_shared_accounts (mgr, (const char *const *) shared);
   ul_manager_set_certificates (mgr, opts->state_dir, organisation);
+  ul_manager_set_pdf_helper (mgr, opts->pdf_helper);
   if (bus != NULL)
     {
       svc = ul_dbus_service_new (mgr, bus, &error);

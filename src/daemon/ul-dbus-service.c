@@ -320,6 +320,27 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
                                                        g_bytes_get_size (c->signature), 1),
                             pem);
     }
+  if (g_str_equal (method, "GetCertificatePdf"))
+    {
+      const char *number;
+      g_autoptr(UlCertificate) c = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+      g_autofree char *data = NULL;
+      gsize len = 0;
+
+      g_variant_get (params, "(&s)", &number);
+      c = ul_store_get_certificate (store, number, error);
+      if (c == NULL)
+        return NULL;
+      /* the number was found in the logbook: it names a file of ours */
+      name = g_strdup_printf ("%s.pdf", c->number);
+      path = g_build_filename (ul_manager_get_key_dir (svc->mgr), "certificates", name, NULL);
+      if (!g_file_get_contents (path, &data, &len, error))
+        return NULL;
+      return g_variant_new ("(@ay)", g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, len,
+                                                                1));
+    }
   if (g_str_equal (method, "VerifyEventLog"))
     {
       guint64 n = 0;

@@ -312,6 +312,43 @@ certificate_body (EraseJob *job, const char *number, int fy, GArray *sessions, g
   return g_variant_ref_sink (g_variant_builder_end (&b));
 }
 
+/* the printable certificate, by a helper (cairo, pango and the CJK font
+ * stay out of the daemon); a failure leaves the signed JSON, which is the
+ * certificate, and says so in the journal */
+static void
+write_pdf (UlManager *mgr, GVariant *body, const UlCertificate *c)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GBytes) in = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autofree char *dir = g_build_filename (mgr->key_dir, "certificates", NULL);
+  g_autofree char *name = g_strdup_printf ("%s.pdf", c->number);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, c->json);
+  g_autofree char *text = NULL;
+  GVariantDict dict;
+  g_autoptr(GVariant) with_sha = NULL;
+
+  g_variant_dict_init (&dict, body);
+  g_variant_dict_insert (&dict, "json-sha256", "s", sha);
+  with_sha = g_variant_ref_sink (g_variant_dict_end (&dict));
+  text = g_variant_print (with_sha, TRUE);
+  in = g_bytes_new (text, strlen (text));
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      (proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                &error, mgr->pdf_helper, path, NULL)) == NULL ||
+      !g_subprocess_communicate (proc, in, NULL, NULL, &err, &error) ||
+      !g_subprocess_get_successful (proc))
+    {
+      g_autofree char *why = error ? g_strdup (error->message)
+                                   : g_strndup (g_bytes_get_data (err, NULL),
+                                                g_bytes_get_size (err));
+
+      g_warning ("certificate %s: no PDF: %s", c->number, why);
+    }
+}
+
 /* verified: certificate, sessions erased, events, all in one transaction */
 static gboolean
 issue_certificate (EraseJob *job, char **number, GError **error)
@@ -373,6 +410,7 @@ issue_certificate (EraseJob *job, char **number, GError **error)
       return FALSE;
     }
   *number = g_strdup (c->number);
+  write_pdf (mgr, body, c);
   return TRUE;
 }
 

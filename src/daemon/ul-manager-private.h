@@ -25,6 +25,7 @@ struct _UlManager {
   struct _UlSigner *signer;     /* opened at the first certificate */
   char *key_dir;
   char *organisation;
+  char *pdf_helper;
   guint changed_source;
 };
 

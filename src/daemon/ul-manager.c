@@ -64,6 +64,7 @@ ul_manager_finalize (GObject *object)
   ul_signer_free (mgr->signer);
   g_free (mgr->key_dir);
   g_free (mgr->organisation);
+  g_free (mgr->pdf_helper);
   ul_seat_free (mgr->seat);
   ul_store_free (mgr->store);
   if (mgr->udev != NULL)
@@ -108,6 +109,7 @@ ul_manager_init (UlManager *mgr)
   mgr->manifest_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-manifest", NULL);
   mgr->erase_jobs = g_hash_table_new (g_int64_hash, g_int64_equal);
   mgr->key_dir = g_strdup (UL_STATE_DIR);
+  mgr->pdf_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-certificate-pdf", NULL);
   mgr->organisation = g_strdup ("(organisation not configured)");
 }
 
@@ -115,6 +117,13 @@ const char *
 ul_manager_get_key_dir (UlManager *mgr)
 {
   return mgr->key_dir;
+}
+
+void
+ul_manager_set_pdf_helper (UlManager *mgr, const char *path)
+{
+  g_free (mgr->pdf_helper);
+  mgr->pdf_helper = g_strdup (path);
 }
 
 void

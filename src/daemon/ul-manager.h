@@ -42,6 +42,7 @@ void ul_manager_set_session_paths (UlManager *mgr, const char *mountinfo,
 /* accounts never accepted as a medium's user (requirement L3) */
 void ul_manager_set_shared_accounts (UlManager *mgr, const char *const *accounts);
 const char *ul_manager_get_key_dir (UlManager *mgr);
+void ul_manager_set_pdf_helper (UlManager *mgr, const char *path);
 /* where the certificate signing key lives, and whose name certificates bear */
 void ul_manager_set_certificates (UlManager *mgr, const char *key_dir, const char *organisation);
 /* coldplug, then follow uevents */

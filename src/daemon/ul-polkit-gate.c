@@ -20,6 +20,7 @@ static const MethodAction method_actions[] = {
   { "ListSessionFiles", UL_ACTION_VIEW },
   { "ListErasures", UL_ACTION_VIEW },
   { "GetCertificate", UL_ACTION_VIEW },
+  { "GetCertificatePdf", UL_ACTION_VIEW },
   { "EraseMedium", UL_ACTION_ERASE },
   { "CancelErase", UL_ACTION_ERASE },
   { "ListEvents", UL_ACTION_VIEW },

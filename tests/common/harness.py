@@ -148,7 +148,8 @@ class Harness:
         wrapper = os.environ.get('UL_DAEMON_WRAPPER', '').split()
         self.daemon = subprocess.Popen(
             wrapper + [binary('usbledgerd'), '--state-dir', self.state_dir,
-                       '--manifest-helper', binary('usbledger-manifest')] + list(extra_args),
+                       '--manifest-helper', binary('usbledger-manifest'),
+                       '--pdf-helper', binary('usbledger-certificate-pdf')] + list(extra_args),
             env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         log.close()
         if wait:

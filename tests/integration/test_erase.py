@@ -92,7 +92,8 @@ class EraseTest(unittest.TestCase):
 
         # the city's check, openssl alone; a changed byte fails it
         folder = os.path.join(self.tmp, 'export')
-        self.h.ctl('certificate', 'export', number, folder)
+        exported = self.h.ctl('certificate', 'export', number, folder).stdout.decode()
+        self.assertIn('openssl dgst -sha256 -verify', exported)
         cert = os.path.join(folder, number + '.json')
         verify = ['openssl', 'dgst', '-sha256', '-verify',
                   os.path.join(folder, 'signing-key.pub.pem'), '-signature', cert + '.sig', cert]
@@ -109,6 +110,17 @@ class EraseTest(unittest.TestCase):
         self.assertNotEqual(run(*verify, check=False).returncode, 0)
         self.assertIn('signature verified', self.h.ctl('certificate', 'verify', number)
                       .stdout.decode())
+
+        # the printable certificate: Japanese text, the key fields, renders
+        pdf = os.path.join(folder, number + '.pdf')
+        text = run('pdftotext', '-layout', pdf, '-', text=True).stdout
+        for field in ('データ消去証明書', '管理番号', 'USB-E1', 'ERASE-1', number, '不一致 0',
+                      'NIST SP 800-88', 'zeros', '実施者', 'root', '印', str(64 << 20)):
+            self.assertIn(field, text)
+        png = run('pdftoppm', '-png', '-r', '50', '-singlefile', pdf,
+                  os.path.join(folder, 'page'))
+        self.assertEqual(png.stderr, b'')
+        self.assertGreater(os.path.getsize(os.path.join(folder, 'page.png')), 10000)
 
         session = self.h.session(sid)[0]
         self.assertTrue(session['erased'])
