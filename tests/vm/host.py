@@ -129,6 +129,31 @@ class Guest:
                          else 'mcopy failed: %s' % proc.stderr.decode(errors='replace'))
         return {'sha256': out}
 
+    def op_image_zero(self, name):
+        """Whether every byte of a pulled stick's image is zero, read on the
+        host; the offset of the first that is not."""
+        with open(os.path.join(self.images, name + '.img'), 'rb') as f:
+            offset = 0
+            while True:
+                block = f.read(1 << 20)
+                if not block:
+                    return {'first_nonzero': None, 'size': offset}
+                stripped = block.lstrip(b'\0')
+                if stripped:
+                    return {'first_nonzero': offset + len(block) - len(stripped), 'size': None}
+                offset += len(block)
+
+    def op_openssl_verify(self, folder, number):
+        """The city's check of a certificate the guest exported into the
+        results folder, with the host's openssl."""
+        d = os.path.join(self.results, folder)
+        proc = subprocess.run(['openssl', 'dgst', '-sha256', '-verify',
+                               os.path.join(d, 'signing-key.pub.pem'), '-signature',
+                               os.path.join(d, number + '.json.sig'),
+                               os.path.join(d, number + '.json')], capture_output=True)
+        return {'verified': proc.returncode == 0 and b'Verified OK' in proc.stdout,
+                'output': (proc.stdout + proc.stderr).decode(errors='replace')}
+
     def op_mark(self, label, data=None):
         self.mark(label, data)
         return {}

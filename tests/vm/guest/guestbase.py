@@ -25,7 +25,8 @@ class GuestScenario:
         self.uevents = UEvents()
         sh('modprobe', '-a', 'evdev', 'usbhid', 'hid_generic')
         self.h = Harness(seat_user=SEAT_USER, simulated_usb=False,
-                         allowed=('org.usbledger.view', 'org.usbledger.approve'))
+                         allowed=('org.usbledger.view', 'org.usbledger.approve',
+                                  'org.usbledger.erase'))
         self.sticks = {}        # qemu id -> sysfs path
         self.image_dir = os.path.join(os.environ['TMPDIR'], 'gadget-images')
         os.makedirs(self.image_dir, exist_ok=True)

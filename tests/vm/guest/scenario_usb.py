@@ -291,6 +291,46 @@ class Scenario(GuestScenario):
         check('session: the recorded hashes match the stick\'s image read on the host',
               on_image == recorded, {'host': on_image, 'logbook': recorded})
 
+    def erase_on_real_kernel(self):
+        """Issue 5 on the real kernel: a registered stick with files on it is
+        erased from the guest; after unplugging, the host finds every byte of
+        its image zero and verifies the certificate with its own openssl."""
+        check = self.check
+        since_sig = len(self.h.signals)
+        s5, since = self.plug_stick('s5', 'UL-VM-S5')
+        self.wait_decision(s5, since_sig)
+        since_sig = len(self.h.signals)
+        self.h.ctl('register', '--device', os.path.basename(s5), '--asset-number', 'USB-VM-005')
+        sid = self.wait_decision(s5, since_sig, 'allow')['session-id']
+        disk = self.wait_block(s5, since, 'the stick\'s disk')
+        mnt = os.path.join(os.environ['TMPDIR'], 'mnt-s5')
+        os.makedirs(mnt, exist_ok=True)
+        sh('mount', '-t', 'vfat', '-o', 'utf8', disk, mnt)
+        self.wait_session(sid, lambda s, m, f: m and
+                          m[0].get('manifest', '').startswith('taken at mount'), 'the mount')
+        with open(os.path.join(mnt, '住民名簿.csv'), 'wb') as f:
+            f.write('山田,太郎\n'.encode() * 5000)
+        os.sync()
+        self.wait_session(sid, lambda s, m, f: any(x.get('sha256') for x in f), 'the file')
+        # still mounted: the erasure unmounts it first
+        proc = self.h.ctl('erase', 'USB-VM-005', '--confirm', 'USB-VM-005 UL-VM-S5', check=False)
+        out = proc.stdout.decode()
+        number = out.strip().split('certificate ')[-1] if proc.returncode == 0 else None
+        check('erase: the mounted stick is unmounted, overwritten and read back, with a '
+              'certificate', proc.returncode == 0 and number, out + proc.stderr.decode())
+        session = self.session(sid)[0]
+        check('erase: the stick\'s session is marked erased', session['erased'], session)
+        folder = os.path.join('/run/results', 'cert')
+        if number:
+            self.h.ctl('certificate', 'export', number, folder)
+        self.unplug('s5')
+        zero = self.control.request('image-zero', name='s5')
+        check('erase: the host finds every byte of the stick\'s image zero',
+              zero['first_nonzero'] is None and zero['size'] == 64 << 20, zero)
+        verified = self.control.request('openssl-verify', folder='cert', number=number or '-')
+        check('erase: the certificate verifies with openssl on the host', verified['verified'],
+              verified['output'])
+
     HOSTILE = [
         # (gadget, manufacturer, product, serial, decision, new events)
         ('shell', b'$(reboot);`id`|&>/tmp/x *', b'%n%n%s%x%p',
@@ -398,8 +438,8 @@ class Scenario(GuestScenario):
             self.unplug(name)
 
     PARTS = ['fail_closed_while_daemon_down', 'daemon_start_request_approve',
-             'registered_then_revoked', 'session_files_then_yanked', 'hostile_strings',
-             'sigkill_and_restart']
+             'registered_then_revoked', 'session_files_then_yanked', 'erase_on_real_kernel',
+             'hostile_strings', 'sigkill_and_restart']
 
 
 if __name__ == '__main__':
