@@ -41,3 +41,21 @@ CREATE TRIGGER certificates_no_update BEFORE UPDATE ON certificates
 BEGIN SELECT RAISE(ABORT, 'certificates are never changed'); END;
 CREATE TRIGGER certificates_no_delete BEFORE DELETE ON certificates
 BEGIN SELECT RAISE(ABORT, 'certificates are never deleted'); END;
+
+-- the end of a medium: destroyed by a contractor, or retired after a verified
+-- erasure; a disposed medium is never allowed again, not even re-registered
+CREATE TABLE disposals (
+  id           INTEGER PRIMARY KEY,
+  medium_id    INTEGER NOT NULL UNIQUE REFERENCES media (id),
+  kind         TEXT NOT NULL CHECK (kind IN ('destroyed', 'retired')),
+  by           TEXT NOT NULL,                 -- the supervisor's personal account
+  by_uid       INTEGER,
+  at           INTEGER NOT NULL,
+  contractor   TEXT,                          -- destroyed: who destroyed it
+  reference    TEXT,                          -- destroyed: their reference number
+  done_on      TEXT,                          -- destroyed: the day, YYYY-MM-DD
+  certificate  TEXT REFERENCES certificates (number), -- retired: the erasure's proof
+  note         TEXT
+);
+CREATE TRIGGER disposals_no_update BEFORE UPDATE ON disposals
+BEGIN SELECT RAISE(ABORT, 'disposal records are never changed'); END;

@@ -26,6 +26,7 @@ static const CtlCommand commands[] = {
   { "erase", ctl_erase, N_("erase a plugged-in medium, verified, with a certificate") },
   { "certificates", ctl_certificates, N_("erasures and their certificates") },
   { "certificate", ctl_certificate, N_("export or verify an erasure certificate") },
+  { "dispose", ctl_dispose, N_("record a medium as destroyed or retired") },
   { "monitor", ctl_monitor, N_("print changes as they happen") },
 };
 

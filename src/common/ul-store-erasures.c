@@ -265,3 +265,74 @@ ul_store_get_certificate (UlStore *store, const char *number, GError **error)
     ul_store_set_sqlite_error (store, error, "cannot read the certificate");
   return c;
 }
+
+gboolean
+ul_store_dispose_medium (UlStore *store, gint64 medium_id, const char *kind, const char *by,
+                         gint64 by_uid, gint64 now, const char *contractor,
+                         const char *reference, const char *done_on, const char *certificate,
+                         const char *note, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "INSERT INTO disposals (medium_id, kind, by, by_uid, at, "
+                                    "contractor, reference, done_on, certificate, note) VALUES "
+                                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
+  sqlite3_stmt *up;
+
+  if (st == NULL || !ul_bind_int64 (store, st, 1, medium_id, error) ||
+      !ul_bind_text (store, st, 2, kind, error) || !ul_bind_text (store, st, 3, by, error) ||
+      (by_uid < 0 ? !ul_bind_text (store, st, 4, NULL, error)
+                  : !ul_bind_int64 (store, st, 4, by_uid, error)) ||
+      !ul_bind_int64 (store, st, 5, now, error) ||
+      !ul_bind_text (store, st, 6, contractor, error) ||
+      !ul_bind_text (store, st, 7, reference, error) ||
+      !ul_bind_text (store, st, 8, done_on, error) ||
+      !ul_bind_text (store, st, 9, certificate, error) ||
+      !ul_bind_text (store, st, 10, note, error) || !ul_store_step_done (store, st, error))
+    return FALSE;
+  up = ul_store_stmt (store, "UPDATE media SET status = 'disposed' WHERE id = ?1", error);
+  return up != NULL && ul_bind_int64 (store, up, 1, medium_id, error) &&
+         ul_store_step_done (store, up, error);
+}
+
+gboolean
+ul_store_identity_disposed (UlStore *store, guint16 vid, guint16 pid, GBytes *serial,
+                            gboolean *disposed, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "SELECT count(*) FROM media WHERE vendor_id = ?1 AND "
+                                    "product_id = ?2 AND ifnull(serial, x'') = ifnull(?3, x'') "
+                                    "AND status = 'disposed'", error);
+
+  if (st == NULL || !ul_bind_int64 (store, st, 1, vid, error) ||
+      !ul_bind_int64 (store, st, 2, pid, error) || !ul_bind_bytes (store, st, 3, serial, error))
+    return FALSE;
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      sqlite3_reset (st);
+      return ul_store_set_sqlite_error (store, error, "cannot read media");
+    }
+  *disposed = sqlite3_column_int64 (st, 0) > 0;
+  sqlite3_reset (st);
+  return TRUE;
+}
+
+gboolean
+ul_store_latest_certificate (UlStore *store, gint64 medium_id, char **number, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "SELECT c.number FROM certificates c JOIN erasures e ON "
+                                    "e.id = c.erasure_id WHERE e.medium_id = ?1 "
+                                    "ORDER BY c.id DESC LIMIT 1", error);
+  int rc;
+
+  *number = NULL;
+  if (st == NULL || !ul_bind_int64 (store, st, 1, medium_id, error))
+    return FALSE;
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    *number = ul_column_text (st, 0);
+  sqlite3_reset (st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return ul_store_set_sqlite_error (store, error, "cannot read certificates");
+  return TRUE;
+}

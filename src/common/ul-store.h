@@ -252,6 +252,18 @@ gboolean ul_store_mark_session_erased (UlStore *store, gint64 session_id, GError
  * set, also stores it (in one transaction with the numbering, please) */
 gboolean ul_store_add_certificate (UlStore *store, UlCertificate *c, GError **error);
 UlCertificate *ul_store_get_certificate (UlStore *store, const char *number, GError **error);
+/* *number: the medium's latest certificate, NULL if it has none */
+gboolean ul_store_latest_certificate (UlStore *store, gint64 medium_id, char **number,
+                                      GError **error);
+/* records the disposal and sets the medium disposed; @kind: destroyed, retired */
+gboolean ul_store_dispose_medium (UlStore *store, gint64 medium_id, const char *kind,
+                                  const char *by, gint64 by_uid, gint64 now,
+                                  const char *contractor, const char *reference,
+                                  const char *done_on, const char *certificate,
+                                  const char *note, GError **error);
+/* whether a medium with this identity was ever disposed of */
+gboolean ul_store_identity_disposed (UlStore *store, guint16 vid, guint16 pid, GBytes *serial,
+                                     gboolean *disposed, GError **error);
 
 /* the append-only, hash-chained event log */
 gboolean ul_store_append_event (UlStore *store, UlEvent *ev, GError **error);

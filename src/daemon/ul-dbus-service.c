@@ -6,6 +6,7 @@
 #include "ul-dbus-service.h"
 #include "ul-dbus-records.h"
 #include "ul-erase.h"
+#include "ul-time.h"
 #include "ul-error.h"
 #include "ul-polkit-gate.h"
 
@@ -387,6 +388,29 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
         if (id == 0)
           return NULL;
         return g_variant_new ("(x)", id);
+      }
+    if (g_str_equal (method, "DisposeMedium"))
+      {
+        const char *asset, *kind;
+        const char *contractor = NULL, *reference = NULL, *date = NULL, *note = NULL;
+        g_autoptr(GVariant) details = NULL;
+
+        g_variant_get (params, "(&s&s@a{sv})", &asset, &kind, &details);
+        g_variant_lookup (details, "contractor", "&s", &contractor);
+        g_variant_lookup (details, "reference", "&s", &reference);
+        g_variant_lookup (details, "date", "&s", &date);
+        g_variant_lookup (details, "note", "&s", &note);
+        if (date != NULL)
+          {
+            gint64 t;
+
+            if (!ul_time_parse (date, &t, error))
+              return NULL;
+          }
+        if (!ul_manager_dispose_medium (svc->mgr, asset, kind, contractor, reference, date, note,
+                                        &actor, error))
+          return NULL;
+        return g_variant_new ("()");
       }
     if (g_str_equal (method, "CancelErase"))
       {

@@ -36,6 +36,18 @@ register_locked (UlManager *mgr, UlMedium *m, const UlActor *actor, gint64 reque
   g_autoptr(UlEvent) ev = NULL;
   g_autofree char *serial = ul_escape_gbytes (m->serial);
 
+  gboolean disposed = FALSE;
+
+  /* a disposed medium is gone for good: its identity is never registered again */
+  if (!ul_store_identity_disposed (mgr->store, m->vendor_id, m->product_id, m->serial,
+                                   &disposed, error))
+    return FALSE;
+  if (disposed)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,
+                   "this device was disposed of and may never be registered again");
+      return FALSE;
+    }
   g_free (m->registered_by);
   m->registered_by = g_strdup (actor->name);
   m->registered_at = g_get_real_time ();
@@ -241,5 +253,68 @@ ul_manager_revoke_medium (UlManager *mgr, const char *asset_number, const char *
     return FALSE;
   ul_manager_reevaluate_identity (mgr, m->vendor_id, m->product_id, m->serial,
                                   "device-revoked");
+  return TRUE;
+}
+
+gboolean
+ul_manager_dispose_medium (UlManager *mgr, const char *asset_number, const char *kind,
+                           const char *contractor, const char *reference, const char *done_on,
+                           const char *note, const UlActor *actor, GError **error)
+{
+  g_autoptr(UlMedium) m = ul_store_get_medium (mgr->store, asset_number, error);
+  g_autoptr(UlEvent) ev = NULL;
+  g_autofree char *certificate = NULL;
+  gboolean destroyed = g_strcmp0 (kind, "destroyed") == 0;
+
+  if (m == NULL)
+    return FALSE;
+  if (!destroyed && g_strcmp0 (kind, "retired") != 0)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT,
+                   "a medium is disposed of as destroyed or retired");
+      return FALSE;
+    }
+  if (m->status == UL_MEDIUM_DISPOSED)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE, "%s was disposed of already",
+                   asset_number);
+      return FALSE;
+    }
+  if (destroyed && (contractor == NULL || !*contractor || reference == NULL || !*reference ||
+                    done_on == NULL || !*done_on))
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT,
+                   "a destruction needs the contractor, their reference number and the day");
+      return FALSE;
+    }
+  if (!ul_store_latest_certificate (mgr->store, m->id, &certificate, error))
+    return FALSE;
+  if (!destroyed && certificate == NULL)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,
+                   "%s can be retired only after a verified erasure (it has no certificate)",
+                   asset_number);
+      return FALSE;
+    }
+  ev = actor_event (mgr, "medium-disposed", actor);
+  ev->medium_id = m->id;
+  ev->detail = destroyed
+                 ? g_strdup_printf ("%s destroyed by %s on %s (reference %s)", asset_number,
+                                    contractor, done_on, reference)
+                 : g_strdup_printf ("%s retired after erasure (certificate %s)", asset_number,
+                                    certificate);
+  if (!ul_store_begin (mgr->store, error) ||
+      !ul_store_dispose_medium (mgr->store, m->id, kind, actor->name, actor->uid, ev->time,
+                                contractor, reference, done_on, certificate, note, error) ||
+      !ul_store_append_event (mgr->store, ev, error) || !ul_store_commit (mgr->store, error))
+    {
+      ul_store_rollback (mgr->store);
+      return FALSE;
+    }
+  ul_manager_wrote_logbook (mgr);
+  g_signal_emit (mgr, ul_manager_signals[SIGNAL_MEDIUM_CHANGED], 0, asset_number);
+  /* plugged in now: blocked at once */
+  ul_manager_reevaluate_identity (mgr, m->vendor_id, m->product_id, m->serial,
+                                  "device-disposed");
   return TRUE;
 }

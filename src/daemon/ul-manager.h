@@ -67,6 +67,12 @@ UlMedium *ul_manager_register_medium (UlManager *mgr, UlMedium *reg, const char 
 gint64 ul_manager_erase_medium (UlManager *mgr, const char *asset_number, const char *confirm,
                                 const char *pattern, const UlActor *actor, GError **error);
 gboolean ul_manager_cancel_erase (UlManager *mgr, gint64 id, GError **error);
+/* @kind: "destroyed" (contractor, reference and day required) or "retired"
+ * (only after a verified erasure); the medium is blocked for good */
+gboolean ul_manager_dispose_medium (UlManager *mgr, const char *asset_number, const char *kind,
+                                    const char *contractor, const char *reference,
+                                    const char *done_on, const char *note,
+                                    const UlActor *actor, GError **error);
 gboolean ul_manager_revoke_medium (UlManager *mgr, const char *asset_number,
                                    const char *reason, const UlActor *actor, GError **error);
 

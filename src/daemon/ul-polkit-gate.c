@@ -23,6 +23,7 @@ static const MethodAction method_actions[] = {
   { "GetCertificatePdf", UL_ACTION_VIEW },
   { "EraseMedium", UL_ACTION_ERASE },
   { "CancelErase", UL_ACTION_ERASE },
+  { "DisposeMedium", UL_ACTION_ERASE },
   { "ListEvents", UL_ACTION_VIEW },
   { "VerifyEventLog", UL_ACTION_VIEW },
   { "ApproveRequest", UL_ACTION_APPROVE },

@@ -321,6 +321,8 @@ class DaemonTest(unittest.TestCase):
             ('GetCertificate', ('2026-0001',), '(s)'),
             ('EraseMedium', ('A', 'A S', {}), '(ssa{sv})'),
             ('CancelErase', (1,), '(x)'),
+            ('DisposeMedium', ('A', 'retired', {}), '(ssa{sv})'),
+            ('GetCertificatePdf', ('2026-0001',), '(s)'),
             ('ListEvents', ({},), '(a{sv})'),
             ('VerifyEventLog', None, None),
         ]

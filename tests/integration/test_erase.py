@@ -134,6 +134,28 @@ class EraseTest(unittest.TestCase):
         self.assertIn('certificate-issued', log)
         self.assertEqual(self.h.ctl('log', '--verify', check=False).returncode, 0)
 
+    def test_disposal(self):
+        self.h.start_daemon()
+        self.stick()
+        # retired only after a verified erasure; destroyed only with its details
+        bad = self.h.ctl('dispose', 'USB-E1', 'retired', check=False)
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn('only after a verified erasure', bad.stderr.decode())
+        bad = self.h.ctl('dispose', 'USB-E1', 'destroyed', '--contractor', 'ACME', check=False)
+        self.assertIn('contractor, their reference number and the day', bad.stderr.decode())
+        self.h.ctl('erase', 'USB-E1', '--confirm', 'USB-E1 ERASE-1')
+        rec = self.h.expect_device(lambda: self.h.ctl('dispose', 'USB-E1', 'retired'), '1-2',
+                                   'block')
+        self.assertIn('disposed', rec['reason'])
+        media = self.h.call('ListMedia')[0]
+        self.assertEqual(media[0]['status'], 'disposed')
+        # never registered again, under any asset number
+        again = self.h.ctl('register', '--device', '1-2', '--asset-number', 'USB-E2',
+                           check=False)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn('may never be registered again', again.stderr.decode())
+        self.assertIn('retired after erasure (certificate', self.h.ctl('log').stdout.decode())
+
     def test_no_right_no_erase(self):
         self.h.start_daemon()
         self.stick()

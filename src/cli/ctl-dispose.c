@@ -1,0 +1,46 @@
+/* usbledgerctl dispose: the end of a medium
+ *   dispose ASSET-NUMBER destroyed --contractor NAME --reference REF --date YYYY-MM-DD
+ *   dispose ASSET-NUMBER retired            (after a verified erasure) */
+#include "ctl-common.h"
+
+int
+ctl_dispose (CtlContext *ctx, int argc, char **argv)
+{
+  g_autofree char *contractor = NULL, *reference = NULL, *date = NULL, *note = NULL;
+  GOptionEntry entries[] = {
+    { "contractor", 0, 0, G_OPTION_ARG_STRING, &contractor, N_("Who destroyed it"), "NAME" },
+    { "reference", 0, 0, G_OPTION_ARG_STRING, &reference,
+      N_("The contractor's reference number"), "REF" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day it was destroyed"), "YYYY-MM-DD" },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("Note for the logbook"), "TEXT" },
+    { NULL }
+  };
+  g_autoptr(GVariant) reply = NULL;
+  GVariantBuilder details;
+
+  if (!ctl_parse (_("ASSET-NUMBER destroyed|retired"),
+                  _("Record that a medium was destroyed or retired; it is blocked for good."),
+                  entries, &argc, &argv))
+    return 2;
+  if (argc != 3)
+    {
+      g_printerr (_("usbledgerctl: dispose needs the asset number and destroyed or retired\n"));
+      return 2;
+    }
+  g_variant_builder_init (&details, G_VARIANT_TYPE_VARDICT);
+  if (contractor != NULL)
+    g_variant_builder_add (&details, "{sv}", "contractor", g_variant_new_string (contractor));
+  if (reference != NULL)
+    g_variant_builder_add (&details, "{sv}", "reference", g_variant_new_string (reference));
+  if (date != NULL)
+    g_variant_builder_add (&details, "{sv}", "date", g_variant_new_string (date));
+  if (note != NULL)
+    g_variant_builder_add (&details, "{sv}", "note", g_variant_new_string (note));
+  reply = ctl_call (ctx, "DisposeMedium",
+                    g_variant_new ("(ss@a{sv})", argv[1], argv[2],
+                                   g_variant_builder_end (&details)), NULL);
+  if (reply == NULL)
+    return 1;
+  g_print (_("%s: %s; it is blocked for good\n"), argv[1], argv[2]);
+  return 0;
+}
