@@ -1,9 +1,12 @@
 /* usbledgerctl certificates: erasures and their certificates
  *   certificates [ASSET-NUMBER]
  *   certificate export NUMBER FOLDER     (NUMBER.json, NUMBER.json.sig, signing-key.pub.pem)
- *   certificate verify NUMBER */
+ *   certificate verify NUMBER
+ *   certificate show NUMBER              (the signed JSON) */
 #include "ctl-common.h"
 #include "ul-signing.h"
+
+#include <stdio.h>
 
 int
 ctl_certificates (CtlContext *ctx, int argc, char **argv)
@@ -66,15 +69,15 @@ ctl_certificate (CtlContext *ctx, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   const char *pem = NULL;
 
-  if (!ctl_parse (_("export NUMBER FOLDER | verify NUMBER"),
+  if (!ctl_parse (_("export NUMBER FOLDER | verify NUMBER | show NUMBER"),
                   _("Export a certificate for the city, or verify its signature."), entries,
                   &argc, &argv))
     return 2;
   if (!((argc == 4 && g_str_equal (argv[1], "export")) ||
-        (argc == 3 && g_str_equal (argv[1], "verify"))))
+        (argc == 3 && (g_str_equal (argv[1], "verify") || g_str_equal (argv[1], "show")))))
     {
-      g_printerr (_("usbledgerctl: use \"certificate export NUMBER FOLDER\" or "
-                    "\"certificate verify NUMBER\"\n"));
+      g_printerr (_("usbledgerctl: use \"certificate export NUMBER FOLDER\", "
+                    "\"certificate verify NUMBER\" or \"certificate show NUMBER\"\n"));
       return 2;
     }
   reply = get_certificate (ctx, argv[2]);
@@ -84,6 +87,13 @@ ctl_certificate (CtlContext *ctx, int argc, char **argv)
   sig = child_bytes (reply, 1);
   g_variant_get_child (reply, 2, "&s", &pem);
 
+  if (g_str_equal (argv[1], "show"))
+    {
+      /* the signed bytes as they are: canonical JSON, UTF-8 */
+      fwrite (g_bytes_get_data (json, NULL), 1, g_bytes_get_size (json), stdout);
+      g_print ("\n");
+      return 0;
+    }
   if (g_str_equal (argv[1], "verify"))
     {
       if (!ul_signature_verify (pem, json, sig, &error))

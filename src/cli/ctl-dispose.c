@@ -7,12 +7,15 @@ int
 ctl_dispose (CtlContext *ctx, int argc, char **argv)
 {
   g_autofree char *contractor = NULL, *reference = NULL, *date = NULL, *note = NULL;
+  g_autofree char *pdf_path = NULL;
   GOptionEntry entries[] = {
     { "contractor", 0, 0, G_OPTION_ARG_STRING, &contractor, N_("Who destroyed it"), "NAME" },
     { "reference", 0, 0, G_OPTION_ARG_STRING, &reference,
       N_("The contractor's reference number"), "REF" },
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day it was destroyed"), "YYYY-MM-DD" },
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("Note for the logbook"), "TEXT" },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf_path, N_("Save the printable record here"),
+      "FILE" },
     { NULL }
   };
   g_autoptr(GVariant) reply = NULL;
@@ -42,5 +45,22 @@ ctl_dispose (CtlContext *ctx, int argc, char **argv)
   if (reply == NULL)
     return 1;
   g_print (_("%s: %s; it is blocked for good\n"), argv[1], argv[2]);
+  if (pdf_path != NULL)
+    {
+      g_autoptr(GVariant) pdf = ctl_call (ctx, "GetDisposalPdf", g_variant_new ("(s)", argv[1]),
+                                          G_VARIANT_TYPE ("(ay)"));
+      g_autoptr(GVariant) bytes = pdf ? g_variant_get_child_value (pdf, 0) : NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (bytes == NULL ||
+          !g_file_set_contents (pdf_path, g_variant_get_data (bytes),
+                                (gssize) g_variant_get_size (bytes), &error))
+        {
+          g_printerr (_("usbledgerctl: no printable record%s%s\n"), error ? ": " : "",
+                      error ? error->message : "");
+          return 1;
+        }
+      g_print ("%s\n", pdf_path);
+    }
   return 0;
 }

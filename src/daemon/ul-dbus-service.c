@@ -342,6 +342,26 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
       return g_variant_new ("(@ay)", g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, len,
                                                                 1));
     }
+  if (g_str_equal (method, "GetDisposalPdf"))
+    {
+      const char *asset;
+      g_autoptr(UlMedium) m = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+      g_autofree char *data = NULL;
+      gsize len = 0;
+
+      g_variant_get (params, "(&s)", &asset);
+      m = ul_store_get_medium (store, asset, error);
+      if (m == NULL)
+        return NULL;
+      name = g_strdup_printf ("medium-%" G_GINT64_FORMAT ".pdf", m->id);
+      path = g_build_filename (ul_manager_get_key_dir (svc->mgr), "disposals", name, NULL);
+      if (!g_file_get_contents (path, &data, &len, error))
+        return NULL;
+      return g_variant_new ("(@ay)", g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, len,
+                                                                1));
+    }
   if (g_str_equal (method, "VerifyEventLog"))
     {
       guint64 n = 0;

@@ -312,6 +312,31 @@ ul_manager_dispose_medium (UlManager *mgr, const char *asset_number, const char 
       return FALSE;
     }
   ul_manager_wrote_logbook (mgr);
+  {
+    /* the printable record; named by the medium's id, never by the asset
+     * number a supervisor typed */
+    g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (ev->time / G_USEC_PER_SEC);
+    g_autofree char *at_s = g_date_time_format_iso8601 (at);
+    g_autofree char *name = g_strdup_printf ("medium-%" G_GINT64_FORMAT ".pdf", m->id);
+    g_autoptr(GVariant) doc = NULL;
+    GVariantBuilder d;
+
+    g_variant_builder_init (&d, G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add (&d, "{sv}", "asset-number", g_variant_new_string (asset_number));
+    g_variant_builder_add (&d, "{sv}", "kind", g_variant_new_string (kind));
+    g_variant_builder_add (&d, "{sv}", "contractor", g_variant_new_string (contractor ? contractor : "-"));
+    g_variant_builder_add (&d, "{sv}", "reference", g_variant_new_string (reference ? reference : "-"));
+    g_variant_builder_add (&d, "{sv}", "date", g_variant_new_string (done_on ? done_on : "-"));
+    g_variant_builder_add (&d, "{sv}", "certificate",
+                           g_variant_new_string (certificate ? certificate : "-"));
+    g_variant_builder_add (&d, "{sv}", "by", g_variant_new_string (actor->name));
+    g_variant_builder_add (&d, "{sv}", "at", g_variant_new_string (at_s ? at_s : ""));
+    g_variant_builder_add (&d, "{sv}", "organisation", g_variant_new_string (mgr->organisation));
+    g_variant_builder_add (&d, "{sv}", "note", g_variant_new_string (note ? note : "-"));
+    doc = g_variant_ref_sink (g_variant_new_parsed ("{'disposal': <%@a{sv}>}",
+                                                    g_variant_builder_end (&d)));
+    ul_manager_write_pdf (mgr, doc, "disposals", name);
+  }
   g_signal_emit (mgr, ul_manager_signals[SIGNAL_MEDIUM_CHANGED], 0, asset_number);
   /* plugged in now: blocked at once */
   ul_manager_reevaluate_identity (mgr, m->vendor_id, m->product_id, m->serial,

@@ -312,28 +312,19 @@ certificate_body (EraseJob *job, const char *number, int fy, GArray *sessions, g
   return g_variant_ref_sink (g_variant_builder_end (&b));
 }
 
-/* the printable certificate, by a helper (cairo, pango and the CJK font
- * stay out of the daemon); a failure leaves the signed JSON, which is the
- * certificate, and says so in the journal */
-static void
-write_pdf (UlManager *mgr, GVariant *body, const UlCertificate *c)
+/* a printable document, by a helper (cairo, pango and the CJK font stay
+ * out of the daemon); a failure is logged: the logbook record stands */
+void
+ul_manager_write_pdf (UlManager *mgr, GVariant *doc, const char *subdir, const char *name)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GBytes) in = NULL;
   g_autoptr(GBytes) err = NULL;
-  g_autofree char *dir = g_build_filename (mgr->key_dir, "certificates", NULL);
-  g_autofree char *name = g_strdup_printf ("%s.pdf", c->number);
+  g_autofree char *dir = g_build_filename (mgr->key_dir, subdir, NULL);
   g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, c->json);
-  g_autofree char *text = NULL;
-  GVariantDict dict;
-  g_autoptr(GVariant) with_sha = NULL;
+  g_autofree char *text = g_variant_print (doc, TRUE);
 
-  g_variant_dict_init (&dict, body);
-  g_variant_dict_insert (&dict, "json-sha256", "s", sha);
-  with_sha = g_variant_ref_sink (g_variant_dict_end (&dict));
-  text = g_variant_print (with_sha, TRUE);
   in = g_bytes_new (text, strlen (text));
   if (g_mkdir_with_parents (dir, 0700) != 0 ||
       (proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
@@ -345,8 +336,23 @@ write_pdf (UlManager *mgr, GVariant *body, const UlCertificate *c)
                                    : g_strndup (g_bytes_get_data (err, NULL),
                                                 g_bytes_get_size (err));
 
-      g_warning ("certificate %s: no PDF: %s", c->number, why);
+      g_warning ("no PDF %s: %s", name, why);
     }
+}
+
+/* the certificate with the SHA-256 of its signed JSON (for the QR code) */
+static void
+write_pdf (UlManager *mgr, GVariant *body, const UlCertificate *c)
+{
+  g_autofree char *name = g_strdup_printf ("%s.pdf", c->number);
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, c->json);
+  g_autoptr(GVariant) doc = NULL;
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, body);
+  g_variant_dict_insert (&dict, "json-sha256", "s", sha);
+  doc = g_variant_ref_sink (g_variant_dict_end (&dict));
+  ul_manager_write_pdf (mgr, doc, "certificates", name);
 }
 
 /* verified: certificate, sessions erased, events, all in one transaction */

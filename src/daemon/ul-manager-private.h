@@ -44,6 +44,9 @@ extern guint ul_manager_signals[N_SIGNALS];
  * (session-changed) at most a few times a second */
 void ul_manager_session_changed (UlManager *mgr, gint64 session_id);
 
+/* renders @doc (see usbledger-certificate-pdf) to KEY-DIR/@subdir/@name */
+void ul_manager_write_pdf (UlManager *mgr, GVariant *doc, const char *subdir, const char *name);
+
 /* the logbook was written: checkpoint its WAL once things are quiet */
 void ul_manager_wrote_logbook (UlManager *mgr);
 

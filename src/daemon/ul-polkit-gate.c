@@ -21,6 +21,7 @@ static const MethodAction method_actions[] = {
   { "ListErasures", UL_ACTION_VIEW },
   { "GetCertificate", UL_ACTION_VIEW },
   { "GetCertificatePdf", UL_ACTION_VIEW },
+  { "GetDisposalPdf", UL_ACTION_VIEW },
   { "EraseMedium", UL_ACTION_ERASE },
   { "CancelErase", UL_ACTION_ERASE },
   { "DisposeMedium", UL_ACTION_ERASE },

@@ -3,6 +3,9 @@
  *
  *   usbledger-certificate-pdf OUT.pdf < certificate
  *
+ * (or, when the dictionary has "disposal", the record of a medium's
+ * disposal)
+ *
  * stdin: the certificate as GVariant text (what usbledgerd signed, as a
  * dictionary), plus "json-sha256", the SHA-256 of the signed JSON, which the
  * QR code carries so a printout can be matched with its file. A process of
@@ -124,51 +127,11 @@ qr (cairo_t *cr, const char *data, double x, double y, double size)
   QRcode_free (code);
 }
 
-int
-main (int argc, char **argv)
+static void
+certificate_page (cairo_t *cr, GVariant *c, const char *sessions)
 {
-  g_autoptr(GString) input = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) c = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  char buf[4096];
-  ssize_t n;
   double y;
-  const char *sessions;
 
-  if (argc != 2)
-    {
-      fprintf (stderr, "usage: usbledger-certificate-pdf OUT.pdf < certificate\n");
-      return 2;
-    }
-  while ((n = read (STDIN_FILENO, buf, sizeof buf)) > 0)
-    g_string_append_len (input, buf, n);
-  c = g_variant_parse (G_VARIANT_TYPE_VARDICT, input->str, NULL, NULL, &error);
-  if (c == NULL)
-    {
-      fprintf (stderr, "usbledger-certificate-pdf: %s\n", error->message);
-      return 1;
-    }
-  {
-    g_autoptr(GVariant) ids = g_variant_lookup_value (c, "sessions-closed", NULL);
-    g_autoptr(GString) s = g_string_new (NULL);
-
-    for (gsize i = 0; ids != NULL && i < g_variant_n_children (ids); i++)
-      {
-        g_autoptr(GVariant) v = g_variant_get_child_value (ids, i);
-        g_autoptr(GVariant) inner = g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT)
-                                      ? g_variant_get_variant (v) : g_variant_ref (v);
-
-        g_string_append_printf (s, "%s#%" G_GINT64_FORMAT, i ? ", " : "",
-                                g_variant_get_int64 (inner));
-      }
-    sessions = g_intern_string (s->len ? s->str : "なし (none)");
-  }
-
-  surface = cairo_pdf_surface_create (argv[1], PAGE_W, PAGE_H);
-  cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 0, 0, 0);
   y = text (cr, MARGIN, MARGIN, PAGE_W - 2 * MARGIN, "Noto Sans CJK JP 22",
             "<b>データ消去証明書</b>");
   y = text (cr, MARGIN, y + 1 * MM, PAGE_W - 2 * MARGIN, "Noto Sans CJK JP 10",
@@ -213,6 +176,92 @@ main (int argc, char **argv)
   cairo_rectangle (cr, PAGE_W - MARGIN - 40 * MM, y + 6 * MM, 40 * MM, 40 * MM);
   cairo_stroke (cr);
 
+}
+
+/* the record of a medium's end: destroyed by a contractor, or retired after
+ * its verified erasure */
+static void
+disposal_page (cairo_t *cr, GVariant *c)
+{
+  gboolean destroyed = g_strcmp0 (str (c, "disposal/kind"), "destroyed") == 0;
+  double y = text (cr, MARGIN, MARGIN, PAGE_W - 2 * MARGIN, "Noto Sans CJK JP 22",
+                   "<b>記録媒体廃棄記録</b>");
+
+  y = text (cr, MARGIN, y + 1 * MM, PAGE_W - 2 * MARGIN, "Noto Sans CJK JP 10",
+            "Record of the disposal of a storage medium") + 6 * MM;
+  y = row (cr, y, "管理番号 (asset number)", str (c, "disposal/asset-number"));
+  y = row (cr, y, "廃棄の方法 (kind)", destroyed ? "物理破壊 (destroyed by a contractor)"
+                                                  : "消去後廃棄 (retired after verified erasure)");
+  if (destroyed)
+    {
+      y = row (cr, y, "破壊業者 (contractor)", str (c, "disposal/contractor"));
+      y = row (cr, y, "業者の管理番号 (reference)", str (c, "disposal/reference"));
+      y = row (cr, y, "破壊日 (destroyed on)", str (c, "disposal/date"));
+    }
+  y = row (cr, y, "消去証明書 (erasure certificate)", str (c, "disposal/certificate"));
+  y = row (cr, y, "記録者 (recorded by)", str (c, "disposal/by"));
+  y = row (cr, y, "記録日時 (recorded at)", str (c, "disposal/at"));
+  y = row (cr, y, "発行者 (issuer)", str (c, "disposal/organisation"));
+  y = row (cr, y, "備考 (note)", str (c, "disposal/note"));
+  y += 10 * MM;
+  text (cr, PAGE_W - MARGIN - 40 * MM, y, 40 * MM, "Noto Sans CJK JP 9", "管理者 印 (seal)");
+  cairo_set_line_width (cr, 0.8);
+  cairo_rectangle (cr, PAGE_W - MARGIN - 40 * MM, y + 6 * MM, 40 * MM, 40 * MM);
+  cairo_stroke (cr);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GString) input = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) c = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  char buf[4096];
+  ssize_t n;
+  const char *sessions;
+
+  if (argc != 2)
+    {
+      fprintf (stderr, "usage: usbledger-certificate-pdf OUT.pdf < certificate\n");
+      return 2;
+    }
+  while ((n = read (STDIN_FILENO, buf, sizeof buf)) > 0)
+    g_string_append_len (input, buf, n);
+  c = g_variant_parse (G_VARIANT_TYPE_VARDICT, input->str, NULL, NULL, &error);
+  if (c == NULL)
+    {
+      fprintf (stderr, "usbledger-certificate-pdf: %s\n", error->message);
+      return 1;
+    }
+  {
+    g_autoptr(GVariant) ids = g_variant_lookup_value (c, "sessions-closed", NULL);
+    g_autoptr(GString) s = g_string_new (NULL);
+
+    for (gsize i = 0; ids != NULL && i < g_variant_n_children (ids); i++)
+      {
+        g_autoptr(GVariant) v = g_variant_get_child_value (ids, i);
+        g_autoptr(GVariant) inner = g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT)
+                                      ? g_variant_get_variant (v) : g_variant_ref (v);
+
+        g_string_append_printf (s, "%s#%" G_GINT64_FORMAT, i ? ", " : "",
+                                g_variant_get_int64 (inner));
+      }
+    sessions = g_intern_string (s->len ? s->str : "なし (none)");
+  }
+
+  surface = cairo_pdf_surface_create (argv[1], PAGE_W, PAGE_H);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  {
+    g_autoptr(GVariant) disposal = g_variant_lookup_value (c, "disposal", NULL);
+
+    if (disposal != NULL)
+      disposal_page (cr, c);
+    else
+      certificate_page (cr, c, sessions);
+  }
   cairo_show_page (cr);
   cairo_destroy (cr);
   cairo_surface_finish (surface);

@@ -323,6 +323,7 @@ class DaemonTest(unittest.TestCase):
             ('CancelErase', (1,), '(x)'),
             ('DisposeMedium', ('A', 'retired', {}), '(ssa{sv})'),
             ('GetCertificatePdf', ('2026-0001',), '(s)'),
+            ('GetDisposalPdf', ('A',), '(s)'),
             ('ListEvents', ({},), '(a{sv})'),
             ('VerifyEventLog', None, None),
         ]

@@ -126,6 +126,8 @@ class EraseTest(unittest.TestCase):
         self.assertTrue(session['erased'])
         line = self.h.ctl('sessions').stdout.decode()
         self.assertTrue(line.rstrip().endswith('  erased') and 'not erased' not in line, line)
+        shown = self.h.ctl('certificate', 'show', number).stdout
+        self.assertEqual(shown.rstrip(b'\n'), data)
         listing = self.h.ctl('certificates').stdout.decode()
         self.assertIn(number, listing)
         self.assertIn('verified', listing)
@@ -144,8 +146,12 @@ class EraseTest(unittest.TestCase):
         bad = self.h.ctl('dispose', 'USB-E1', 'destroyed', '--contractor', 'ACME', check=False)
         self.assertIn('contractor, their reference number and the day', bad.stderr.decode())
         self.h.ctl('erase', 'USB-E1', '--confirm', 'USB-E1 ERASE-1')
-        rec = self.h.expect_device(lambda: self.h.ctl('dispose', 'USB-E1', 'retired'), '1-2',
-                                   'block')
+        pdf = os.path.join(self.tmp, 'disposal.pdf')
+        rec = self.h.expect_device(lambda: self.h.ctl('dispose', 'USB-E1', 'retired', '--pdf',
+                                                      pdf), '1-2', 'block')
+        text = run('pdftotext', '-layout', pdf, '-', text=True).stdout
+        for field in ('記録媒体廃棄記録', 'USB-E1', '消去後廃棄', '-0001', '印'):
+            self.assertIn(field, text)
         self.assertIn('disposed', rec['reason'])
         media = self.h.call('ListMedia')[0]
         self.assertEqual(media[0]['status'], 'disposed')
