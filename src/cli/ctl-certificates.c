@@ -122,6 +122,22 @@ ctl_certificate (CtlContext *ctx, int argc, char **argv)
       }
     g_print ("%s\n%s\n%s\n", json_path, sig_path, pem_path);
     {
+      g_autoptr(GVariant) x509 = ctl_call (ctx, "GetSigningCertificate", NULL,
+                                           G_VARIANT_TYPE ("(s)"));
+      g_autofree char *x509_path = g_build_filename (argv[3], "signing-cert.pem", NULL);
+      const char *text = NULL;
+
+      if (x509 == NULL)
+        return 1;
+      g_variant_get (x509, "(&s)", &text);
+      if (!g_file_set_contents (x509_path, text, -1, &error))
+        {
+          g_printerr ("usbledgerctl: %s\n", error->message);
+          return 1;
+        }
+      g_print ("%s\n", x509_path);
+    }
+    {
       g_autoptr(GVariant) pdf = ctl_call (ctx, "GetCertificatePdf",
                                           g_variant_new ("(s)", argv[2]),
                                           G_VARIANT_TYPE ("(ay)"));

@@ -342,6 +342,20 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
       return g_variant_new ("(@ay)", g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, len,
                                                                 1));
     }
+  if (g_str_equal (method, "GetSigningCertificate"))
+    {
+      g_autofree char *path = g_build_filename (ul_manager_get_key_dir (svc->mgr),
+                                                "signing-cert.pem", NULL);
+      g_autofree char *pem = NULL;
+
+      if (!g_file_get_contents (path, &pem, NULL, NULL))
+        {
+          g_set_error (error, UL_ERROR, UL_ERROR_NOT_FOUND,
+                       "no signing key yet: it is made with the first certificate");
+          return NULL;
+        }
+      return g_variant_new ("(s)", pem);
+    }
   if (g_str_equal (method, "GetDisposalPdf"))
     {
       const char *asset;

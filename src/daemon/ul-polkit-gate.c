@@ -22,6 +22,7 @@ static const MethodAction method_actions[] = {
   { "GetCertificate", UL_ACTION_VIEW },
   { "GetCertificatePdf", UL_ACTION_VIEW },
   { "GetDisposalPdf", UL_ACTION_VIEW },
+  { "GetSigningCertificate", UL_ACTION_VIEW },
   { "EraseMedium", UL_ACTION_ERASE },
   { "CancelErase", UL_ACTION_ERASE },
   { "DisposeMedium", UL_ACTION_ERASE },

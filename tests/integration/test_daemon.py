@@ -324,6 +324,7 @@ class DaemonTest(unittest.TestCase):
             ('DisposeMedium', ('A', 'retired', {}), '(ssa{sv})'),
             ('GetCertificatePdf', ('2026-0001',), '(s)'),
             ('GetDisposalPdf', ('A',), '(s)'),
+            ('GetSigningCertificate', None, None),
             ('ListEvents', ({},), '(a{sv})'),
             ('VerifyEventLog', None, None),
         ]

@@ -98,6 +98,9 @@ class EraseTest(unittest.TestCase):
         verify = ['openssl', 'dgst', '-sha256', '-verify',
                   os.path.join(folder, 'signing-key.pub.pem'), '-signature', cert + '.sig', cert]
         self.assertIn(b'Verified OK', run(*verify).stdout)
+        subject = run('openssl', 'x509', '-in', os.path.join(folder, 'signing-cert.pem'),
+                      '-noout', '-subject', text=True).stdout
+        self.assertIn('usbledger erasure certificates', subject)
         with open(cert, 'rb') as f:
             data = f.read()
         self.assertIn(b'"asset-number":"USB-E1"', data)
