@@ -67,6 +67,9 @@ class EraseTest(unittest.TestCase):
         self.h.start_daemon()
         disk, sid = self.stick()
         disk.mount()
+        # followed from the moment usbledgerd has seen the mount
+        self.h.wait_session(sid, lambda s, m, f: m and
+                            m[0].get('manifest', '').startswith('taken'), 'the mount')
         with open(os.path.join(disk.mnt, '個人情報.txt'), 'wb') as f:
             f.write(b'secret\n' * 1000)
         self.h.wait_session(sid, lambda s, m, f: any(x.get('sha256') for x in f), 'the file')
