@@ -38,6 +38,30 @@ append_bytes (GString *out, GVariant *v)
   g_string_append (out, "\"}");
 }
 
+gboolean
+ul_json_append_integer_or_boolean (GString *out, GVariant *v)
+{
+  const GVariantType *t = g_variant_get_type (v);
+
+  if (g_variant_type_equal (t, G_VARIANT_TYPE_BOOLEAN))
+    g_string_append (out, g_variant_get_boolean (v) ? "true" : "false");
+  else if (g_variant_type_equal (t, G_VARIANT_TYPE_INT64))
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, g_variant_get_int64 (v));
+  else if (g_variant_type_equal (t, G_VARIANT_TYPE_UINT64))
+    g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (v));
+  else if (g_variant_type_equal (t, G_VARIANT_TYPE_INT32))
+    g_string_append_printf (out, "%d", g_variant_get_int32 (v));
+  else if (g_variant_type_equal (t, G_VARIANT_TYPE_UINT32))
+    g_string_append_printf (out, "%u", g_variant_get_uint32 (v));
+  else if (g_variant_type_equal (t, G_VARIANT_TYPE_UINT16))
+    g_string_append_printf (out, "%u", g_variant_get_uint16 (v));
+  else if (g_variant_type_equal (t, G_VARIANT_TYPE_BYTE))
+    g_string_append_printf (out, "%u", g_variant_get_byte (v));
+  else
+    return FALSE;
+  return TRUE;
+}
+
 void
 ul_json_append_variant (GString *out, GVariant *v)
 {
@@ -87,23 +111,11 @@ ul_json_append_variant (GString *out, GVariant *v)
         }
       g_string_append_c (out, ']');
     }
-  else if (g_variant_type_equal (t, G_VARIANT_TYPE_BOOLEAN))
-    g_string_append (out, g_variant_get_boolean (v) ? "true" : "false");
   else if (g_variant_type_equal (t, G_VARIANT_TYPE_STRING) ||
            g_variant_type_equal (t, G_VARIANT_TYPE_OBJECT_PATH))
     append_string (out, g_variant_get_string (v, NULL));
-  else if (g_variant_type_equal (t, G_VARIANT_TYPE_INT64))
-    g_string_append_printf (out, "%" G_GINT64_FORMAT, g_variant_get_int64 (v));
-  else if (g_variant_type_equal (t, G_VARIANT_TYPE_UINT64))
-    g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (v));
-  else if (g_variant_type_equal (t, G_VARIANT_TYPE_INT32))
-    g_string_append_printf (out, "%d", g_variant_get_int32 (v));
-  else if (g_variant_type_equal (t, G_VARIANT_TYPE_UINT32))
-    g_string_append_printf (out, "%u", g_variant_get_uint32 (v));
-  else if (g_variant_type_equal (t, G_VARIANT_TYPE_UINT16))
-    g_string_append_printf (out, "%u", g_variant_get_uint16 (v));
-  else if (g_variant_type_equal (t, G_VARIANT_TYPE_BYTE))
-    g_string_append_printf (out, "%u", g_variant_get_byte (v));
+  else if (ul_json_append_integer_or_boolean (out, v))
+    ;
   else if (g_variant_type_equal (t, G_VARIANT_TYPE_DOUBLE))
     g_string_append_printf (out, "%.17g", g_variant_get_double (v));
   else

@@ -9,6 +9,8 @@ G_BEGIN_DECLS
  * numbers and booleans as such, strings escaped (\u for controls), byte
  * arrays "ay" as {"escaped": "...", "hex": "..."} so nothing is lost. */
 void ul_json_append_variant (GString *out, GVariant *v);
+/* integers in decimal and booleans; FALSE (nothing written) for other types */
+gboolean ul_json_append_integer_or_boolean (GString *out, GVariant *v);
 char *ul_json_from_variant (GVariant *v);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ul-error.h"
+#include "ul-json.h"
 
 struct _UlSigner {
   EVP_PKEY *key;
@@ -307,18 +308,8 @@ append (GString *out, GVariant *v, GError **error)
       append_string (out, s);
       return TRUE;
     }
-  if (g_variant_type_equal (t, G_VARIANT_TYPE_INT64))
-    g_string_append_printf (out, "%" G_GINT64_FORMAT, g_variant_get_int64 (v));
-  else if (g_variant_type_equal (t, G_VARIANT_TYPE_UINT64))
-    g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (v));
-  else if (g_variant_type_equal (t, G_VARIANT_TYPE_INT32))
-    g_string_append_printf (out, "%d", g_variant_get_int32 (v));
-  else if (g_variant_type_equal (t, G_VARIANT_TYPE_UINT32))
-    g_string_append_printf (out, "%u", g_variant_get_uint32 (v));
-  else if (g_variant_type_equal (t, G_VARIANT_TYPE_UINT16))
-    g_string_append_printf (out, "%u", g_variant_get_uint16 (v));
-  else if (g_variant_type_equal (t, G_VARIANT_TYPE_BOOLEAN))
-    g_string_append (out, g_variant_get_boolean (v) ? "true" : "false");
+  if (ul_json_append_integer_or_boolean (out, v))
+    ;
   else if (g_variant_type_equal (t, G_VARIANT_TYPE_VARDICT))
     {
       g_autoptr(GPtrArray) keys = g_ptr_array_new ();

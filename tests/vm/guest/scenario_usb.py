@@ -229,24 +229,31 @@ class Scenario(GuestScenario):
               (rec['decision'], self.blocked_state(s1)))
         self.unplug('s1')
 
-    def session_files_then_yanked(self):
-        """Issue 4 on the real kernel: a registered stick is mounted, files
-        are written (Japanese names too), and it is pulled without unmount.
-        The host then reads the stick's image and checks the hashes."""
-        check = self.check
+    def registered_mounted_stick(self, name, serial, asset):
+        """Plugs a stick, registers it, mounts its vfat filesystem and waits
+        until usbledgerd follows the mount; returns (sysfs path, session id,
+        mount point, mount records)."""
         since_sig = len(self.h.signals)
-        s4, since = self.plug_stick('s4', 'UL-VM-S4')
-        self.wait_decision(s4, since_sig)
+        path, since = self.plug_stick(name, serial)
+        self.wait_decision(path, since_sig)
         since_sig = len(self.h.signals)
-        self.h.ctl('register', '--device', os.path.basename(s4), '--asset-number', 'USB-VM-004')
-        sid = self.wait_decision(s4, since_sig, 'allow')['session-id']
-        disk = self.wait_block(s4, since, 'the stick\'s disk')
-        mnt = os.path.join(os.environ['TMPDIR'], 'mnt-s4')
+        self.h.ctl('register', '--device', os.path.basename(path), '--asset-number', asset)
+        sid = self.wait_decision(path, since_sig, 'allow')['session-id']
+        disk = self.wait_block(path, since, 'the stick\'s disk')
+        mnt = os.path.join(os.environ['TMPDIR'], 'mnt-' + name)
         os.makedirs(mnt, exist_ok=True)
         sh('mount', '-t', 'vfat', '-o', 'utf8', disk, mnt)
         _, mounts, _ = self.wait_session(
             sid, lambda s, m, f: m and m[0].get('manifest', '').startswith('taken at mount'),
             'the mount and its manifest')
+        return path, sid, mnt, mounts
+
+    def session_files_then_yanked(self):
+        """Issue 4 on the real kernel: a registered stick is mounted, files
+        are written (Japanese names too), and it is pulled without unmount.
+        The host then reads the stick's image and checks the hashes."""
+        check = self.check
+        s4, sid, mnt, mounts = self.registered_mounted_stick('s4', 'UL-VM-S4', 'USB-VM-004')
         check('session: the mount is followed with file names (%s)' % mounts[0]['watch'],
               mounts[0]['watch'] == 'fanotify-names' and mounts[0]['fstype'] == 'vfat', mounts)
         files = {
@@ -296,18 +303,7 @@ class Scenario(GuestScenario):
         erased from the guest; after unplugging, the host finds every byte of
         its image zero and verifies the certificate with its own openssl."""
         check = self.check
-        since_sig = len(self.h.signals)
-        s5, since = self.plug_stick('s5', 'UL-VM-S5')
-        self.wait_decision(s5, since_sig)
-        since_sig = len(self.h.signals)
-        self.h.ctl('register', '--device', os.path.basename(s5), '--asset-number', 'USB-VM-005')
-        sid = self.wait_decision(s5, since_sig, 'allow')['session-id']
-        disk = self.wait_block(s5, since, 'the stick\'s disk')
-        mnt = os.path.join(os.environ['TMPDIR'], 'mnt-s5')
-        os.makedirs(mnt, exist_ok=True)
-        sh('mount', '-t', 'vfat', '-o', 'utf8', disk, mnt)
-        self.wait_session(sid, lambda s, m, f: m and
-                          m[0].get('manifest', '').startswith('taken at mount'), 'the mount')
+        s5, sid, mnt, _ = self.registered_mounted_stick('s5', 'UL-VM-S5', 'USB-VM-005')
         with open(os.path.join(mnt, '住民名簿.csv'), 'wb') as f:
             f.write('山田,太郎\n'.encode() * 5000)
         os.sync()
