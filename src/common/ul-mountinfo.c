@@ -115,3 +115,17 @@ ul_mount_block_device (const UlMount *m)
     return st.st_rdev;
   return 0;
 }
+
+gboolean
+ul_block_device_under (dev_t dev, const char *syspath)
+{
+  g_autofree char *link = NULL;
+  g_autofree char *real = NULL;
+  size_t n = strlen (syspath);
+
+  if (dev == 0)
+    return FALSE;
+  link = g_strdup_printf ("/sys/dev/block/%u:%u", major (dev), minor (dev));
+  real = realpath (link, NULL);
+  return real != NULL && strncmp (real, syspath, n) == 0 && real[n] == '/';
+}

@@ -63,3 +63,11 @@ ul_time_parse_month (const char *text, gint64 *since, gint64 *until, GError **er
   *until = g_date_time_to_unix (end) * G_USEC_PER_SEC;
   return TRUE;
 }
+
+char *
+ul_time_format_iso8601 (gint64 usec)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+
+  return dt ? g_date_time_format_iso8601 (dt) : g_strdup ("");
+}

@@ -7,6 +7,8 @@ G_BEGIN_DECLS
 
 /* "2026-11-25 21:08:19 +0900" in the local time zone; "" for 0 */
 char *ul_time_format (gint64 usec);
+/* UTC, ISO 8601 ("2026-11-26T01:16:25Z"), for signed documents */
+char *ul_time_format_iso8601 (gint64 usec);
 /* parses "YYYY-MM-DD" (local midnight) or an ISO 8601 date-time */
 gboolean ul_time_parse (const char *text, gint64 *usec, GError **error);
 /* "YYYY-MM" in local time: [*since, *until) in µs */

@@ -3,6 +3,7 @@
  * concerns are decided again, so an approval lets a plugged stick through
  * at once and a revocation blocks it at once. */
 #include "ul-manager-private.h"
+#include "ul-time.h"
 #include "ul-error.h"
 #include "ul-escape.h"
 
@@ -315,8 +316,7 @@ ul_manager_dispose_medium (UlManager *mgr, const char *asset_number, const char 
   {
     /* the printable record; named by the medium's id, never by the asset
      * number a supervisor typed */
-    g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (ev->time / G_USEC_PER_SEC);
-    g_autofree char *at_s = g_date_time_format_iso8601 (at);
+    g_autofree char *at_s = ul_time_format_iso8601 (ev->time);
     g_autofree char *name = g_strdup_printf ("medium-%" G_GINT64_FORMAT ".pdf", m->id);
     g_autoptr(GVariant) doc = NULL;
     GVariantBuilder d;
@@ -330,7 +330,7 @@ ul_manager_dispose_medium (UlManager *mgr, const char *asset_number, const char 
     g_variant_builder_add (&d, "{sv}", "certificate",
                            g_variant_new_string (certificate ? certificate : "-"));
     g_variant_builder_add (&d, "{sv}", "by", g_variant_new_string (actor->name));
-    g_variant_builder_add (&d, "{sv}", "at", g_variant_new_string (at_s ? at_s : ""));
+    g_variant_builder_add (&d, "{sv}", "at", g_variant_new_string (at_s));
     g_variant_builder_add (&d, "{sv}", "organisation", g_variant_new_string (mgr->organisation));
     g_variant_builder_add (&d, "{sv}", "note", g_variant_new_string (note ? note : "-"));
     doc = g_variant_ref_sink (g_variant_new_parsed ("{'disposal': <%@a{sv}>}",

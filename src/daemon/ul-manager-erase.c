@@ -12,6 +12,7 @@
 #include "ul-escape.h"
 #include "ul-mountinfo.h"
 #include "ul-signing.h"
+#include "ul-time.h"
 
 #include <gio/gio.h>
 #include <string.h>
@@ -44,17 +45,6 @@ erase_job_free (EraseJob *job)
   g_free (job);
 }
 
-/* the serial as the supervisor types it: UTF-8 as is, else escaped */
-static char *
-serial_text (GBytes *serial)
-{
-  gsize len;
-  const char *data = serial ? g_bytes_get_data (serial, &len) : NULL;
-
-  if (data == NULL)
-    return g_strdup ("");
-  return ul_escape_bytes ((const guint8 *) data, len);
-}
 
 static UlPresent *
 find_present (UlManager *mgr, const UlMedium *m)
@@ -108,25 +98,6 @@ find_disk (UlManager *mgr, UlPresent *p, dev_t *dev, GError **error)
   return node;
 }
 
-/* mounts of the disk or its partitions: the partitions' dev_t are the disk's
- * major and the minors after it; their sysfs parent is the disk */
-static gboolean
-belongs_to_disk (UlManager *mgr, dev_t mount_dev, dev_t disk)
-{
-  g_autofree char *link = NULL;
-  g_autofree char *real = NULL;
-  g_autofree char *disk_link = NULL;
-  g_autofree char *disk_real = NULL;
-
-  if (mount_dev == disk)
-    return TRUE;
-  link = g_strdup_printf ("/sys/dev/block/%u:%u", major (mount_dev), minor (mount_dev));
-  disk_link = g_strdup_printf ("/sys/dev/block/%u:%u", major (disk), minor (disk));
-  real = realpath (link, NULL);
-  disk_real = realpath (disk_link, NULL);
-  return real != NULL && disk_real != NULL && g_str_has_prefix (real, disk_real) &&
-         real[strlen (disk_real)] == '/';
-}
 
 static gboolean
 unmount_own (UlManager *mgr, dev_t disk, GError **error)
@@ -134,6 +105,9 @@ unmount_own (UlManager *mgr, dev_t disk, GError **error)
   static const char *const system_dirs[] = { "/", "/usr", "/boot", "/var", "/etc", "/home",
                                              NULL };
   g_autoptr(GPtrArray) mounts = ul_mountinfo_read (mgr->mountinfo, error);
+  g_autofree char *disk_link = g_strdup_printf ("/sys/dev/block/%u:%u", major (disk),
+                                                minor (disk));
+  g_autofree char *disk_path = realpath (disk_link, NULL);
 
   if (mounts == NULL)
     return FALSE;
@@ -142,7 +116,9 @@ unmount_own (UlManager *mgr, dev_t disk, GError **error)
       UlMount *m = g_ptr_array_index (mounts, i);
       dev_t dev = ul_mount_block_device (m);
 
-      if (dev == 0 || !belongs_to_disk (mgr, dev, disk))
+      /* the disk itself, or one of its partitions */
+      if (dev == 0 || (dev != disk && (disk_path == NULL ||
+                                       !ul_block_device_under (dev, disk_path))))
         continue;
       for (guint j = 0; system_dirs[j]; j++)
         if (g_strcmp0 (m->mount_point, system_dirs[j]) == 0 ||
@@ -217,13 +193,6 @@ run_erase (GTask *task, gpointer source, gpointer data, GCancellable *cancel)
   g_task_return_pointer (task, r, NULL);
 }
 
-static char *
-iso_time (gint64 usec)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
-
-  return dt ? g_date_time_format_iso8601 (dt) : g_strdup ("");
-}
 
 /* April-March, in Japan's time */
 static int
@@ -245,8 +214,8 @@ certificate_body (EraseJob *job, const char *number, int fy, GArray *sessions, g
   UlMedium *m = job->medium;
   GVariantBuilder b, medium, erasure, op, issuer, ids;
   g_autofree char *vendor = NULL, *product = NULL;
-  g_autofree char *start = iso_time (e->started_at), *end = iso_time (e->ended_at);
-  g_autofree char *issued_s = iso_time (issued);
+  g_autofree char *start = ul_time_format_iso8601 (e->started_at), *end = ul_time_format_iso8601 (e->ended_at);
+  g_autofree char *issued_s = ul_time_format_iso8601 (issued);
   g_autofree char *vid = g_strdup_printf ("%04x", m->vendor_id);
   g_autofree char *pid = g_strdup_printf ("%04x", m->product_id);
   gsize len;
@@ -518,7 +487,7 @@ ul_manager_erase_medium (UlManager *mgr, const char *asset_number, const char *c
                    "pattern must be zeros or aes-256-ctr");
       return 0;
     }
-  serial = serial_text (m->serial);
+  serial = ul_escape_gbytes (m->serial);   /* as the CLI shows it */
   expected = g_strdup_printf ("%s %s", m->asset_number, serial);
   if (g_strcmp0 (confirm, expected) != 0)
     {

@@ -44,6 +44,20 @@ extern guint ul_manager_signals[N_SIGNALS];
  * (session-changed) at most a few times a second */
 void ul_manager_session_changed (UlManager *mgr, gint64 session_id);
 
+/* ul-manager.c: an event about the present device @p */
+UlEvent *ul_manager_device_event (UlManager *mgr, const char *kind, UlPresent *p, gint64 now);
+
+/* ul-manager-sessions.c */
+void ul_manager_tracker_changed (gint64 session_id, gpointer data);
+/* the session of @p ends: stops following its files; returns how it ended
+ * ("yanked" if a filesystem was still mounted, "ejected" if one had been,
+ * else @if_clean) */
+const char *ul_manager_end_session_files (UlManager *mgr, UlPresent *p, const char *if_clean);
+/* the person at the seat changed: sessions in use record who is there now */
+void ul_manager_seat_changed (gpointer data);
+/* sessions left open by a daemon that stopped while their medium was removed */
+void ul_manager_close_orphaned_sessions (UlManager *mgr);
+
 /* renders @doc (see usbledger-certificate-pdf) to KEY-DIR/@subdir/@name */
 void ul_manager_write_pdf (UlManager *mgr, GVariant *doc, const char *subdir, const char *name);
 

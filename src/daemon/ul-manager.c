@@ -155,90 +155,6 @@ ul_manager_set_shared_accounts (UlManager *mgr, const char *const *accounts)
   mgr->shared_accounts = g_strdupv ((char **) accounts);
 }
 
-static gboolean
-on_sessions_changed (gpointer data)
-{
-  UlManager *mgr = data;
-  g_autoptr(GList) ids = g_hash_table_get_keys (mgr->changed_sessions);
-
-  mgr->changed_source = 0;
-  for (GList *l = ids; l != NULL; l = l->next)
-    g_signal_emit (mgr, ul_manager_signals[SIGNAL_SESSION_CHANGED], 0, *(gint64 *) l->data);
-  g_hash_table_remove_all (mgr->changed_sessions);
-  ul_manager_wrote_logbook (mgr);
-  return G_SOURCE_REMOVE;
-}
-
-void
-ul_manager_session_changed (UlManager *mgr, gint64 session_id)
-{
-  g_hash_table_add (mgr->changed_sessions, g_memdup2 (&session_id, sizeof session_id));
-  /* a burst of 100,000 files gives a signal every 200 ms, not one per batch */
-  if (mgr->changed_source == 0)
-    mgr->changed_source = g_timeout_add (200, on_sessions_changed, mgr);
-}
-
-static void
-on_tracker_changed (gint64 session_id, gpointer data)
-{
-  ul_manager_session_changed (data, session_id);
-}
-
-/* the session of @p ends: stops following its files; the reason says
- * whether a filesystem of it was still mounted */
-static const char *
-end_session_files (UlManager *mgr, UlPresent *p, const char *if_clean)
-{
-  gboolean was_mounted = FALSE;
-  gboolean yanked = FALSE;
-
-  if (mgr->tracker != NULL && p->session_id != 0)
-    yanked = ul_session_tracker_remove (mgr->tracker, p->session_id, &was_mounted);
-  if (yanked)
-    return "yanked";
-  return was_mounted ? "ejected" : if_clean;
-}
-
-static UlEvent *device_event (UlManager *mgr, const char *kind, UlPresent *p, gint64 now);
-
-/* the person at the seat changed: sessions in use record who is there now */
-static void
-on_seat_changed (gpointer data)
-{
-  UlManager *mgr = data;
-  UlSeatUser seat = { NULL, -1, NULL };
-  GHashTableIter iter;
-  gpointer value;
-
-  ul_seat_get_user (mgr->seat, &seat);
-  g_hash_table_iter_init (&iter, mgr->present);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      UlPresent *p = value;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(UlEvent) ev = NULL;
-      gint64 now = g_get_real_time ();
-
-      if (p->session_id == 0 || g_strcmp0 (p->seat_user, seat.user) == 0)
-        continue;
-      g_free (p->seat_user);
-      p->seat_user = g_strdup (seat.user);
-      ev = device_event (mgr, "session-seat-changed", p, now);
-      ev->detail = g_strdup_printf ("%s now used by %s", p->asset_number,
-                                    seat.user ? seat.user : "(no one logged in)");
-      if (!ul_store_begin (mgr->store, &error) ||
-          !ul_store_add_seat_change (mgr->store, p->session_id, now, seat.user, seat.uid,
-                                     &error) ||
-          !ul_store_append_event (mgr->store, ev, &error) || !ul_store_commit (mgr->store, &error))
-        {
-          ul_store_rollback (mgr->store);
-          g_warning ("cannot record the seat change: %s", error->message);
-        }
-      ul_manager_session_changed (mgr, p->session_id);
-    }
-  ul_seat_user_clear (&seat);
-}
-
 UlManager *
 ul_manager_new (UlStore *store, UlSeat *seat, const char *host)
 {
@@ -247,7 +163,7 @@ ul_manager_new (UlStore *store, UlSeat *seat, const char *host)
   mgr->store = store;
   mgr->seat = seat;
   if (seat != NULL)
-    ul_seat_set_changed_func (seat, on_seat_changed, mgr);
+    ul_seat_set_changed_func (seat, ul_manager_seat_changed, mgr);
   mgr->host = g_strdup (host);
   mgr->udev = udev_new ();
   return mgr;
@@ -306,8 +222,8 @@ count_same_identity (UlManager *mgr, UlPresent *self)
   return n;
 }
 
-static UlEvent *
-device_event (UlManager *mgr, const char *kind, UlPresent *p, gint64 now)
+UlEvent *
+ul_manager_device_event (UlManager *mgr, const char *kind, UlPresent *p, gint64 now)
 {
   UlEvent *ev = ul_event_new (kind, "system", mgr->host, now);
 
@@ -338,7 +254,7 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
   /* a session this decision ends stops following its files first: the
    * tracker records mounts in transactions of its own */
   if (!ul_decision_allows (p->decision) && p->session_id != 0)
-    end_session_files (mgr, p, "blocked");
+    ul_manager_end_session_files (mgr, p, "blocked");
 
   if (!ul_store_begin (mgr->store, error))
     return FALSE;
@@ -356,7 +272,7 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
       return FALSE;
     }
 
-  ev = device_event (mgr, trigger, p, now);
+  ev = ul_manager_device_event (mgr, trigger, p, now);
   ev->detail = g_strdup_printf ("%s: %s%s%s", who, p->reason, seat->note ? "; " : "",
                                 seat->note ? seat->note : "");
   if (!append (mgr, ev, error))
@@ -366,7 +282,7 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
     }
   if (created)
     {
-      g_autoptr(UlEvent) rq = device_event (mgr, "request-created", p, now);
+      g_autoptr(UlEvent) rq = ul_manager_device_event (mgr, "request-created", p, now);
 
       rq->detail = g_strdup_printf ("request %" G_GINT64_FORMAT " for %s", p->request_id, who);
       if (!append (mgr, rq, error))
@@ -399,7 +315,7 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
           ul_store_rollback (mgr->store);
           return FALSE;
         }
-      se = device_event (mgr, kind, p, now);
+      se = ul_manager_device_event (mgr, kind, p, now);
       se->detail = g_strdup_printf ("%s by %s", p->asset_number,
                                     seat->user ? seat->user : "(no one logged in)");
       if (!append (mgr, se, error))
@@ -410,7 +326,7 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
     }
   else if (!ul_decision_allows (p->decision) && p->session_id != 0)
     {
-      g_autoptr(UlEvent) se = device_event (mgr, "session-closed", p, now);
+      g_autoptr(UlEvent) se = ul_manager_device_event (mgr, "session-closed", p, now);
 
       se->detail = g_strdup_printf ("blocked while in use: %s", p->reason);
       ul_manager_session_changed (mgr, p->session_id);
@@ -428,7 +344,7 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
 static void
 record_failure (UlManager *mgr, UlPresent *p, const char *what, const GError *error)
 {
-  g_autoptr(UlEvent) ev = device_event (mgr, "authorize-failed", p, g_get_real_time ());
+  g_autoptr(UlEvent) ev = ul_manager_device_event (mgr, "authorize-failed", p, g_get_real_time ());
   g_autoptr(GError) local = NULL;
 
   ev->detail = g_strdup_printf ("%s %s: %s", what, p->dev->name, error->message);
@@ -513,7 +429,7 @@ decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
           g_autoptr(GError) local = NULL;
 
           /* the session was recorded, but the medium never became usable */
-          end_session_files (mgr, p, "authorize-failed");
+          ul_manager_end_session_files (mgr, p, "authorize-failed");
           if (p->session_id != 0 &&
               !ul_store_close_session (mgr->store, p->session_id, g_get_real_time (),
                                        "authorize-failed", &local))
@@ -624,10 +540,10 @@ handle_remove (UlManager *mgr, const char *syspath)
     return;
   if (p->storage)
     {
-      g_autoptr(UlEvent) ev = device_event (mgr, "device-removed", p, now);
+      g_autoptr(UlEvent) ev = ul_manager_device_event (mgr, "device-removed", p, now);
       g_autofree char *who = ul_device_describe (p->dev);
 
-      const char *how = end_session_files (mgr, p, "removed");
+      const char *how = ul_manager_end_session_files (mgr, p, "removed");
 
       ev->detail = p->session_id != 0 ? g_strdup_printf ("%s (%s)", who, how) : g_strdup (who);
       if (p->session_id != 0)
@@ -673,52 +589,6 @@ on_monitor_readable (int fd, GIOCondition cond, gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-close_orphaned_sessions (UlManager *mgr)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) sessions = ul_store_list_sessions (mgr->store, NULL, &error);
-  g_autoptr(GHashTable) live = g_hash_table_new (g_int64_hash, g_int64_equal);
-  GHashTableIter iter;
-  gpointer value;
-
-  if (sessions == NULL)
-    {
-      g_warning ("cannot read sessions: %s", error->message);
-      return;
-    }
-  g_hash_table_iter_init (&iter, mgr->present);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (((UlPresent *) value)->session_id != 0)
-      g_hash_table_add (live, &((UlPresent *) value)->session_id);
-
-  for (guint i = 0; i < sessions->len; i++)
-    {
-      UlSession *s = g_ptr_array_index (sessions, i);
-      g_autoptr(UlEvent) ev = NULL;
-
-      if (s->ended_at != 0 || g_hash_table_contains (live, &s->id))
-        continue;
-      /* removed while the daemon was not running: the time of removal is
-       * unknown, and the log says so instead of inventing one */
-      ev = ul_event_new ("session-closed", "system", mgr->host, g_get_real_time ());
-      ev->medium_id = s->medium_id;
-      ev->device_id = s->device_id;
-      ev->session_id = s->id;
-      ev->detail = g_strdup ("medium was removed while usbledgerd was not running; "
-                             "end time is when the daemon noticed");
-      if (!ul_store_begin (mgr->store, &error) ||
-          !ul_store_close_session (mgr->store, s->id, ev->time, "removed-while-daemon-down",
-                                   &error) ||
-          !append (mgr, ev, &error) || !ul_store_commit (mgr->store, &error))
-        {
-          ul_store_rollback (mgr->store);
-          g_warning ("cannot close session %" G_GINT64_FORMAT ": %s", s->id, error->message);
-          g_clear_error (&error);
-        }
-    }
-}
-
 gboolean
 ul_manager_start (UlManager *mgr, GError **error)
 {
@@ -744,7 +614,7 @@ ul_manager_start (UlManager *mgr, GError **error)
                                        on_monitor_readable, mgr);
 
   mgr->tracker = ul_session_tracker_new (mgr->store, mgr->host, mgr->mountinfo,
-                                         mgr->manifest_helper, on_tracker_changed, mgr, error);
+                                         mgr->manifest_helper, ul_manager_tracker_changed, mgr, error);
   if (mgr->tracker == NULL)
     return FALSE;
 
@@ -778,7 +648,7 @@ ul_manager_start (UlManager *mgr, GError **error)
     handle_add (mgr, udev_list_entry_get_name (entry), "device-coldplug");
   udev_enumerate_unref (en);
 
-  close_orphaned_sessions (mgr);
+  ul_manager_close_orphaned_sessions (mgr);
   return TRUE;
 }
 

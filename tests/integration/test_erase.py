@@ -10,7 +10,6 @@ Needs root (loop devices, mount), like the daemon itself."""
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import unittest
@@ -21,8 +20,7 @@ from gi.repository import GLib  # noqa: E402
 
 from harness import Harness  # noqa: E402
 from mainloop import iterate_until  # noqa: E402
-from mocksysfs import MASS_STORAGE  # noqa: E402
-from test_sessions import LoopDisk, run  # noqa: E402
+from test_sessions import registered_stick, run  # noqa: E402
 
 RIGHTS = ('org.usbledger.view', 'org.usbledger.approve', 'org.usbledger.erase')
 
@@ -42,17 +40,9 @@ class EraseTest(unittest.TestCase):
         self.h.close()
 
     def stick(self, size_mb=64, serial=b'ERASE-1'):
-        disk = LoopDisk(self.tmp, 'ext4', size_mb)
-        self.disks.append(disk)
-        box = {}
-        self.h.expect_device(lambda: box.update(dev=self.h.usb.add(
-            2, 0x0781, 0x5567, [[MASS_STORAGE]], serial=serial)), '1-2')
-        start = len(self.h.signals)
-        self.h.ctl('register', '--device', '1-2', '--asset-number', 'USB-E1')
-        rec = self.h.wait_device_since(start, '1-2', 'allow')
-        self.h.usb.play_kernel(box['dev'])
-        self.h.usb.add_disk(box['dev'], disk.dev)
-        return disk, rec['session-id']
+        _, disk, sid = registered_stick(self.h, self.disks, self.tmp, 'ext4', serial, 'USB-E1',
+                                        size_mb=size_mb)
+        return disk, sid
 
     def finished(self, start):
         found = []

@@ -67,6 +67,23 @@ class LoopDisk:
         run('losetup', '-d', self.dev, check=False)
 
 
+def registered_stick(h, disks, tmp, fstype, serial, asset, port=2, size_mb=64):
+    """Plugs a simulated stick, registers it as @asset, and gives it a disk on
+    a new loop device (added to @disks); returns (device, disk, session id)."""
+    disk = LoopDisk(tmp, fstype, size_mb)
+    disks.append(disk)
+    box = {}
+    h.expect_device(lambda: box.update(dev=h.usb.add(
+        port, 0x0781, 0x5567, [[MASS_STORAGE]], serial=serial)), '1-%d' % port)
+    dev = box['dev']
+    start = len(h.signals)
+    h.ctl('register', '--device', dev.name, '--asset-number', asset)
+    rec = h.wait_device_since(start, dev.name, 'allow')
+    h.usb.play_kernel(dev)
+    h.usb.add_disk(dev, disk.dev)
+    return dev, disk, rec['session-id']
+
+
 def can_run():
     if os.geteuid() != 0:
         return 'needs root for loop devices, mount and fanotify'
@@ -96,18 +113,8 @@ class SessionTest(unittest.TestCase):
     def registered_stick(self, fstype, serial=b'SESSION-1', port=2):
         """A registered stick, allowed, with a disk on a loop device; returns
         (device, disk, session id)."""
-        disk = LoopDisk(self.tmp, fstype)
-        self.disks.append(disk)
-        box = {}
-        rec = self.h.expect_device(lambda: box.update(dev=self.h.usb.add(
-            port, 0x0781, 0x5567, [[MASS_STORAGE]], serial=serial)), '1-%d' % port)
-        dev = box['dev']
-        start = len(self.h.signals)
-        self.h.ctl('register', '--device', dev.name, '--asset-number', 'USB-S%d' % port)
-        rec = self.h.wait_device_since(start, dev.name, 'allow')
-        self.h.usb.play_kernel(dev)
-        self.h.usb.add_disk(dev, disk.dev)
-        return dev, disk, rec['session-id']
+        return registered_stick(self.h, self.disks, self.tmp, fstype, serial,
+                                'USB-S%d' % port, port)
 
     def session(self, sid):
         return self.h.session(sid)

@@ -1,0 +1,55 @@
+/* ul-session-tracker-private.h: what ul-session-tracker.c (mounts, file
+ * watches, records) and ul-session-manifest.c (the manifest at mount and the
+ * check at unmount) share */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ul-file-watch.h"
+#include "ul-hasher.h"
+#include "ul-mountinfo.h"
+#include "ul-session-tracker.h"
+
+typedef struct _Tracked Tracked;
+
+typedef struct {
+  Tracked *owner;
+  UlMount *mount;
+  gint64 record_id;
+  UlFileWatch *watch;
+  GBytes *baseline;       /* manifest at mount; NULL until the walk is done */
+  char *baseline_error;
+  GCancellable *cancel;
+} TrackedMount;
+
+struct _Tracked {
+  UlSessionTracker *t;
+  gint64 session_id;
+  char *usb_syspath;
+  GPtrArray *mounts;      /* TrackedMount*, mounted now */
+  gboolean was_mounted;
+};
+
+struct _UlSessionTracker {
+  UlStore *store;
+  char *host;
+  char *mountinfo_path;
+  char *helper;
+  int mountinfo_fd;
+  guint mountinfo_source;
+  GPtrArray *mounts_now;  /* UlMount*, the last table read */
+  GHashTable *sessions;   /* &session_id -> Tracked* */
+  UlHasher *hasher;       /* made at the first mount: no thread until needed */
+  GPtrArray *unwritten;   /* UlFileRecord* whose commit failed, retried */
+  guint retry_source;
+  UlSessionChangedFunc changed;
+  gpointer user_data;
+};
+
+/* tells the owner that a session's mounts or files changed */
+void ul_session_tracker_notify (UlSessionTracker *t, gint64 session_id);
+
+/* ul-session-manifest.c: the manifest of @tm's filesystem just mounted, and
+ * the comparison once it is unmounted */
+void ul_session_manifest_walk (UlSessionTracker *t, TrackedMount *tm);
+void ul_session_manifest_check (UlSessionTracker *t, TrackedMount *tm);
