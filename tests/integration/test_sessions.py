@@ -10,6 +10,7 @@ Needs root (loop devices, mount, fanotify), like the daemon itself."""
 import hashlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -17,7 +18,10 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
+from gi.repository import Gio  # noqa: E402
+
 from harness import Harness  # noqa: E402
+from mainloop import iterate_until  # noqa: E402
 from mocksysfs import MASS_STORAGE  # noqa: E402
 
 JAPANESE = '議事録（第３回）.txt'
@@ -321,6 +325,37 @@ class SessionTest(unittest.TestCase):
         self.assertEqual(session['end-reason'], 'blocked')
         self.assertTrue(mounts[1]['unmounted-at'])
         self.assertEqual(self.h.ctl('log', '--verify', check=False).returncode, 0)
+
+    def test_logbook_unavailable_records_kept_then_written(self):
+        # the logbook cannot take the records for a while (here: another
+        # process holds its write lock; a full disk takes the same path): the
+        # records are kept and written once it can, none lost
+        self.start()
+        dev, disk, sid = self.registered_stick('ext4')
+        disk.mount()
+        self.wait_session(sid, lambda s, m, f: m and m[0].get('manifest', '').startswith('taken'),
+                          'the mount')
+        log = Gio.File.new_for_path(self.h.daemon_log)
+        monitor = log.monitor_file(Gio.FileMonitorFlags.NONE, None)
+        monitor.connect('changed', lambda *a: None)   # wakes the main loop
+        lock = sqlite3.connect(self.h.db_path(), timeout=30)
+        lock.execute('BEGIN EXCLUSIVE')
+        try:
+            names = ['kept-%02d.txt' % i for i in range(20)]
+            for name in names:
+                with open(os.path.join(disk.mnt, name), 'wb') as f:
+                    f.write(name.encode())
+            iterate_until(lambda: 'will retry' in self.h.read_log(), timeout=60,
+                          what='the daemon to keep the records it cannot write')
+        finally:
+            lock.rollback()
+            lock.close()
+        files = self.wait_session(
+            sid, lambda s, m, f: all(self.final(f).get(n.encode(), {}).get('status') == 'ok'
+                                     for n in names), 'the kept records written')[2]
+        final = self.final(files)
+        self.assertEqual([final[n.encode()]['sha256'] for n in names],
+                         [sha256(n.encode()) for n in names])
 
     def test_seat_change_during_session_is_recorded(self):
         self.start()
