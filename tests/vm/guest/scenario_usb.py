@@ -195,6 +195,11 @@ class Scenario(GuestScenario):
         try:
             with open(os.path.join(mnt, 'hello.txt'), 'rb') as f:
                 back = f.read()
+            # a read-only mount is walked too (it may be remounted writable);
+            # unmounting during that walk would be "busy", as for any reader
+            self.wait_session(sid, lambda s, m, f: len(m) == 2 and
+                              m[-1].get('manifest', '').startswith('taken at mount'),
+                              'the manifest of the read-only mount')
         finally:
             sh('umount', mnt)
         check('approved: the guest mounts the stick and writes to it', back == written, back)
