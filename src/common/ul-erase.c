@@ -1,9 +1,11 @@
 /* ul-erase.c: one pass of a pattern over the whole device, then a full
  * read-back. O_DIRECT with large aligned buffers, so the verify phase reads
- * the medium, not the page cache. Two buffers: an I/O thread writes (or
- * reads) one while this thread makes the next pattern block (or compares the
- * last one), so the device never waits for the CPU. Any failure names its
- * offset; nothing here ever reports success for a byte it did not read back. */
+ * the medium, not the page cache. Two I/O threads each keep one block in
+ * flight (a device with a queue, like UAS or NVMe, gets two; a BOT stick
+ * serialises them at no cost) while this thread makes the next pattern block
+ * or compares the last one read, so the device never waits for the CPU. Any
+ * failure names its offset; nothing here ever reports success for a byte it
+ * did not read back. */
 #include "ul-erase.h"
 
 #include <errno.h>
@@ -20,6 +22,9 @@
 
 #define DEFAULT_BLOCK (4 * 1024 * 1024)
 #define ALIGN 4096
+#define IO_THREADS 2
+/* blocks in flight plus one being made or compared: the device stays busy */
+#define N_BUFS (IO_THREADS + 1)
 
 const char *
 ul_erase_outcome_to_string (UlEraseOutcome o)
@@ -154,10 +159,10 @@ typedef struct {
   gpointer user_data;
   UlEraseResult *result;
   gint64 phase_start;
-  guint8 *bufs[2];
+  guint8 *bufs[N_BUFS];
   guint8 *expect;         /* verify: the pattern to compare with */
-  GAsyncQueue *queues[2]; /* to the I/O thread, back from it */
-  GThread *thread;
+  GAsyncQueue *queues[2]; /* to the I/O threads, back from them */
+  GThread *threads[IO_THREADS];
 } Ctx;
 
 static void
@@ -183,11 +188,14 @@ fail (Ctx *c, UlEraseOutcome outcome, guint64 offset, const char *fmt, ...)
 {
   va_list ap;
 
-  if (c->result->outcome != UL_ERASE_OK)
-    return;   /* the first failure is the one that counts */
+  /* blocks complete out of order: the failure at the lowest offset is the
+   * one reported */
+  if (c->result->outcome != UL_ERASE_OK && offset >= c->result->first_bad_offset)
+    return;
   va_start (ap, fmt);
   c->result->outcome = outcome;
   c->result->first_bad_offset = offset;
+  g_free (c->result->message);
   c->result->message = g_strdup_vprintf (fmt, ap);
   va_end (ap);
 }
@@ -206,7 +214,7 @@ compare (Ctx *c, const guint8 *got, guint64 offset, gsize len)
   for (gsize i = 0; i < len; i++)
     if (got[i] != c->expect[i])
       {
-        if (c->result->mismatches == 0)
+        if (c->result->outcome == UL_ERASE_OK || offset + i < c->result->first_bad_offset)
           fail (c, UL_ERASE_FAILED, offset + i,
                 "byte at offset %" G_GUINT64_FORMAT " reads back 0x%02x, not 0x%02x",
                 offset + i, got[i], c->expect[i]);
@@ -214,15 +222,20 @@ compare (Ctx *c, const guint8 *got, guint64 offset, gsize len)
       }
 }
 
-/* writes (@write) or reads back the whole device, two blocks in flight */
+/* writes (@write) or reads back the whole device, IO_THREADS blocks in
+ * flight */
 static void
 run_pass (Ctx *c, gboolean write)
 {
   UlErasePhase phase = write ? UL_ERASE_PHASE_WRITE : UL_ERASE_PHASE_VERIFY;
-  IoJob jobs[2];
+  IoJob jobs[N_BUFS];
+  guint free_slots[N_BUFS];
+  guint n_free = N_BUFS;
   guint64 next = 0;       /* offset of the next block to start */
   guint in_flight = 0;
-  guint slot = 0;
+
+  for (guint i = 0; i < N_BUFS; i++)
+    free_slots[i] = i;
 
   c->phase_start = g_get_monotonic_time ();
   for (;;)
@@ -231,8 +244,9 @@ run_pass (Ctx *c, gboolean write)
                       g_cancellable_is_cancelled (c->cancellable);
 
       /* start one more if a slot is free */
-      if (!stop && next < c->size && in_flight < 2)
+      if (!stop && next < c->size && in_flight < IO_THREADS)
         {
+          guint slot = free_slots[--n_free];
           IoJob *job = &jobs[slot];
           gsize len = (gsize) MIN ((guint64) c->block, c->size - next);
 
@@ -240,6 +254,7 @@ run_pass (Ctx *c, gboolean write)
           if (write && !pattern_fill (&c->pat, next, job->buf, len))
             {
               fail (c, UL_ERASE_FAILED, next, "cannot make the pattern");
+              n_free++;
               continue;
             }
           if (write && c->opts->fault_write_at != 0 && c->opts->fault_write_at >= next &&
@@ -247,7 +262,6 @@ run_pass (Ctx *c, gboolean write)
             job->fd = -1;   /* the test's injected write error: EBADF */
           g_async_queue_push (c->queues[0], job);
           in_flight++;
-          slot ^= 1;
           next += len;
           continue;
         }
@@ -267,6 +281,7 @@ run_pass (Ctx *c, gboolean write)
             compare (c, done->buf, done->offset, done->len);
             c->result->bytes_verified += done->len;
           }
+        free_slots[n_free++] = (guint) (done - jobs);
         report (c, phase, write ? c->result->bytes_written : c->result->bytes_verified);
       }
     }
@@ -341,22 +356,25 @@ ctx_start (Ctx *c)
 {
   c->pat.opts = c->opts;
   c->pat.ctx = EVP_CIPHER_CTX_new ();
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < N_BUFS; i++)
     c->bufs[i] = g_aligned_alloc0 (c->block, 1, ALIGN);
   c->expect = g_aligned_alloc0 (c->block, 1, ALIGN);
   c->queues[0] = g_async_queue_new ();
   c->queues[1] = g_async_queue_new ();
-  c->thread = g_thread_new ("ul-erase-io", io_thread, c->queues);
+  for (int i = 0; i < IO_THREADS; i++)
+    c->threads[i] = g_thread_new ("ul-erase-io", io_thread, c->queues);
 }
 
 static void
 ctx_stop (Ctx *c)
 {
-  g_async_queue_push (c->queues[0], &stop_job);
-  g_thread_join (c->thread);
+  for (int i = 0; i < IO_THREADS; i++)
+    g_async_queue_push (c->queues[0], &stop_job);
+  for (int i = 0; i < IO_THREADS; i++)
+    g_thread_join (c->threads[i]);
   g_async_queue_unref (c->queues[0]);
   g_async_queue_unref (c->queues[1]);
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < N_BUFS; i++)
     g_aligned_free (c->bufs[i]);
   g_aligned_free (c->expect);
   EVP_CIPHER_CTX_free (c->pat.ctx);

@@ -133,6 +133,22 @@ test_random_and_independent_verify (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (r.message, "offset 12345678"));
   ul_erase_result_clear (&r);
 
+  /* two changed bytes in neighbouring blocks, read by different I/O threads
+   * and finished in either order: the lower offset is always the one named */
+  fd = open (f->image, O_WRONLY);
+  g_assert_cmpint (pwrite (fd, "\x42", 1, 12345678 + 64 * 1024), ==, 1);
+  close (fd);
+  opts.block_size = 64 * 1024;
+  for (int i = 0; i < 20; i++)
+    {
+      g_assert_true (ul_erase_verify (f->image, &opts, NULL, &r, &error));
+      g_assert_cmpint (r.outcome, ==, UL_ERASE_FAILED);
+      g_assert_cmpuint (r.first_bad_offset, ==, 12345678);
+      g_assert_cmpuint (r.mismatches, >=, 1);
+      g_assert_nonnull (strstr (r.message, "offset 12345678 "));
+      ul_erase_result_clear (&r);
+    }
+
   /* the wrong key is not the pattern */
   opts.key[0] ^= 1;
   g_assert_true (ul_erase_verify (f->image, &opts, NULL, &r, &error));
