@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -25,43 +24,6 @@
 #define IO_THREADS 2
 /* blocks in flight plus one being made or compared: the device stays busy */
 #define N_BUFS (IO_THREADS + 1)
-
-const char *
-ul_erase_outcome_to_string (UlEraseOutcome o)
-{
-  switch (o)
-    {
-    case UL_ERASE_OK: return "verified";
-    case UL_ERASE_FAILED: return "failed";
-    case UL_ERASE_INTERRUPTED: return "interrupted";
-    }
-  return "failed";
-}
-
-char *
-ul_erase_method_description (const UlEraseOptions *opts)
-{
-  return g_strdup_printf ("Clear (NIST SP 800-88 Rev. 1, IEEE 2883-2022): 1-pass overwrite "
-                          "with %s, full read-back verification",
-                          opts->pattern == UL_ERASE_RANDOM ? "an AES-256-CTR keystream"
-                                                           : "zeros (0x00)");
-}
-
-void
-ul_erase_options_init_random (UlEraseOptions *opts)
-{
-  memset (opts, 0, sizeof *opts);
-  opts->pattern = UL_ERASE_RANDOM;
-  if (RAND_bytes (opts->key, sizeof opts->key) != 1 ||
-      RAND_bytes (opts->iv, sizeof opts->iv) != 1)
-    g_warning ("RAND_bytes failed; the keystream is still a full overwrite");
-}
-
-void
-ul_erase_result_clear (UlEraseResult *r)
-{
-  g_clear_pointer (&r->message, g_free);
-}
 
 /* -- the pattern -------------------------------------------------------- */
 

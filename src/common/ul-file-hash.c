@@ -11,20 +11,6 @@
 
 #define BLOCK (1024 * 1024)
 
-const char *
-ul_hash_status_to_string (UlHashStatus status)
-{
-  switch (status)
-    {
-    case UL_HASH_OK: return "ok";
-    case UL_HASH_INCOMPLETE: return "incomplete";
-    case UL_HASH_CHANGED: return "changed";
-    case UL_HASH_UNREADABLE: return "unreadable";
-    case UL_HASH_GONE: return "gone";
-    }
-  return "unreadable";
-}
-
 static gboolean
 same_version (const struct stat *a, const struct stat *b)
 {

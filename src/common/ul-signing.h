@@ -1,6 +1,7 @@
 /* ul-signing.h: the key that signs erasure certificates (ECDSA P-256 with
  * SHA-256, CRYPTREC-listed), and canonical JSON, so that the city can check a
- * certificate with `openssl dgst -sha256 -verify` alone */
+ * certificate with `openssl dgst -sha256 -verify` alone (the JSON they sign:
+ * ul-canonical-json.h) */
 #pragma once
 
 #include <glib.h>
@@ -23,11 +24,5 @@ gboolean ul_signature_verify (const char *public_pem, GBytes *data, GBytes *sign
 /* PEM texts, for export */
 const char *ul_signer_public_pem (UlSigner *s);
 const char *ul_signer_certificate_pem (UlSigner *s);
-
-/* Canonical JSON of a GVariant a{sv} (nested dicts, arrays, strings,
- * integers, booleans): keys sorted by their UTF-8 bytes, no white space,
- * strings escaped as RFC 8785 does (only ", \ and control characters),
- * integers in decimal. Bytestrings (ay) must be converted by the caller. */
-char *ul_canonical_json (GVariant *value, GError **error);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
  * anything but the kernel and the logbook */
 #include "config.h"
 
+#include "ul-crypto.h"
 #include "ul-daemon.h"
 #include "ul-dbus-service.h"
 #include "ul-manager.h"
@@ -61,6 +62,9 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
       "Mount table to follow (default /proc/self/mountinfo)", "FILE" },
     { "manifest-helper", 0, 0, G_OPTION_ARG_FILENAME, &opts->manifest_helper,
       "The usbledger-manifest program (default " UL_LIBEXECDIR "/usbledger-manifest)", "FILE" },
+    { "crypto-module", 0, 0, G_OPTION_ARG_FILENAME, &opts->crypto_module,
+      "The usbledger-crypto module, loaded on first use (default " UL_PKGLIBDIR
+      "/usbledger-crypto.so)", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
     { NULL }
   };
@@ -92,6 +96,8 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
     opts->config = g_build_filename (UL_CONFIG_DIR, "usbledger.conf", NULL);
   if (opts->manifest_helper == NULL)
     opts->manifest_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-manifest", NULL);
+  if (opts->crypto_module == NULL)
+    opts->crypto_module = g_build_filename (UL_PKGLIBDIR, "usbledger-crypto.so", NULL);
   return TRUE;
 }
 
@@ -105,6 +111,7 @@ ul_daemon_options_clear (UlDaemonOptions *opts)
   g_clear_pointer (&opts->config, g_free);
   g_clear_pointer (&opts->pdf_helper, g_free);
   g_clear_pointer (&opts->manifest_helper, g_free);
+  g_clear_pointer (&opts->crypto_module, g_free);
 }
 
 /* the configuration file (GKeyFile):
@@ -179,7 +186,9 @@ ul_daemon_run (const UlDaemonOptions *opts)
                   g_strerror (errno));
       return 1;
     }
-  if (!load_config (opts->config, &shared, &organisation, &error))
+  ul_crypto_set_module_path (opts->crypto_module);
+  if (!ul_crypto_check (&error) ||
+      !load_config (opts->config, &shared, &organisation, &error))
     {
       g_printerr ("usbledgerd: refusing to start: %s\n", error->message);
       return 1;

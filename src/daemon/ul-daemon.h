@@ -12,6 +12,7 @@ typedef struct {
   gboolean no_bus;    /* run without D-Bus: still decides and records, no API */
   char *mountinfo;    /* the kernel's mount table (default /proc/self/mountinfo) */
   char *manifest_helper; /* usbledger-manifest (default in libexecdir) */
+  char *crypto_module;   /* usbledger-crypto.so (default in libdir/usbledger) */
   char *pdf_helper;   /* usbledger-certificate-pdf (default in libexecdir) */
   char *config;       /* configuration file (default in UL_CONFIG_DIR) */
 } UlDaemonOptions;

@@ -7,9 +7,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "ul-file-hash.h"
+#include "ul-crypto.h"
 
 struct _UlHasher {
+  const UlCryptoOps *crypto;
   GThread *thread;
   GAsyncQueue *jobs;
   GMutex lock;            /* guards done, pending, idle_id, stopping */
@@ -40,7 +41,7 @@ ul_file_job_free (UlFileJob *job)
 }
 
 static void
-run_job (UlFileJob *job, UlHashBuffer *buf)
+run_job (const UlCryptoOps *crypto, UlFileJob *job, UlHashBuffer *buf)
 {
   UlFileRecord *rec = job->rec;
   UlHashStatus status;
@@ -54,9 +55,9 @@ run_job (UlFileJob *job, UlHashBuffer *buf)
       return;
     }
   if (job->fd >= 0)
-    status = ul_file_hash_fd_with (job->fd, buf, &size, &sha);
+    status = crypto->file_hash_fd_with (job->fd, buf, &size, &sha);
   else
-    status = ul_file_hash_at_with (AT_FDCWD, job->abs_path, buf, &size, &sha);
+    status = crypto->file_hash_at_with (AT_FDCWD, job->abs_path, buf, &size, &sha);
   rec->size = size;
   rec->sha256 = g_steal_pointer (&sha);
   g_free (rec->status);
@@ -88,7 +89,7 @@ static gpointer
 worker (gpointer data)
 {
   UlHasher *h = data;
-  UlHashBuffer *buf = ul_hash_buffer_new ();
+  UlHashBuffer *buf = h->crypto->hash_buffer_new ();
 
   for (;;)
     {
@@ -96,7 +97,7 @@ worker (gpointer data)
 
       if (job == &stop_job)
         break;
-      run_job (job, buf);
+      run_job (h->crypto, job, buf);
       g_mutex_lock (&h->lock);
       g_ptr_array_add (h->done, g_steal_pointer (&job->rec));
       h->pending--;
@@ -107,14 +108,20 @@ worker (gpointer data)
       g_mutex_unlock (&h->lock);
       ul_file_job_free (job);
     }
-  ul_hash_buffer_free (buf);
+  h->crypto->hash_buffer_free (buf);
   return NULL;
 }
 
 UlHasher *
-ul_hasher_new (UlHasherDeliver deliver, gpointer user_data)
+ul_hasher_new (UlHasherDeliver deliver, gpointer user_data, GError **error)
 {
-  UlHasher *h = g_new0 (UlHasher, 1);
+  const UlCryptoOps *crypto = ul_crypto (error);
+  UlHasher *h;
+
+  if (crypto == NULL)
+    return NULL;
+  h = g_new0 (UlHasher, 1);
+  h->crypto = crypto;
 
   g_mutex_init (&h->lock);
   g_cond_init (&h->drained);

@@ -23,7 +23,8 @@ typedef struct _UlHasher UlHasher;
  * order the jobs were queued; it owns nothing of the array */
 typedef void (*UlHasherDeliver) (GPtrArray *records, gpointer user_data);
 
-UlHasher *ul_hasher_new (UlHasherDeliver deliver, gpointer user_data);
+/* NULL with @error when the usbledger-crypto module cannot be loaded */
+UlHasher *ul_hasher_new (UlHasherDeliver deliver, gpointer user_data, GError **error);
 /* waits for the queued jobs, delivers them, stops the thread */
 void ul_hasher_free (UlHasher *h);
 /* takes @job; never blocks (the caller watches ul_hasher_pending) */

@@ -11,7 +11,8 @@
 #include "ul-error.h"
 #include "ul-escape.h"
 #include "ul-mountinfo.h"
-#include "ul-signing.h"
+#include "ul-canonical-json.h"
+#include "ul-crypto.h"
 #include "ul-time.h"
 
 #include <gio/gio.h>
@@ -180,11 +181,13 @@ static void
 run_erase (GTask *task, gpointer source, gpointer data, GCancellable *cancel)
 {
   EraseJob *job = data;
+  const UlCryptoOps *crypto;
   UlEraseResult *r = g_new0 (UlEraseResult, 1);
   GError *error = NULL;
 
-  if (!ul_erase_device (job->erasure->device_node, &job->opts, cancel, on_progress, job, r,
-                        &error))
+  if ((crypto = ul_crypto (&error)) == NULL ||
+      !crypto->erase_device (job->erasure->device_node, &job->opts, cancel, on_progress, job, r,
+                             &error))
     {
       g_free (r);
       g_task_return_error (task, error);
@@ -336,10 +339,13 @@ issue_certificate (EraseJob *job, char **number, GError **error)
   g_autoptr(UlEvent) ev = NULL;
   g_autofree char *json = NULL;
   gint64 now = g_get_real_time ();
+  const UlCryptoOps *crypto = ul_crypto (error);
 
+  if (crypto == NULL)
+    return FALSE;
   if (mgr->signer == NULL)
     {
-      mgr->signer = ul_signer_open (mgr->key_dir, mgr->organisation, error);
+      mgr->signer = crypto->signer_open (mgr->key_dir, mgr->organisation, error);
       if (mgr->signer == NULL)
         return FALSE;
     }
@@ -362,7 +368,7 @@ issue_certificate (EraseJob *job, char **number, GError **error)
       return FALSE;
     }
   c->json = g_bytes_new (json, strlen (json));
-  c->signature = ul_signer_sign (mgr->signer, c->json, error);
+  c->signature = crypto->signer_sign (mgr->signer, c->json, error);
   if (c->signature == NULL || !ul_store_add_certificate (mgr->store, c, error))
     {
       ul_store_rollback (mgr->store);

@@ -9,7 +9,7 @@
 #include "ul-authorize.h"
 #include "ul-error.h"
 #include "ul-escape.h"
-#include "ul-signing.h"
+#include "ul-crypto.h"
 
 #include <glib-unix.h>
 
@@ -61,7 +61,8 @@ ul_manager_finalize (GObject *object)
   g_free (mgr->manifest_helper);
   g_strfreev (mgr->shared_accounts);
   g_hash_table_destroy (mgr->erase_jobs);
-  ul_signer_free (mgr->signer);
+  if (mgr->signer != NULL)   /* made by the loaded usbledger-crypto module */
+    ul_crypto (NULL)->signer_free (mgr->signer);
   g_free (mgr->key_dir);
   g_free (mgr->organisation);
   g_free (mgr->pdf_helper);

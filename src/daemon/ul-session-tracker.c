@@ -140,12 +140,15 @@ on_low_water (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* made at the first mount: it loads libcrypto (ul-crypto.h) */
 static UlHasher *
-hasher (UlSessionTracker *t)
+hasher (UlSessionTracker *t, GError **error)
 {
   if (t->hasher == NULL)
     {
-      t->hasher = ul_hasher_new (deliver, t);
+      t->hasher = ul_hasher_new (deliver, t, error);
+      if (t->hasher == NULL)
+        return NULL;
       ul_hasher_set_low_water (t->hasher, UL_FILE_WATCH_LOW_WATER, on_low_water, t);
     }
   return t->hasher;
@@ -200,8 +203,10 @@ mounted (UlSessionTracker *t, Tracked *tr, const UlMount *m)
       mode = g_strdup ("same filesystem as an earlier mount");
   if (mode == NULL)
     {
-      tm->watch = ul_file_watch_new (m->mount_point, tr->session_id, 0, hasher (t), &mode,
-                                     &error);
+      UlHasher *h = hasher (t, &error);
+
+      tm->watch = h == NULL ? NULL : ul_file_watch_new (m->mount_point, tr->session_id, 0, h,
+                                                        &mode, &error);
       if (tm->watch == NULL)
         {
           mode = g_strdup_printf ("none: %s", error->message);

@@ -63,7 +63,8 @@ while [ "$round" -le "$ROUNDS" ]; do
   fi
   rm -f "$tmp/state/"*
   run usbledgerd --usbledger-db "$tmp/state/logbook.db" -- \
-    "$B/src/daemon/usbledgerd" --no-bus --state-dir "$tmp/state"
+    "$B/src/daemon/usbledgerd" --no-bus --state-dir "$tmp/state" \
+      --crypto-module "$B/src/daemon/usbledger-crypto.so"
   printf '            usbledgerd logbook: %s plug-in decisions committed\n' \
     "$(sqlite3 "$tmp/state/logbook.db" "SELECT count(*) FROM events WHERE kind = 'device-added'")"
   round=$((round + 1))

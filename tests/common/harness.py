@@ -51,6 +51,13 @@ def binary(name):
     raise FileNotFoundError(name)
 
 
+def build_tree_helpers():
+    """usbledgerd's options for the helpers and the module of this build"""
+    return ['--manifest-helper', binary('usbledger-manifest'),
+            '--pdf-helper', binary('usbledger-certificate-pdf'),
+            '--crypto-module', binary('usbledger-crypto.so')]
+
+
 class Harness:
     """One private system bus with polkit and logind mocks; a testbed and a
     daemon can be (re)started on it any number of times."""
@@ -147,9 +154,8 @@ class Harness:
         # UL_DAEMON_WRAPPER: e.g. "valgrind -q" or "gdb -batch -ex run -ex bt --args"
         wrapper = os.environ.get('UL_DAEMON_WRAPPER', '').split()
         self.daemon = subprocess.Popen(
-            wrapper + [binary('usbledgerd'), '--state-dir', self.state_dir,
-                       '--manifest-helper', binary('usbledger-manifest'),
-                       '--pdf-helper', binary('usbledger-certificate-pdf')] + list(extra_args),
+            wrapper + [binary('usbledgerd'), '--state-dir', self.state_dir] +
+            build_tree_helpers() + list(extra_args),
             env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         log.close()
         if wait:

@@ -15,7 +15,7 @@ import dbus
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
-from harness import Harness, binary  # noqa: E402
+from harness import Harness, binary, build_tree_helpers  # noqa: E402
 from mocksysfs import (HID_KEYBOARD, HID_MOUSE, MASS_STORAGE, MTP_VENDOR,  # noqa: E402
                        STILL_IMAGE, UAS)
 
@@ -120,6 +120,29 @@ class DaemonTest(unittest.TestCase):
         session = self.h.call('ListSessions', ({},), '(a{sv})')[0][0]
         self.assertNotEqual(session['ended-at'], 0)
         self.assertEqual(session['end-reason'], 'removed')
+
+    def test_libcrypto_not_loaded_for_decisions(self):
+        # plug-in decisions, requests and approvals need no libcrypto: it is
+        # loaded with the usbledger-crypto module on the first hash, erasure
+        # or certificate (about 1.4 MiB resident; see test_erase for the load)
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'SN-0009', 'block-and-request')
+        self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-0009'), '1-2', 'allow')
+        self.unplug(dev)
+        self.plug(2, b'SN-0009', 'allow')
+        with open('/proc/%d/maps' % self.h.daemon.pid) as f:
+            maps = f.read()
+        self.assertNotIn('libcrypto', maps)
+        self.assertNotIn('usbledger-crypto', maps)
+
+    def test_missing_crypto_module_refused(self):
+        self.h.start_daemon(['--crypto-module', '/nonexistent/usbledger-crypto.so'], wait=False)
+        code = self.h.daemon.wait(timeout=30)
+        self.h.daemon = None
+        self.assertEqual(code, 1)
+        log = self.h.read_log()
+        self.assertIn('refusing to start', log)
+        self.assertIn('/nonexistent/usbledger-crypto.so cannot be read', log)
 
     def test_registered_stick_allowed_at_plug_in_and_revoked_blocked(self):
         self.h.start_daemon()
@@ -450,7 +473,8 @@ class DaemonTest(unittest.TestCase):
         # a read-only mount also stops root
         cmd = ('mount --bind -o ro "$0" "$0" && exec "$@"')
         proc = subprocess.run(['unshare', '-m', 'sh', '-c', cmd, self.h.state_dir,
-                               binary('usbledgerd'), '--state-dir', self.h.state_dir],
+                               binary('usbledgerd'), '--state-dir', self.h.state_dir] +
+                              build_tree_helpers(),
                               env=self.h.env(), capture_output=True, timeout=30)
         self.assertEqual(proc.returncode, 1, proc.stderr)
         self.assertIn(b'refusing to start', proc.stderr)

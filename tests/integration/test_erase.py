@@ -63,6 +63,9 @@ class EraseTest(unittest.TestCase):
         with open(os.path.join(disk.mnt, '個人情報.txt'), 'wb') as f:
             f.write(b'secret\n' * 1000)
         self.h.wait_session(sid, lambda s, m, f: any(x.get('sha256') for x in f), 'the file')
+        # hashing loaded the usbledger-crypto module (libcrypto) on first use
+        with open('/proc/%d/maps' % self.h.daemon.pid) as f:
+            self.assertIn('usbledger-crypto.so', f.read())
 
         wrong = self.h.ctl('erase', 'USB-E1', '--confirm', 'USB-E1 OTHER', check=False)
         self.assertEqual(wrong.returncode, 1)

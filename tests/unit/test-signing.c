@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "ul-error.h"
+#include "ul-canonical-json.h"
 #include "ul-signing.h"
 #include "ul-test-util.h"
 
