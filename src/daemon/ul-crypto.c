@@ -34,27 +34,27 @@ ul_crypto_set_module_path (const char *p)
 gboolean
 ul_crypto_check (GError **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  gboolean ok;
+  int err;
 
-  if (access (path (), R_OK) != 0)
-    {
-      g_set_error (error, UL_ERROR, UL_ERROR_IO,
-                   "the usbledger-crypto module %s cannot be read: %s (hashing, erasure and "
-                   "certificates need it)", path (), g_strerror (errno));
-      return FALSE;
-    }
-  return TRUE;
+  g_mutex_lock (&lock);
+  ok = access (path (), R_OK) == 0;
+  err = errno;
+  if (!ok)
+    g_set_error (error, UL_ERROR, UL_ERROR_IO,
+                 "the usbledger-crypto module %s cannot be read: %s (hashing, erasure and "
+                 "certificates need it)", path (), g_strerror (err));
+  g_mutex_unlock (&lock);
+  return ok;
 }
 
-const UlCryptoOps *
-ul_crypto (GError **error)
+/* with the lock held */
+static const UlCryptoOps *
+load (GError **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
   GModule *module;
   const UlCryptoOps *table = NULL;
 
-  if (ops != NULL)
-    return ops;
   module = g_module_open (path (), G_MODULE_BIND_LOCAL);
   if (module == NULL)
     {
@@ -72,7 +72,19 @@ ul_crypto (GError **error)
       return NULL;
     }
   g_module_make_resident (module);
-  ops = table;
   g_debug ("loaded %s", path ());
-  return ops;
+  return table;
+}
+
+const UlCryptoOps *
+ul_crypto (GError **error)
+{
+  const UlCryptoOps *table;
+
+  g_mutex_lock (&lock);
+  if (ops == NULL)
+    ops = load (error);
+  table = ops;
+  g_mutex_unlock (&lock);
+  return table;
 }

@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
 from gi.repository import GLib  # noqa: E402
 
-from harness import Harness  # noqa: E402
+from harness import Harness, build_dir  # noqa: E402
 from mainloop import iterate_until  # noqa: E402
 from test_sessions import registered_stick, run  # noqa: E402
 
@@ -184,6 +184,25 @@ class EraseTest(unittest.TestCase):
         self.assertIn('incident', self.h.ctl('log').stdout.decode())
         self.assertEqual(self.h.call('ListErasures', ('USB-E1',), '(s)')[0][0]['outcome'],
                          'interrupted')
+
+    def test_crypto_module_of_another_version_is_refused(self):
+        # the package upgraded under a running daemon: the erasure fails
+        # with what to do, nothing is written, no certificate
+        wrong = os.path.join(build_dir(), 'tests', 'integration', 'wrong-abi-crypto.so')
+        self.h.start_daemon(['--crypto-module', wrong])
+        disk, _ = self.stick()
+        start = len(self.h.signals)
+        proc = self.h.ctl('erase', 'USB-E1', '--confirm', 'USB-E1 ERASE-1', check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('NOT erased (failed)', proc.stdout.decode())
+        self.assertIn('restart usbledgerd', proc.stdout.decode())
+        rec = self.finished(start)
+        self.assertEqual(rec['outcome'], 'failed', rec)
+        self.assertNotIn('certificate', rec)
+        with open(disk.image, 'rb') as f:
+            self.assertNotEqual(f.read(1 << 20), bytes(1 << 20))   # its filesystem is there
+        self.assertEqual(self.h.call('ListErasures', ('USB-E1',), '(s)')[0][0]['outcome'],
+                         'failed')
 
     def test_daemon_killed_mid_erase_marks_it_interrupted(self):
         self.h.start_daemon()
