@@ -62,6 +62,9 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
       "Mount table to follow (default /proc/self/mountinfo)", "FILE" },
     { "manifest-helper", 0, 0, G_OPTION_ARG_FILENAME, &opts->manifest_helper,
       "The usbledger-manifest program (default " UL_LIBEXECDIR "/usbledger-manifest)", "FILE" },
+    { "runtime-dir", 0, 0, G_OPTION_ARG_FILENAME, &opts->runtime_dir,
+      "Where media registered read-only are marked for the udev rule (default "
+      UL_RUNTIME_DIR ")", "DIR" },
     { "crypto-module", 0, 0, G_OPTION_ARG_FILENAME, &opts->crypto_module,
       "The usbledger-crypto module, loaded on first use (default " UL_PKGLIBDIR
       "/usbledger-crypto.so)", "FILE" },
@@ -96,6 +99,8 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
     opts->config = g_build_filename (UL_CONFIG_DIR, "usbledger.conf", NULL);
   if (opts->manifest_helper == NULL)
     opts->manifest_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-manifest", NULL);
+  if (opts->runtime_dir == NULL)
+    opts->runtime_dir = g_strdup (UL_RUNTIME_DIR);
   if (opts->crypto_module == NULL)
     opts->crypto_module = g_build_filename (UL_PKGLIBDIR, "usbledger-crypto.so", NULL);
   return TRUE;
@@ -112,6 +117,7 @@ ul_daemon_options_clear (UlDaemonOptions *opts)
   g_clear_pointer (&opts->pdf_helper, g_free);
   g_clear_pointer (&opts->manifest_helper, g_free);
   g_clear_pointer (&opts->crypto_module, g_free);
+  g_clear_pointer (&opts->runtime_dir, g_free);
 }
 
 /* the configuration file (GKeyFile):
@@ -218,6 +224,7 @@ ul_daemon_run (const UlDaemonOptions *opts)
   ul_manager_set_shared_accounts (mgr, (const char *const *) shared);
   ul_manager_set_certificates (mgr, opts->state_dir, organisation);
   ul_manager_set_pdf_helper (mgr, opts->pdf_helper);
+  ul_manager_set_runtime_dir (mgr, opts->runtime_dir);
   if (bus != NULL)
     {
       svc = ul_dbus_service_new (mgr, bus, &error);

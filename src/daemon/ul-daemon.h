@@ -13,6 +13,7 @@ typedef struct {
   char *mountinfo;    /* the kernel's mount table (default /proc/self/mountinfo) */
   char *manifest_helper; /* usbledger-manifest (default in libexecdir) */
   char *crypto_module;   /* usbledger-crypto.so (default in libdir/usbledger) */
+  char *runtime_dir;     /* read-only marks for the udev helper (default /run/usbledger) */
   char *pdf_helper;   /* usbledger-certificate-pdf (default in libexecdir) */
   char *config;       /* configuration file (default in UL_CONFIG_DIR) */
 } UlDaemonOptions;

@@ -26,6 +26,7 @@ struct _UlManager {
   char *key_dir;
   char *organisation;
   char *pdf_helper;
+  char *runtime_dir;            /* read-only marks for the udev helper */
   guint changed_source;
 };
 

@@ -7,6 +7,7 @@
 
 #include "ul-manager-private.h"
 #include "ul-authorize.h"
+#include "ul-read-only.h"
 #include "ul-error.h"
 #include "ul-escape.h"
 #include "ul-crypto.h"
@@ -66,6 +67,7 @@ ul_manager_finalize (GObject *object)
   g_free (mgr->key_dir);
   g_free (mgr->organisation);
   g_free (mgr->pdf_helper);
+  g_free (mgr->runtime_dir);
   ul_seat_free (mgr->seat);
   ul_store_free (mgr->store);
   if (mgr->udev != NULL)
@@ -112,6 +114,7 @@ ul_manager_init (UlManager *mgr)
   mgr->key_dir = g_strdup (UL_STATE_DIR);
   mgr->pdf_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-certificate-pdf", NULL);
   mgr->organisation = g_strdup ("(organisation not configured)");
+  mgr->runtime_dir = g_strdup (UL_RUNTIME_DIR);
 }
 
 const char *
@@ -125,6 +128,13 @@ ul_manager_set_pdf_helper (UlManager *mgr, const char *path)
 {
   g_free (mgr->pdf_helper);
   mgr->pdf_helper = g_strdup (path);
+}
+
+void
+ul_manager_set_runtime_dir (UlManager *mgr, const char *dir)
+{
+  g_free (mgr->runtime_dir);
+  mgr->runtime_dir = g_strdup (dir);
 }
 
 void
@@ -342,6 +352,16 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
   return ul_store_commit (mgr->store, error);
 }
 
+/* a storage device's read-only mark follows its decision: set for
+ * allow-read-only, removed otherwise (a mark left by an earlier device on
+ * this port must not outlive it) */
+static gboolean
+mark_read_only (UlManager *mgr, UlPresent *p, GError **error)
+{
+  return ul_read_only_mark (mgr->runtime_dir, p->dev->name,
+                            p->decision == UL_DECISION_ALLOW_READ_ONLY, error);
+}
+
 static void
 record_failure (UlManager *mgr, UlPresent *p, const char *what, const GError *error)
 {
@@ -421,6 +441,24 @@ decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
     }
   ul_seat_user_clear (&seat);
 
+  /* before the disk can exist: the udev helper reads the mark when it
+   * appears (a read-only medium we cannot mark is not allowed) */
+  if (p->storage && !mark_read_only (mgr, p, &error))
+    {
+      g_warning ("%s, blocking it", error->message);
+      record_failure (mgr, p, "authorize", error);
+      g_clear_error (&error);
+      p->decision = UL_DECISION_BLOCK;
+      if (p->session_id != 0)
+        {
+          g_autoptr(GError) local = NULL;
+
+          if (!ul_store_close_session (mgr->store, p->session_id, g_get_real_time (),
+                                       "authorize-failed", &local))
+            g_warning ("cannot close session: %s", local->message);
+          p->session_id = 0;
+        }
+    }
   if (!ul_authorize_device (p->dev, ul_decision_allows (p->decision), &error))
     {
       g_warning ("%s", error->message);
@@ -497,7 +535,9 @@ handle_add (UlManager *mgr, const char *syspath, const char *trigger)
     {
       /* the same insertion announced again (udevadm trigger): apply the
        * decision again, but it is not a new event for the logbook */
-      if (p->storage && !ul_authorize_device (p->dev, ul_decision_allows (p->decision), &error))
+      if (p->storage && (!mark_read_only (mgr, p, &error) ||
+                         !ul_authorize_device (p->dev, ul_decision_allows (p->decision),
+                                               &error)))
         g_warning ("%s", error->message);
       return;
     }
@@ -559,6 +599,14 @@ handle_remove (UlManager *mgr, const char *syspath)
           g_warning ("cannot record removal of %s: %s", who, error->message);
         }
       ul_manager_wrote_logbook (mgr);
+    }
+  if (p->storage)
+    {
+      g_autoptr(GError) local = NULL;
+
+      /* a mark left behind only restricts the next device on this port */
+      if (!ul_read_only_mark (mgr->runtime_dir, p->dev->name, FALSE, &local))
+        g_warning ("%s", local->message);
     }
   g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, p, TRUE);
   g_hash_table_remove (mgr->present, syspath);

@@ -43,6 +43,8 @@ void ul_manager_set_session_paths (UlManager *mgr, const char *mountinfo,
 void ul_manager_set_shared_accounts (UlManager *mgr, const char *const *accounts);
 const char *ul_manager_get_key_dir (UlManager *mgr);
 void ul_manager_set_pdf_helper (UlManager *mgr, const char *path);
+/* where media registered read-only are marked for the udev helper */
+void ul_manager_set_runtime_dir (UlManager *mgr, const char *dir);
 /* where the certificate signing key lives, and whose name certificates bear */
 void ul_manager_set_certificates (UlManager *mgr, const char *key_dir, const char *organisation);
 /* coldplug, then follow uevents */

@@ -1,41 +1,35 @@
-/* usbledger-udev-classify: run by the udev rule for every new USB device,
- * before any client (including usbledgerd) hears of it. With the root hubs'
- * authorized_default at 0 every device arrives unauthorized; this helper
- * authorizes the harmless ones (keyboards, mice, hubs) at once, so they
- * work even while usbledgerd is down, and makes sure a storage device stays
- * unauthorized until usbledgerd decides. It uses the daemon's own
- * classification code and needs no database. */
+/* usbledger-udev-classify: run by the udev rule, before any client
+ * (including usbledgerd) hears of the device.
+ *
+ * For every new USB device: with the root hubs' authorized_default at 0
+ * every device arrives unauthorized; this helper authorizes the harmless ones
+ * (keyboards, mice, hubs) at once, so they work even while usbledgerd is
+ * down, and makes sure a storage device stays unauthorized until usbledgerd
+ * decides. It uses the daemon's own classification code and needs no
+ * database.
+ *
+ * With --block, for every new disk or partition on USB: if usbledgerd marked
+ * its USB device read-only (ul-read-only.h), set it read-only in the kernel;
+ * if that fails, take the device's authorization back rather than leave a
+ * read-only medium writable. */
 #include "config.h"
 
 #include <locale.h>
 
 #include "ul-authorize.h"
 #include "ul-policy.h"
+#include "ul-read-only.h"
 
-int
-main (int argc, char **argv)
+static int
+classify (const char *syspath, gboolean apply)
 {
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("SYSPATH - classify a USB device");
   g_autoptr(GError) error = NULL;
   g_autoptr(UlDevice) dev = NULL;
   g_autofree char *reason = NULL;
-  gboolean apply = FALSE;
   UlPolicyInput in = { 0 };
   UlDecision d;
-  GOptionEntry entries[] = {
-    { "apply", 0, 0, G_OPTION_ARG_NONE, &apply,
-      "Authorize harmless devices, keep storage devices unauthorized", NULL },
-    { NULL }
-  };
 
-  setlocale (LC_ALL, "");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc != 2)
-    {
-      g_printerr ("usage: usbledger-udev-classify [--apply] SYSPATH\n");
-      return 2;
-    }
-  dev = ul_device_new_from_syspath (argv[1], &error);
+  dev = ul_device_new_from_syspath (syspath, &error);
   if (dev == NULL)
     {
       g_printerr ("usbledger-udev-classify: %s\n", error->message);
@@ -68,4 +62,85 @@ main (int argc, char **argv)
         }
     }
   return 0;
+}
+
+static int
+block (const char *syspath, const char *runtime_dir, const char *devnode)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlDevice) dev = NULL;
+  g_autofree char *usb = ul_read_only_usb_parent (syspath);
+  g_autofree char *name = NULL;
+  g_autofree char *node = NULL;
+
+  if (usb == NULL)
+    {
+      g_print ("not on USB\n");
+      return 0;
+    }
+  name = g_path_get_basename (usb);
+  if (!ul_read_only_is_marked (runtime_dir, name))
+    {
+      g_print ("read-write (%s)\n", name);
+      return 0;
+    }
+  if (devnode == NULL)
+    devnode = g_getenv ("DEVNAME");   /* udev's, for RUN programs */
+  if (devnode == NULL)
+    {
+      g_autofree char *base = g_path_get_basename (syspath);
+
+      devnode = node = g_build_filename ("/dev", base, NULL);
+    }
+  if (ul_read_only_set (devnode, &error))
+    {
+      g_print ("read-only %s (%s)\n", devnode, name);
+      return 0;
+    }
+  g_printerr ("usbledger-udev-classify: %s; blocking %s\n", error->message, name);
+  g_clear_error (&error);
+  dev = ul_device_new_from_syspath (usb, &error);
+  if (dev == NULL || !ul_authorize_device (dev, FALSE, &error))
+    {
+      g_printerr ("usbledger-udev-classify: cannot block %s either: %s\n", name,
+                  error->message);
+      return 1;
+    }
+  return 1;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("SYSPATH - classify a USB device");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *runtime_dir = NULL;
+  g_autofree char *devnode = NULL;
+  gboolean apply = FALSE;
+  gboolean is_block = FALSE;
+  GOptionEntry entries[] = {
+    { "apply", 0, 0, G_OPTION_ARG_NONE, &apply,
+      "Authorize harmless devices, keep storage devices unauthorized", NULL },
+    { "block", 0, 0, G_OPTION_ARG_NONE, &is_block,
+      "SYSPATH is a disk or partition: set it read-only if its medium is marked so", NULL },
+    { "runtime-dir", 0, 0, G_OPTION_ARG_FILENAME, &runtime_dir,
+      "usbledgerd's runtime folder (default " UL_RUNTIME_DIR ")", "DIR" },
+    { "devnode", 0, 0, G_OPTION_ARG_FILENAME, &devnode,
+      "The disk's device node (default: udev's DEVNAME)", "FILE" },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc != 2 ||
+      (apply && is_block) || argv[1][0] != '/')
+    {
+      g_printerr ("usage: usbledger-udev-classify [--apply] SYSPATH\n"
+                  "       usbledger-udev-classify --block [--runtime-dir DIR] "
+                  "[--devnode FILE] SYSPATH\n");
+      return 2;
+    }
+  if (is_block)
+    return block (argv[1], runtime_dir ? runtime_dir : UL_RUNTIME_DIR, devnode);
+  return classify (argv[1], apply);
 }

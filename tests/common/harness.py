@@ -67,6 +67,9 @@ class Harness:
                  simulated_usb=True):
         self.tmp = tempfile.mkdtemp(prefix='usbledger-test-')
         self.state_dir = os.path.join(self.tmp, 'state')
+        # read-only marks: on the real kernel where the udev rule's helper
+        # looks (its default), else a folder of this test
+        self.runtime_dir = os.path.join(self.tmp, 'run') if simulated_usb else '/run/usbledger'
         # a private bus with a permissive (session-like) policy stands in for
         # the system bus; the daemon and the CLI find it through the variable
         self.bus_pid, self.bus_address = dbusmock.DBusTestCase.start_dbus(
@@ -154,7 +157,8 @@ class Harness:
         # UL_DAEMON_WRAPPER: e.g. "valgrind -q" or "gdb -batch -ex run -ex bt --args"
         wrapper = os.environ.get('UL_DAEMON_WRAPPER', '').split()
         self.daemon = subprocess.Popen(
-            wrapper + [binary('usbledgerd'), '--state-dir', self.state_dir] +
+            wrapper + [binary('usbledgerd'), '--state-dir', self.state_dir,
+                       '--runtime-dir', self.runtime_dir] +
             build_tree_helpers() + list(extra_args),
             env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         log.close()

@@ -214,9 +214,41 @@ class DaemonTest(unittest.TestCase):
     def test_read_only_registration(self):
         self.h.start_daemon()
         dev, rec = self.plug(2, b'SN-RO', 'block-and-request')
+        mark = os.path.join(self.h.runtime_dir, 'read-only', '1-2')
+        self.assertFalse(os.path.exists(mark))
         self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-RO', '--read-only'),
                              '1-2', 'allow-read-only')
         self.assertEqual(dev.authorized(), '1')
+        # the mark the udev helper reads when its disk appears (the VM test
+        # shows the kernel's read-only disk)
+        self.assertTrue(os.path.exists(mark))
+        self.unplug(dev)
+        self.assertFalse(os.path.exists(mark))
+        # plugged again: marked again; a mark left behind (a daemon killed
+        # before the removal) does not make the next read-write stick on
+        # that port read-only
+        dev, rec = self.plug(2, b'SN-RO', 'allow-read-only')
+        self.assertTrue(os.path.exists(mark))
+        self.h.stop_daemon(signal.SIGKILL)
+        self.h.usb.unplug(dev)
+        self.h.start_daemon()
+        self.assertTrue(os.path.exists(mark))
+        dev, rec = self.plug(2, b'SN-0001', 'block-and-request')
+        self.assertFalse(os.path.exists(mark))
+        self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-RW'), '1-2', 'allow')
+        self.assertFalse(os.path.exists(mark))
+
+    def test_read_only_mark_impossible_means_blocked(self):
+        # a read-only medium whose mark cannot be written is not allowed
+        os.makedirs(self.h.runtime_dir)
+        with open(os.path.join(self.h.runtime_dir, 'read-only'), 'w') as f:
+            f.write('a file where the folder should be\n')
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'SN-RO', 'block-and-request')
+        rec = self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-RO',
+                                                        '--read-only'), '1-2', 'block')
+        self.assertEqual(dev.authorized(), '0')
+        self.assertIn('read-only', self.h.ctl('log').stdout.decode())
 
     # -- non-storage and BadUSB ---------------------------------------------
     def test_keyboard_left_alone(self):

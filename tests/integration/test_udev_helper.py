@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """usbledger-udev-classify, as the udev rule runs it: keyboards and hubs are
-authorized at once (the daemon need not run), storage stays unauthorized."""
+authorized at once (the daemon need not run), storage stays unauthorized;
+with --block, disks of media marked read-only become read-only in the kernel
+(a real loop device), or their USB device is blocked."""
 
 import os
 import subprocess
@@ -69,11 +71,90 @@ class UdevHelperTest(unittest.TestCase):
         self.run_helper(path)
         self.assertEqual(authorized(path), '0')
 
+    # -- --block: disks of media registered read-only ------------------------
+    def loop_device(self):
+        image = os.path.join(self.tmp.name, 'disk.img')
+        with open(image, 'wb') as f:
+            f.truncate(1 << 20)
+        dev = subprocess.run(['losetup', '-f', '--show', image], check=True,
+                             capture_output=True, text=True).stdout.strip()
+
+        def detach():
+            subprocess.run(['blockdev', '--setrw', dev], check=False)
+            subprocess.run(['losetup', '-d', dev], check=False)
+        self.addCleanup(detach)
+        return dev
+
+    def kernel_ro(self, dev):
+        with open('/sys/class/block/%s/ro' % os.path.basename(dev)) as f:
+            return f.read().strip()
+
+    def block_helper(self, usb_name, devnode, authorized_now=1):
+        """a disk (and a partition) under a fake USB device, as the rule
+        runs the helper for each"""
+        usb = make_device(self.tmp.name, usb_name, [[MASS_STORAGE]], authorized_now)
+        disk = os.path.join(usb, usb_name + ':1.0', 'host0', 'target0:0:0', '0:0:0:0',
+                            'block', 'sdz')
+        os.makedirs(os.path.join(disk, 'sdz1'))
+        runtime = os.path.join(self.tmp.name, 'run')
+        return usb, disk, runtime, lambda path: self.run_helper(
+            path, '--block', '--runtime-dir', runtime, '--devnode', devnode)
+
+    def test_block_of_read_write_medium_left_alone(self):
+        dev = self.loop_device()
+        usb, disk, runtime, helper = self.block_helper('1-7', dev)
+        proc = helper(disk)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.strip(), 'read-write (1-7)')
+        self.assertEqual(self.kernel_ro(dev), '0')
+
+    def test_block_of_read_only_medium_set_read_only_in_kernel(self):
+        dev = self.loop_device()
+        usb, disk, runtime, helper = self.block_helper('1-8', dev)
+        os.makedirs(os.path.join(runtime, 'read-only'))
+        with open(os.path.join(runtime, 'read-only', '1-8'), 'w') as f:
+            f.write('read-only\n')
+        for path in (disk, os.path.join(disk, 'sdz1')):
+            proc = helper(path)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertEqual(proc.stdout.strip(), 'read-only %s (1-8)' % dev)
+        self.assertEqual(self.kernel_ro(dev), '1')
+        with self.assertRaises(PermissionError):
+            fd = os.open(dev, os.O_WRONLY)
+            try:
+                os.write(fd, b'x' * 512)
+            finally:
+                os.close(fd)
+        self.assertEqual(authorized(usb), '1')
+
+    def test_block_that_cannot_be_made_read_only_is_blocked(self):
+        not_a_disk = os.path.join(self.tmp.name, 'not-a-disk')
+        open(not_a_disk, 'w').close()
+        usb, disk, runtime, helper = self.block_helper('1-9', not_a_disk)
+        os.makedirs(os.path.join(runtime, 'read-only'))
+        open(os.path.join(runtime, 'read-only', '1-9'), 'w').close()
+        proc = helper(disk)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('cannot set %s read-only' % not_a_disk, proc.stderr)
+        self.assertIn('blocking 1-9', proc.stderr)
+        self.assertEqual(authorized(usb), '0')
+
+    def test_block_not_on_usb(self):
+        path = os.path.join(self.tmp.name, 'virtual', 'block', 'vdz')
+        os.makedirs(path)
+        proc = self.run_helper(path, '--block', '--runtime-dir', self.tmp.name)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.strip(), 'not on USB')
+
     def test_bad_arguments(self):
         proc = subprocess.run([binary('usbledger-udev-classify')], capture_output=True)
         self.assertEqual(proc.returncode, 2)
         proc = self.run_helper(os.path.join(self.tmp.name, 'nothing'), '--apply')
         self.assertEqual(proc.returncode, 1)
+        for args in (['--apply', '--block', '/sys/x'], ['--block', 'relative/path']):
+            proc = subprocess.run([binary('usbledger-udev-classify')] + args,
+                                  capture_output=True)
+            self.assertEqual(proc.returncode, 2, args)
 
 
 if __name__ == '__main__':

@@ -303,6 +303,60 @@ class Scenario(GuestScenario):
         check('session: the recorded hashes match the stick\'s image read on the host',
               on_image == recorded, {'host': on_image, 'logbook': recorded})
 
+    def read_only_medium(self):
+        """A medium registered read-only: usbledgerd marks it before it
+        authorizes it, and the udev rule's helper sets its disk read-only in
+        the kernel as it appears; mounting gives a read-only filesystem and
+        nothing can be written, through the filesystem or the raw disk."""
+        check = self.check
+        since_sig = len(self.h.signals)
+        s6, since = self.plug_stick('s6', 'UL-VM-S6')
+        self.wait_decision(s6, since_sig)
+        since_sig = len(self.h.signals)
+        self.h.ctl('register', '--device', os.path.basename(s6), '--asset-number', 'USB-VM-006',
+                   '--read-only')
+        rec = self.wait_decision(s6, since_sig, 'allow-read-only')
+        disk = self.wait_block(s6, since, 'the read-only stick\'s disk')
+        ro = read_attr('/sys/class/block/' + os.path.basename(disk), 'ro')
+        check('read-only medium: allowed, and its disk is read-only in the kernel',
+              rec['authorized'] and ro.strip() == b'1', (rec['decision'], ro))
+        # the kernel lets a read-only disk be opened for writing; the write
+        # itself is refused
+        fd = os.open(disk, os.O_WRONLY)
+        try:
+            os.write(fd, bytes(512))
+            os.fsync(fd)
+            raw = 'written'
+        except OSError as e:
+            raw = e.errno
+        finally:
+            os.close(fd)
+        mnt = os.path.join(os.environ['TMPDIR'], 'mnt-s6')
+        os.makedirs(mnt, exist_ok=True)
+        # asked for read-write, as a desktop would: the kernel mounts it
+        # read-only
+        sh('mount', '-t', 'vfat', '-o', 'rw,utf8', disk, mnt, check=False)
+        options = [line.split()[5] for line in open('/proc/self/mountinfo')
+                   if line.split()[4] == mnt]
+        try:
+            with open(os.path.join(mnt, 'new.txt'), 'wb') as f:
+                f.write(b'should not be written\n')
+            written = 'written'
+        except OSError as e:
+            written = e.errno
+        check('read-only medium: a write to the raw disk is refused, the filesystem mounts '
+              'read-only and a write to it fails with EROFS',
+              raw in (errno.EACCES, errno.EPERM, errno.EROFS) and options and
+              options[0].split(',')[0] == 'ro' and written == errno.EROFS,
+              (raw, options, written))
+        if options:
+            sid = rec['session-id']
+            self.wait_session(sid, lambda s, m, f: m and
+                              m[-1].get('manifest', '').startswith('taken at mount'),
+                              'the manifest of the read-only mount')
+            sh('umount', mnt)
+        self.unplug('s6')
+
     def erase_on_real_kernel(self):
         """Issue 5 on the real kernel: a registered stick with files on it is
         erased from the guest; after unplugging, the host finds every byte of
@@ -439,7 +493,8 @@ class Scenario(GuestScenario):
             self.unplug(name)
 
     PARTS = ['fail_closed_while_daemon_down', 'daemon_start_request_approve',
-             'registered_then_revoked', 'session_files_then_yanked', 'erase_on_real_kernel',
+             'registered_then_revoked', 'session_files_then_yanked', 'read_only_medium',
+             'erase_on_real_kernel',
              'hostile_strings', 'sigkill_and_restart']
 
 

@@ -1,0 +1,123 @@
+/* ul-read-only.c: see ul-read-only.h. The mark is a file, not a message to
+ * the daemon, so that the helper decides alone and at once, within the udev
+ * event, as it does for keyboards; and a mark left behind (the daemon
+ * stopped) only ever makes a medium more restricted, never less: the daemon
+ * rewrites or removes it before it authorizes any device on that port. */
+#include "ul-read-only.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <linux/fs.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "ul-error.h"
+
+static char *
+mark_path (const char *runtime_dir, const char *name)
+{
+  return g_build_filename (runtime_dir, "read-only", name, NULL);
+}
+
+gboolean
+ul_read_only_mark (const char *runtime_dir, const char *name, gboolean read_only,
+                   GError **error)
+{
+  g_autofree char *dir = g_build_filename (runtime_dir, "read-only", NULL);
+  g_autofree char *path = mark_path (runtime_dir, name);
+  g_autoptr(GError) local = NULL;
+
+  /* a kernel name is digits, dots and dashes: never a path */
+  if (*name == '\0' || strchr (name, '/') != NULL || name[0] == '.')
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT, "bad device name %s", name);
+      return FALSE;
+    }
+  if (!read_only)
+    {
+      /* no file or no folder: not marked */
+      if (g_unlink (path) != 0 && errno != ENOENT && errno != ENOTDIR)
+        {
+          g_set_error (error, UL_ERROR, UL_ERROR_IO, "cannot remove %s: %s", path,
+                       g_strerror (errno));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_IO, "cannot create %s: %s", dir,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  if (!g_file_set_contents_full (path, "read-only\n", -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
+                                 &local))
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_IO, "cannot mark %s read-only: %s", name,
+                   local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ul_read_only_is_marked (const char *runtime_dir, const char *name)
+{
+  g_autofree char *path = mark_path (runtime_dir, name);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* a USB device (not an interface, not a hub's port): it has a bus and device
+ * number and its vendor ID */
+static gboolean
+is_usb_device (const char *dir)
+{
+  g_autofree char *busnum = g_build_filename (dir, "busnum", NULL);
+  g_autofree char *devnum = g_build_filename (dir, "devnum", NULL);
+  g_autofree char *vendor = g_build_filename (dir, "idVendor", NULL);
+
+  return g_file_test (busnum, G_FILE_TEST_EXISTS) && g_file_test (devnum, G_FILE_TEST_EXISTS) &&
+         g_file_test (vendor, G_FILE_TEST_EXISTS);
+}
+
+char *
+ul_read_only_usb_parent (const char *block_syspath)
+{
+  g_autofree char *dir = g_path_get_dirname (block_syspath);
+
+  /* the nearest one up the tree: the stick, not its root hub */
+  while (strcmp (dir, "/") != 0 && strcmp (dir, ".") != 0)
+    {
+      char *up;
+
+      if (is_usb_device (dir))
+        return g_steal_pointer (&dir);
+      up = g_path_get_dirname (dir);
+      g_free (dir);
+      dir = up;
+    }
+  return NULL;
+}
+
+gboolean
+ul_read_only_set (const char *devnode, GError **error)
+{
+  int one = 1;
+  int fd = open (devnode, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  int err;
+
+  if (fd < 0 || ioctl (fd, BLKROSET, &one) != 0)
+    {
+      err = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, UL_ERROR, UL_ERROR_IO, "cannot set %s read-only: %s", devnode,
+                   g_strerror (err));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
