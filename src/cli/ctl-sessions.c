@@ -164,7 +164,9 @@ show (CtlContext *ctx, gint64 id)
                ctl_rec_str (f, "sha256") ? ctl_rec_str (f, "sha256") : "-",
                ctl_rec_str (f, "status"), uid, program,
                g_strcmp0 (ctl_rec_str (f, "source"), "manifest") == 0
-                 ? _("  (found by the manifest)") : "");
+                 ? _("  (found by the manifest)")
+               : g_strcmp0 (ctl_rec_str (f, "source"), "outside") == 0
+                 ? _("  (changed outside usbledger, found at mount)") : "");
     }
   return 0;
 }

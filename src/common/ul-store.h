@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define UL_STORE_SCHEMA_VERSION 4
+#define UL_STORE_SCHEMA_VERSION 5
 
 typedef struct _UlStore UlStore;
 
@@ -217,6 +217,18 @@ gboolean ul_store_end_mount (UlStore *store, gint64 mount_id, gint64 now, GError
 gboolean ul_store_end_open_mounts (UlStore *store, gint64 now, const char *why, GError **error);
 gboolean ul_store_set_mount_manifest (UlStore *store, gint64 mount_id, const char *manifest,
                                       GError **error);
+
+/* how a medium's filesystem (@part: its partition number, 0: the whole disk)
+ * was left by the last session whose unmount was checked (ul-manifest.h
+ * records); get: NULL without @error when there is none; forget: @part < 0
+ * for all of the medium's */
+gboolean ul_store_set_medium_manifest (UlStore *store, gint64 medium_id, gint64 part,
+                                       gint64 session_id, gint64 taken_at, GBytes *manifest,
+                                       GError **error);
+GBytes *ul_store_get_medium_manifest (UlStore *store, gint64 medium_id, gint64 part,
+                                      gint64 *session_id, gint64 *taken_at, GError **error);
+gboolean ul_store_forget_medium_manifest (UlStore *store, gint64 medium_id, gint64 part,
+                                          GError **error);
 /* the last record about @path (as path or old path) on the mount; NULL with
  * UL_ERROR_NOT_FOUND if none */
 UlFileRecord *ul_store_latest_file (UlStore *store, gint64 mount_id, GBytes *path,

@@ -565,8 +565,11 @@ ul_manager_erase_medium (UlManager *mgr, const char *asset_number, const char *c
   ev->device_id = p->device_id;
   ev->detail = g_strdup_printf ("%s (%s): %s", job->medium->asset_number,
                                 job->erasure->device_node, job->erasure->method);
+  /* whatever its outcome, the erasure changes every filesystem on it: there
+   * is no "how its last session left it" to compare at its next mount */
   if (!ul_store_begin (mgr->store, error) || !ul_store_add_erasure (mgr->store, job->erasure,
                                                                    error) ||
+      !ul_store_forget_medium_manifest (mgr->store, job->medium->id, -1, error) ||
       !ul_store_append_event (mgr->store, ev, error) || !ul_store_commit (mgr->store, error))
     {
       ul_store_rollback (mgr->store);

@@ -3,7 +3,12 @@
  * device again read-only in a private namespace, walks it, compares and
  * hashes what changed. Every difference the watch did not record (also
  * through recorded folder renames), and every file the watch saw written
- * that is gone, becomes a record with source "manifest". */
+ * that is gone, becomes a record with source "manifest".
+ *
+ * The walk at unmount is also kept, per medium and partition, as how the
+ * session left the filesystem; the walk at the next mount is compared with
+ * it, and what changed in between (on another computer: usbledger never saw
+ * the medium) becomes records with source "outside" and an event. */
 #include "ul-session-tracker-private.h"
 
 #include <string.h>
@@ -11,6 +16,85 @@
 #include <sys/sysmacros.h>
 
 #include "ul-error.h"
+#include "ul-manifest.h"
+
+typedef struct {
+  UlSessionTracker *t;
+  TrackedMount *tm;
+  gint64 now;
+  guint n;
+} OutsideCtx;
+
+static void
+on_outside_change (const char *path, UlManifestChange change, const UlManifestEntry *now,
+                   gpointer data)
+{
+  OutsideCtx *c = data;
+  UlFileJob *job = g_new0 (UlFileJob, 1);
+  UlFileRecord *rec = g_new0 (UlFileRecord, 1);
+
+  rec->session_id = c->tm->owner->session_id;
+  rec->mount_id = c->tm->record_id;
+  rec->action = g_strdup (change == UL_MANIFEST_ADDED ? "created"
+                          : change == UL_MANIFEST_MODIFIED ? "modified" : "deleted");
+  rec->path = g_bytes_new (path, strlen (path));
+  rec->size = now != NULL ? now->size : -1;
+  rec->source = g_strdup ("outside");
+  rec->time = c->now;
+  rec->uid = -1;
+  job->rec = rec;
+  job->fd = -1;
+  /* the content it has now, hashed like a file written in a session */
+  job->hash = now != NULL && !now->dir;
+  if (job->hash)
+    job->abs_path = g_build_filename (c->tm->mount->mount_point, path, NULL);
+  else
+    rec->status = g_strdup ("none");
+  ul_session_tracker_record (c->t, job);
+  c->n++;
+}
+
+/* compares the filesystem just walked with how the medium's last checked
+ * session left it; returns what to say of it after the entry count */
+static char *
+compare_with_last_session (UlSessionTracker *t, TrackedMount *tm)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) last = NULL;
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) after = NULL;
+  g_autofree char *detail = NULL;
+  gint64 last_session = 0;
+  gint64 taken_at = 0;
+  OutsideCtx c = { t, tm, g_get_real_time (), 0 };
+
+  if (tm->owner->medium_id == 0)
+    return g_strdup ("not compared: the medium is unknown");
+  last = ul_store_get_medium_manifest (t->store, tm->owner->medium_id, tm->part,
+                                       &last_session, &taken_at, &error);
+  if (last == NULL)
+    return error != NULL ? g_strdup_printf ("not compared: %s", error->message)
+                         : g_strdup ("no checked earlier session to compare with");
+  /* used up: from now on this session changes it (a daemon restart during
+   * the session must not take its own changes for outside ones); its
+   * checked unmount leaves the next one */
+  ul_session_manifest_forget (t, tm);
+  before = ul_manifest_parse (g_bytes_get_data (last, NULL), g_bytes_get_size (last), &error);
+  after = before ? ul_manifest_parse (g_bytes_get_data (tm->baseline, NULL),
+                                      g_bytes_get_size (tm->baseline), &error)
+                 : NULL;
+  if (after == NULL)
+    return g_strdup_printf ("not compared: %s", error->message);
+  ul_manifest_diff (before, after, on_outside_change, &c);
+  if (c.n == 0)
+    return g_strdup_printf ("unchanged since session %" G_GINT64_FORMAT, last_session);
+  detail = g_strdup_printf ("%u change(s) made outside usbledger since session %"
+                            G_GINT64_FORMAT " ended, found at mount on %s", c.n, last_session,
+                            tm->mount->mount_point);
+  ul_session_tracker_log_event (t, tm->owner, "medium-changed-outside", detail);
+  return g_strdup_printf ("%u change(s) made outside usbledger since session %" G_GINT64_FORMAT,
+                          c.n, last_session);
+}
 
 static void
 on_walked (GObject *source, GAsyncResult *res, gpointer data)
@@ -32,6 +116,7 @@ on_walked (GObject *source, GAsyncResult *res, gpointer data)
   else
     {
       g_autofree char *text = NULL;
+      g_autofree char *outside = NULL;
       gsize len;
       const char *records = g_bytes_get_data (out, &len);
       guint n = 0;
@@ -39,8 +124,9 @@ on_walked (GObject *source, GAsyncResult *res, gpointer data)
       for (gsize i = 0; i < len; i++)
         n += records[i] == '\0';
       tm->baseline = g_steal_pointer (&out);
+      outside = compare_with_last_session (tm->owner->t, tm);
       /* says that usbledgerd is done reading the new filesystem */
-      text = g_strdup_printf ("taken at mount: %u entries", n);
+      text = g_strdup_printf ("taken at mount: %u entries; %s", n, outside);
       if (!ul_store_set_mount_manifest (tm->owner->t->store, tm->record_id, text, &error))
         g_warning ("%s", error->message);
       ul_session_tracker_notify (tm->owner->t, tm->owner->session_id);
@@ -69,6 +155,8 @@ typedef struct {
   UlSessionTracker *t;
   gint64 session_id;
   gint64 record_id;
+  gint64 medium_id;
+  gint64 part;
 } CheckCtx;
 
 static const char *
@@ -157,9 +245,11 @@ latest_record (CheckCtx *c, GPtrArray *renames, GBytes *path)
   return ul_store_latest_file (c->t->store, c->record_id, old, &error);
 }
 
-/* adds what only the manifest saw; returns how many */
+/* adds what only the manifest saw; returns how many. *@left: the manifest
+ * of the filesystem as the session left it, when the helper could read it
+ * all (NULL otherwise) */
 static guint
-record_manifest_changes (CheckCtx *c, GBytes *out, GError **error)
+record_manifest_changes (CheckCtx *c, GBytes *out, GBytes **left, GError **error)
 {
   gsize len;
   const char *data = g_bytes_get_data (out, &len);
@@ -191,6 +281,11 @@ record_manifest_changes (CheckCtx *c, GBytes *out, GError **error)
       gboolean covered;
 
       pos = end ? (gsize) (end - data) + 1 : len;
+      if (g_strcmp0 (rec, "#") == 0)
+        {
+          *left = g_bytes_new_from_bytes (out, pos, len - pos);
+          break;
+        }
       if (g_strv_length (f) != 5)
         continue;
       path = g_bytes_new (f[4], strlen (f[4]));
@@ -253,6 +348,7 @@ on_checked (GObject *source, GAsyncResult *res, gpointer data)
   g_autoptr(GBytes) out = NULL;
   g_autoptr(GBytes) err = NULL;
   g_autofree char *result = NULL;
+  g_autoptr(GBytes) left = NULL;
 
   if (!g_subprocess_communicate_finish (G_SUBPROCESS (source), res, &out, &err, &error))
     result = g_strdup_printf ("not checked: %s", error->message);
@@ -261,7 +357,7 @@ on_checked (GObject *source, GAsyncResult *res, gpointer data)
                               (const char *) g_bytes_get_data (err, NULL));
   else
     {
-      guint n = record_manifest_changes (c, out, &error);
+      guint n = record_manifest_changes (c, out, &left, &error);
 
       result = error != NULL ? g_strdup_printf ("not recorded: %s", error->message)
                              : g_strdup_printf ("checked: %u change(s) found only by the "
@@ -270,6 +366,17 @@ on_checked (GObject *source, GAsyncResult *res, gpointer data)
   g_strchomp (result);
   if (!ul_store_set_mount_manifest (c->t->store, c->record_id, result, &error))
     g_warning ("cannot record the manifest check: %s", error->message);
+  g_clear_error (&error);
+  /* how the session left it, to compare at the next mount; unknown if the
+   * check failed or could not read everything */
+  if (c->medium_id != 0 &&
+      !(left != NULL ? ul_store_set_medium_manifest (c->t->store, c->medium_id, c->part,
+                                                     c->session_id, g_get_real_time (), left,
+                                                     &error)
+                     : ul_store_forget_medium_manifest (c->t->store, c->medium_id, c->part,
+                                                        &error)))
+    g_warning ("cannot keep how session %" G_GINT64_FORMAT " left its medium: %s",
+               c->session_id, error->message);
   ul_session_tracker_notify (c->t, c->session_id);
 }
 
@@ -301,6 +408,7 @@ ul_session_manifest_check (UlSessionTracker *t, TrackedMount *tm)
       g_strchomp (why);
       if (!ul_store_set_mount_manifest (t->store, tm->record_id, why, &error))
         g_warning ("%s", error->message);
+      ul_session_manifest_forget (t, tm);
       return;
     }
   proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
@@ -309,11 +417,25 @@ ul_session_manifest_check (UlSessionTracker *t, TrackedMount *tm)
   if (proc == NULL)
     {
       g_warning ("cannot check %s: %s", node, error->message);
+      ul_session_manifest_forget (t, tm);
       return;
     }
   c = g_new0 (CheckCtx, 1);
   c->t = t;
   c->session_id = tm->owner->session_id;
   c->record_id = tm->record_id;
+  c->medium_id = tm->owner->medium_id;
+  c->part = tm->part;
   g_subprocess_communicate_async (proc, tm->baseline, NULL, on_checked, c);
+}
+
+void
+ul_session_manifest_forget (UlSessionTracker *t, TrackedMount *tm)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (tm->owner->medium_id != 0 &&
+      !ul_store_forget_medium_manifest (t->store, tm->owner->medium_id, tm->part, &error))
+    g_warning ("cannot forget how medium %" G_GINT64_FORMAT " was left: %s",
+               tm->owner->medium_id, error->message);
 }

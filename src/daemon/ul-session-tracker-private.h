@@ -17,6 +17,7 @@ typedef struct {
   UlMount *mount;
   gint64 record_id;
   UlFileWatch *watch;
+  gint64 part;            /* its partition number, 0: the whole disk */
   GBytes *baseline;       /* manifest at mount; NULL until the walk is done */
   char *baseline_error;
   GCancellable *cancel;
@@ -25,6 +26,7 @@ typedef struct {
 struct _Tracked {
   UlSessionTracker *t;
   gint64 session_id;
+  gint64 medium_id;
   char *usb_syspath;
   GPtrArray *mounts;      /* TrackedMount*, mounted now */
   gboolean was_mounted;
@@ -48,8 +50,17 @@ struct _UlSessionTracker {
 
 /* tells the owner that a session's mounts or files changed */
 void ul_session_tracker_notify (UlSessionTracker *t, gint64 session_id);
+/* an event of @tr's session in the event log */
+void ul_session_tracker_log_event (UlSessionTracker *t, Tracked *tr, const char *kind,
+                                   const char *detail);
+/* file records for the hasher (hashed first when @job->hash), else written
+ * at once */
+void ul_session_tracker_record (UlSessionTracker *t, UlFileJob *job);
 
 /* ul-session-manifest.c: the manifest of @tm's filesystem just mounted, and
  * the comparison once it is unmounted */
 void ul_session_manifest_walk (UlSessionTracker *t, TrackedMount *tm);
 void ul_session_manifest_check (UlSessionTracker *t, TrackedMount *tm);
+/* how the medium's filesystem was left is unknown from now on (pulled while
+ * mounted, not checked): nothing to compare at its next mount */
+void ul_session_manifest_forget (UlSessionTracker *t, TrackedMount *tm);

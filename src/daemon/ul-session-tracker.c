@@ -117,6 +117,25 @@ deliver (GPtrArray *records, gpointer data)
     t->retry_source = g_timeout_add_seconds (1, on_retry, t);
 }
 
+void
+ul_session_tracker_record (UlSessionTracker *t, UlFileJob *job)
+{
+  g_autoptr(GPtrArray) one = NULL;
+
+  if (t->hasher != NULL)
+    {
+      ul_hasher_push (t->hasher, job);
+      return;
+    }
+  /* no hasher (libcrypto could not be loaded): recorded without a hash */
+  one = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_file_record_free);
+  if (job->rec->status == NULL)
+    job->rec->status = g_strdup ("none");
+  g_ptr_array_add (one, g_steal_pointer (&job->rec));
+  ul_file_job_free (job);
+  deliver (one, t);
+}
+
 static gboolean
 on_low_water (gpointer data)
 {
@@ -163,8 +182,9 @@ ul_session_tracker_flush (UlSessionTracker *t)
 
 /* -- events in the event log ------------------------------------------ */
 
-static void
-log_event (UlSessionTracker *t, Tracked *tr, const char *kind, const char *detail)
+void
+ul_session_tracker_log_event (UlSessionTracker *t, Tracked *tr, const char *kind,
+                              const char *detail)
 {
   g_autoptr(UlEvent) ev = ul_event_new (kind, "system", t->host, g_get_real_time ());
   g_autoptr(GError) error = NULL;
@@ -183,6 +203,19 @@ belongs_to (const UlMount *m, const char *usb_syspath)
   return ul_block_device_under (ul_mount_block_device (m), usb_syspath);
 }
 
+/* the partition number of a block device, 0 for a whole disk */
+static gint64
+partition_number (dev_t dev)
+{
+  g_autofree char *path = g_strdup_printf ("/sys/dev/block/%u:%u/partition", major (dev),
+                                           minor (dev));
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
 static void
 mounted (UlSessionTracker *t, Tracked *tr, const UlMount *m)
 {
@@ -194,6 +227,7 @@ mounted (UlSessionTracker *t, Tracked *tr, const UlMount *m)
   dev_t dev = ul_mount_block_device (m);
 
   tm->owner = tr;
+  tm->part = partition_number (dev);
   tm->mount = g_new0 (UlMount, 1);
   *tm->mount = (UlMount){ m->mount_id, m->dev, g_strdup (m->root), g_strdup (m->mount_point),
                           g_strdup (m->fstype), g_strdup (m->source) };
@@ -223,7 +257,8 @@ mounted (UlSessionTracker *t, Tracked *tr, const UlMount *m)
   detail = g_strdup_printf ("%s (%s) mounted; files followed by %s", rec->device, m->fstype,
                             mode);
   if (!ul_store_begin (t->store, &error) || !ul_store_add_mount (t->store, rec, &error) ||
-      (log_event (t, tr, "medium-mounted", detail), !ul_store_commit (t->store, &error)))
+      (ul_session_tracker_log_event (t, tr, "medium-mounted", detail),
+       !ul_store_commit (t->store, &error)))
     {
       ul_store_rollback (t->store);
       g_warning ("cannot record the mount of %s: %s", m->mount_point, error->message);
@@ -259,7 +294,8 @@ unmounted (UlSessionTracker *t, Tracked *tr, TrackedMount *tm, gboolean check,
   if (!ul_store_begin (t->store, &error) ||
       !ul_store_end_mount (t->store, tm->record_id, g_get_real_time (), &error) ||
       (!check && !ul_store_set_mount_manifest (t->store, tm->record_id, why_not, &error)) ||
-      (log_event (t, tr, "medium-unmounted", detail), !ul_store_commit (t->store, &error)))
+      (ul_session_tracker_log_event (t, tr, "medium-unmounted", detail),
+       !ul_store_commit (t->store, &error)))
     {
       ul_store_rollback (t->store);
       g_warning ("cannot record the unmount of %s: %s", tm->mount->mount_point,
@@ -267,6 +303,8 @@ unmounted (UlSessionTracker *t, Tracked *tr, TrackedMount *tm, gboolean check,
     }
   if (check)
     ul_session_manifest_check (t, tm);
+  else
+    ul_session_manifest_forget (t, tm);
   ul_session_tracker_notify (t, tr->session_id);
 }
 
@@ -405,6 +443,15 @@ ul_session_tracker_add (UlSessionTracker *t, gint64 session_id, const char *usb_
   tr = g_new0 (Tracked, 1);
   tr->t = t;
   tr->session_id = session_id;
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(UlSession) s = ul_store_get_session (t->store, session_id, &error);
+
+    /* 0: no comparison with how its last session left it */
+    if (s == NULL)
+      g_warning ("cannot read session %" G_GINT64_FORMAT ": %s", session_id, error->message);
+    tr->medium_id = s ? s->medium_id : 0;
+  }
   tr->usb_syspath = g_strdup (usb_syspath);
   tr->mounts = g_ptr_array_new_with_free_func ((GDestroyNotify) tracked_mount_free);
   g_hash_table_insert (t->sessions, &tr->session_id, tr);

@@ -10,7 +10,10 @@
  *       stdin, with the size and SHA-256 of what is there now, then every
  *       path present and unchanged ("="), so the caller can tell which files
  *       it saw written are gone:
- *       "A|M|D|=\tSIZE\tSTATUS\tSHA256\tPATH\0" (SHA256 "-" when none)
+ *       "A|M|D|=\tSIZE\tSTATUS\tSHA256\tPATH\0" (SHA256 "-" when none);
+ *       then, if every entry could be read, the record "#\0" and the
+ *       manifest of the filesystem as it is now (how the session left it,
+ *       to compare at its next mount)
  */
 #include "config.h"
 
@@ -216,6 +219,15 @@ do_check (const char *device, const char *fstype)
       ctx.out = g_string_new (NULL);
       ul_manifest_diff (before, after, on_change, &ctx);
       append_unchanged (before, after, ctx.out);
+      if (n_errors == 0)
+        {
+          g_autoptr(GBytes) left = ul_manifest_serialize (after);
+
+          g_string_append_len (ctx.out, "#", 2);
+          g_string_append_len (ctx.out, g_bytes_get_data (left, NULL), g_bytes_get_size (left));
+        }
+      else
+        g_printerr ("usbledger-manifest: %u entries could not be read\n", n_errors);
       rc = write_all (ctx.out->str, ctx.out->len);
       g_string_free (ctx.out, TRUE);
     }

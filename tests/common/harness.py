@@ -7,8 +7,10 @@ umockdev's preload (`umockdev-wrapper`). The test guest of tests/vm uses it
 with simulated_usb=False, on the real kernel's devices.
 """
 
+import ctypes
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -56,6 +58,13 @@ def build_tree_helpers():
     return ['--manifest-helper', binary('usbledger-manifest'),
             '--pdf-helper', binary('usbledger-certificate-pdf'),
             '--crypto-module', binary('usbledger-crypto.so')]
+
+
+def die_with_parent():
+    """In the daemon's child before exec: SIGTERM when the test process
+    dies, even by an abort that runs no cleanup, so no daemon outlives it."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class Harness:
@@ -160,7 +169,7 @@ class Harness:
             wrapper + [binary('usbledgerd'), '--state-dir', self.state_dir,
                        '--runtime-dir', self.runtime_dir] +
             build_tree_helpers() + list(extra_args),
-            env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+            env=self.env(), stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
         log.close()
         if wait:
             # the daemon owns its name once coldplug is done; NameOwnerChanged

@@ -60,6 +60,7 @@ class MockDevice:
         self.name = name
         self.configs = configs
         self.interfaces = []
+        self.disks = []         # (sysfs path, /sys/class/block and /sys/dev/block links)
 
     @property
     def authorized_path(self):
@@ -137,6 +138,14 @@ class MockBus:
 
     def remove_interfaces(self, dev):
         """What the kernel does when a device is deauthorized."""
+        for path, links in reversed(dev.disks):
+            self.testbed.uevent(path, 'remove')
+            self.testbed.remove_device(path)
+            # umockdev leaves the links, the kernel does not
+            for link in links:
+                if os.path.lexists(link):
+                    os.unlink(link)
+        dev.disks = []
         for ipath in reversed(dev.interfaces):
             self.testbed.uevent(ipath, 'remove')
             self.testbed.remove_device(ipath)
@@ -174,6 +183,8 @@ class MockBus:
         if os.path.lexists(link):
             os.unlink(link)
         os.symlink(os.path.relpath(os.path.join(self.root, path.lstrip('/')), links), link)
+        dev.disks.append((path, [link, os.path.join(self.root, 'sys', 'class', 'block', name),
+                                 os.path.join(self.root, 'sys', 'block', name)]))
         return path
 
     def unplug(self, dev):

@@ -243,6 +243,88 @@ class SessionTest(unittest.TestCase):
         self.assertIn('(found by the manifest)', out)
         self.assertIn('資料/' + JAPANESE, out)
 
+    def replug(self, disk, serial, decision='allow'):
+        """The same stick (and its disk) plugged in again; returns (device,
+        session id)."""
+        box = {}
+        rec = self.h.expect_device(lambda: box.update(dev=self.h.usb.add(
+            2, 0x0781, 0x5567, [[MASS_STORAGE]], serial=serial)), '1-2', decision)
+        self.h.usb.play_kernel(box['dev'])
+        self.h.usb.add_disk(box['dev'], disk.dev)
+        return box['dev'], rec['session-id']
+
+    def mount_and_compare(self, disk, sid):
+        disk.mount()
+        return self.wait_session(sid, lambda s, m, f: m and m[-1].get(
+            'manifest', '').startswith('taken at mount'), 'the manifest at mount')[1][-1]
+
+    def test_changes_made_outside_usbledger_found_at_next_mount(self):
+        self.start()
+        dev, disk, sid = self.registered_stick('ext4', serial=b'OUTSIDE-1')
+        mount = self.mount_and_compare(disk, sid)
+        self.assertIn('no checked earlier session to compare with', mount['manifest'])
+        for name in ('keep.txt', 'change.txt', 'gone.txt'):
+            with open(os.path.join(disk.mnt, name), 'wb') as f:
+                f.write(b'at the office: ' + name.encode() + b'\n')
+        self.wait_session(sid, lambda s, m, f: len([x for x in self.final(f).values()
+                                                    if x.get('status') == 'ok']) == 3,
+                          'the three files')
+        disk.umount()
+        self.wait_session(sid, lambda s, m, f: m[0].get('manifest', '').startswith('checked'),
+                          'the check at unmount')
+        self.h.expect_device(lambda: self.h.usb.unplug(dev), dev.name, removed=True)
+
+        # at home: the stick in a computer without usbledger
+        disk.mount()
+        with open(os.path.join(disk.mnt, '自宅で追加.txt'), 'wb') as f:
+            f.write(b'added at home\n')
+        with open(os.path.join(disk.mnt, 'change.txt'), 'wb') as f:
+            f.write(b'changed at home, longer than before\n')
+        os.unlink(os.path.join(disk.mnt, 'gone.txt'))
+        disk.umount()
+
+        # back at the office
+        dev, sid2 = self.replug(disk, b'OUTSIDE-1')
+        mount = self.mount_and_compare(disk, sid2)
+        self.assertIn('3 change(s) made outside usbledger since session %d' % sid,
+                      mount['manifest'])
+        files = self.wait_session(sid2, lambda s, m, f: len(
+            [x for x in f if x['source'] == 'outside' and
+             (x['action'] == 'deleted' or x.get('status') == 'ok')]) == 3,
+            'the outside changes hashed')[2]
+        outside = {bytes(x['path']): x for x in files if x['source'] == 'outside'}
+        self.assertEqual(sorted(outside), sorted([b'change.txt', b'gone.txt',
+                                                  '自宅で追加.txt'.encode()]))
+        self.assertEqual(outside['自宅で追加.txt'.encode()]['action'], 'created')
+        self.assertEqual(outside['自宅で追加.txt'.encode()]['sha256'], sha256(b'added at home\n'))
+        self.assertEqual(outside[b'change.txt']['action'], 'modified')
+        self.assertEqual(outside[b'change.txt']['sha256'],
+                         sha256(b'changed at home, longer than before\n'))
+        self.assertEqual(outside[b'gone.txt']['action'], 'deleted')
+        log = self.h.ctl('log').stdout.decode()
+        self.assertIn('medium-changed-outside', log)
+        self.assertIn('3 change(s) made outside usbledger since session %d ended' % sid, log)
+        self.assertIn('changed outside usbledger, found at mount',
+                      self.h.ctl('sessions', 'show', str(sid2)).stdout.decode())
+        # what was found at mount is not found again at unmount
+        disk.umount()
+        mounts = self.wait_session(sid2, lambda s, m, f: m[0].get('manifest', '').startswith(
+            'checked'), 'the check at unmount')[1]
+        self.assertEqual(mounts[0]['manifest'], 'checked: 0 change(s) found only by the manifest')
+        self.h.expect_device(lambda: self.h.usb.unplug(dev), dev.name, removed=True)
+
+        # untouched in between: nothing to report
+        dev, sid3 = self.replug(disk, b'OUTSIDE-1')
+        mount = self.mount_and_compare(disk, sid3)
+        self.assertIn('unchanged since session %d' % sid2, mount['manifest'])
+        # pulled while mounted: how it was left is unknown, nothing compared
+        self.h.expect_device(lambda: self.h.usb.unplug(dev), dev.name, removed=True)
+        disk.umount()
+        dev, sid4 = self.replug(disk, b'OUTSIDE-1')
+        mount = self.mount_and_compare(disk, sid4)
+        self.assertIn('no checked earlier session to compare with', mount['manifest'])
+        self.assertEqual(self.h.ctl('log').stdout.decode().count('medium-changed-outside'), 1)
+
     def test_burst_of_10000_files_all_recorded_and_hashes_match_sha256sum(self):
         self.start()
         dev, disk, sid = self.registered_stick('ext4')

@@ -323,6 +323,92 @@ test_media (Fixture *f, gconstpointer data)
   g_assert_error (error, UL_ERROR, UL_ERROR_NOT_FOUND);
 }
 
+/* a logbook at schema 4, made by the SQL files 1-4 as they are, with a
+ * session's file records: migration 5 rebuilds session_files (a new source
+ * value) and keeps every row and id; the medium manifests work */
+static void
+test_migrate_v4_session_files (Fixture *f, gconstpointer data)
+{
+  static const char *const scripts[] = { "0001-initial.sql", "0002-audit-chain.sql",
+                                         "0003-session-files.sql", "0004-erasures.sql" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlStore) store = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(UlFileRecord) outside = g_new0 (UlFileRecord, 1);
+  g_autoptr(GBytes) manifest = g_bytes_new_static ("F\t3\t1\ta.txt", 12);
+  g_autoptr(GBytes) got = NULL;
+  gint64 session_id = 0;
+  gint64 taken_at = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (scripts); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "db", scripts[i],
+                                                     NULL);
+      g_autofree char *sql = NULL;
+
+      g_assert_true (g_file_get_contents (path, &sql, NULL, NULL));
+      exec_raw (f->path, sql, SQLITE_OK);
+    }
+  exec_raw (f->path,
+            "PRAGMA user_version = 4; PRAGMA application_id = 1431522375;"
+            "INSERT INTO media (id, asset_number, vendor_id, product_id, serial, "
+            "  descriptor_hash, registered_by, registered_at) "
+            "  VALUES (1, 'USB-1', 1, 2, x'5331', 'h', 'root', 1);"
+            "INSERT INTO devices_seen (id, vendor_id, product_id, descriptor_hash, first_seen, "
+            "  last_seen) VALUES (1, 1, 2, 'h', 1, 1);"
+            "INSERT INTO sessions (id, medium_id, device_id, host, started_at) "
+            "  VALUES (1, 1, 1, 'pc', 1);"
+            "INSERT INTO session_mounts (id, session_id, device, mount_point, fstype, watch, "
+            "  mounted_at) VALUES (1, 1, '8:17', x'2f6d6e74', 'vfat', 'fanotify-names', 2);"
+            "INSERT INTO session_files (id, session_id, mount_id, action, path, size, sha256, "
+            "  status, source, time, uid, program) VALUES "
+            "  (7, 1, 1, 'created', x'612e747874', 3, 'abc', 'ok', 'fanotify', 3, 1000, 'cp'),"
+            "  (9, 1, 1, 'deleted', x'622e747874', NULL, NULL, 'none', 'manifest', 4, NULL, NULL);",
+            SQLITE_OK);
+
+  store = ul_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ul_store_schema_version (store), ==, UL_STORE_SCHEMA_VERSION);
+  files = ul_store_list_session_files (store, 1, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (files->len, ==, 2);
+  {
+    UlFileRecord *a = files->pdata[0];
+    UlFileRecord *b = files->pdata[1];
+
+    g_assert_cmpint (a->id, ==, 7);
+    g_assert_cmpstr (a->action, ==, "created");
+    g_assert_cmpmem (g_bytes_get_data (a->path, NULL), g_bytes_get_size (a->path), "a.txt", 5);
+    g_assert_cmpstr (a->sha256, ==, "abc");
+    g_assert_cmpstr (a->program, ==, "cp");
+    g_assert_cmpint (b->id, ==, 9);
+    g_assert_cmpstr (b->source, ==, "manifest");
+  }
+
+  /* the new source value, and the state of how a session left a medium */
+  outside->session_id = 1;
+  outside->mount_id = 1;
+  outside->action = g_strdup ("modified");
+  outside->path = g_bytes_new_static ("c.txt", 5);
+  outside->status = g_strdup ("none");
+  outside->source = g_strdup ("outside");
+  outside->time = 5;
+  outside->uid = -1;
+  g_assert_true (ul_store_add_file (store, outside, &error));
+  g_assert_no_error (error);
+  g_assert_null (ul_store_get_medium_manifest (store, 1, 0, &session_id, &taken_at, &error));
+  g_assert_no_error (error);
+  g_assert_true (ul_store_set_medium_manifest (store, 1, 0, 1, 42, manifest, &error));
+  got = ul_store_get_medium_manifest (store, 1, 0, &session_id, &taken_at, &error);
+  g_assert_true (g_bytes_equal (got, manifest));
+  g_assert_cmpint (session_id, ==, 1);
+  g_assert_cmpint (taken_at, ==, 42);
+  g_assert_true (ul_store_forget_medium_manifest (store, 1, -1, &error));
+  g_clear_pointer (&got, g_bytes_unref);
+  g_assert_null (ul_store_get_medium_manifest (store, 1, 0, &session_id, &taken_at, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -332,6 +418,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/store/migrate-v1", Fixture, NULL, fixture_setup, test_migrate_v1,
               fixture_teardown);
+  g_test_add ("/store/migrate-v4-session-files", Fixture, NULL, fixture_setup,
+              test_migrate_v4_session_files, fixture_teardown);
   g_test_add ("/store/failed-migration", Fixture, NULL, fixture_setup,
               test_failed_migration_rolls_back, fixture_teardown);
   g_test_add ("/store/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
