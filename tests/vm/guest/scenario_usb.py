@@ -18,6 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from guestbase import SEAT_USER, GuestScenario  # noqa: E402
+from mainloop import iterate_until  # noqa: E402
 from guestlib import Gadget, block_devices, input_devices, read_attr, settle, sh  # noqa: E402
 
 S1_DISK = {'vendor': 'USBLEDGR', 'model': 'VM STICK 1'}  # its SCSI identity
@@ -386,6 +387,42 @@ class Scenario(GuestScenario):
         check('erase: the certificate verifies with openssl on the host', verified['verified'],
               verified['output'])
 
+    def erase_yanked_on_real_kernel(self):
+        """Issue 5 on the real kernel: a stick pulled out during its erasure
+        ends the job as failed (or interrupted) where the kernel's I/O failed,
+        with no certificate, an incident in the log, and its session still
+        not erased."""
+        check = self.check
+        since_sig = len(self.h.signals)
+        s7, since = self.plug_stick('s7', 'UL-VM-S7', size_mb=512)
+        self.wait_decision(s7, since_sig)
+        since_sig = len(self.h.signals)
+        self.h.ctl('register', '--device', os.path.basename(s7), '--asset-number', 'USB-VM-007')
+        sid = self.wait_decision(s7, since_sig, 'allow')['session-id']
+        self.wait_block(s7, since, 'the stick\'s disk')
+        start = len(self.h.signals)
+        eid = self.h.call('EraseMedium', ('USB-VM-007', 'USB-VM-007 UL-VM-S7', {}),
+                          '(ssa{sv})')[0]
+        iterate_until(lambda: any(name == 'EraseProgress' and value == eid
+                                  for name, value in self.h.signals[start:]),
+                      timeout=60, what='the erasure under way')
+        self.unplug('s7')
+        found = []
+
+        def finished():
+            found[:] = [r for name, r in self.h.signals[start:] if name == 'EraseFinished']
+            return bool(found)
+        iterate_until(finished, timeout=120, what='EraseFinished')
+        rec = found[0]
+        log = self.h.ctl('log').stdout.decode()
+        session = self.session(sid)[0]
+        check('erase: pulled out during the erasure, the job fails where the I/O failed, '
+              'with no certificate, an incident, and the session not erased',
+              rec['outcome'] in ('failed', 'interrupted') and 'certificate' not in rec and
+              0 < rec.get('bytes-written', 0) < 512 << 20 and 'offset' in rec.get('message', '')
+              and ('erase-failed' in log or 'erase-interrupted' in log) and 'incident' in log
+              and not session['erased'], (rec, session))
+
     HOSTILE = [
         # (gadget, manufacturer, product, serial, decision, new events)
         ('shell', b'$(reboot);`id`|&>/tmp/x *', b'%n%n%s%x%p',
@@ -494,7 +531,7 @@ class Scenario(GuestScenario):
 
     PARTS = ['fail_closed_while_daemon_down', 'daemon_start_request_approve',
              'registered_then_revoked', 'session_files_then_yanked', 'read_only_medium',
-             'erase_on_real_kernel',
+             'erase_on_real_kernel', 'erase_yanked_on_real_kernel',
              'hostile_strings', 'sigkill_and_restart']
 
 
