@@ -10,6 +10,9 @@ struct _UlStore {
   char *path;
   GHashTable *stmts;      /* SQL text -> sqlite3_stmt*, prepared once */
   int in_transaction;
+  /* open sessions' distinct file paths, as 64-bit hashes, to keep
+   * sessions.files without counting: &session_id -> set of &hash */
+  GHashTable *session_paths;
 };
 
 /* a prepared, reset statement for @sql; owned by the store */

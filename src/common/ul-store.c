@@ -227,6 +227,8 @@ ul_store_rollback (UlStore *store)
   if (sqlite3_get_autocommit (store->db) == 0)
     sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
   store->in_transaction = 0;
+  /* paths counted in what was rolled back: counted again from the logbook */
+  g_hash_table_remove_all (store->session_paths);
 }
 
 static gboolean
@@ -277,6 +279,8 @@ ul_store_open (const char *path, GError **error)
 
   store->path = g_strdup (path);
   store->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
+  store->session_paths = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                (GDestroyNotify) g_hash_table_unref);
 
   if (!exists)
     flags |= SQLITE_OPEN_CREATE;
@@ -383,6 +387,7 @@ ul_store_free (UlStore *store)
     return;
   if (store->stmts != NULL)
     g_hash_table_destroy (store->stmts);
+  g_clear_pointer (&store->session_paths, g_hash_table_destroy);
   if (store->db != NULL)
     sqlite3_close (store->db);
   g_free (store->path);

@@ -211,6 +211,46 @@ test_store_sessions (void)
   s = ul_store_get_session (store, sid, &error);
   g_assert_no_error (error);
   g_assert_cmpint (s->n_files, ==, 4);   /* a, b, c, d */
+  g_clear_pointer (&s, ul_session_free);
+
+  /* the count is kept, not counted: a record rolled back does not count, a
+   * path known before a restart (a new store on the same logbook) is not
+   * counted twice, a new one is */
+  {
+    g_autoptr(UlFileRecord) f = g_new0 (UlFileRecord, 1);
+    g_autoptr(UlStore) again = NULL;
+
+    f->session_id = sid;
+    f->mount_id = mount->id;
+    f->action = g_strdup ("created");
+    f->path = g_bytes_new_static ("e.txt", 5);
+    f->size = -1;
+    f->status = g_strdup ("none");
+    f->source = g_strdup ("fanotify");
+    f->time = since + 31;
+    f->uid = -1;
+    g_assert_true (ul_store_begin (store, &error));
+    g_assert_true (ul_store_add_file (store, f, &error));
+    ul_store_rollback (store);
+    s = ul_store_get_session (store, sid, &error);
+    g_assert_cmpint (s->n_files, ==, 4);
+    g_clear_pointer (&s, ul_session_free);
+
+    again = ul_store_open (db, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&f->path, g_bytes_unref);
+    f->path = g_bytes_new_static ("c.txt", 5);
+    g_assert_true (ul_store_add_file (again, f, &error));
+    g_clear_pointer (&f->path, g_bytes_unref);
+    f->path = g_bytes_new_static ("e.txt", 5);
+    g_assert_true (ul_store_add_file (again, f, &error));
+    g_assert_true (ul_store_add_file (again, f, &error));
+    s = ul_store_get_session (again, sid, &error);
+    g_assert_cmpint (s->n_files, ==, 5);
+    g_clear_pointer (&s, ul_session_free);
+  }
+  s = ul_store_get_session (store, sid, &error);
+  g_assert_cmpint (s->n_files, ==, 5);
   g_assert_null (ul_store_get_session (store, 99, &error));
   g_assert_error (error, UL_ERROR, UL_ERROR_NOT_FOUND);
   g_clear_error (&error);
