@@ -3,6 +3,9 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+/* PRId64, not G_GINT64_FORMAT, in translated formats: xgettext and gettext
+ * know the <inttypes.h> macros */
+#include <inttypes.h>
 
 G_BEGIN_DECLS
 

@@ -38,7 +38,7 @@ ctl_devices (CtlContext *ctx, int argc, char **argv)
         g_print (_("  seat user:    %s\n"), ctl_rec_str (rec, "seat-user") ? user
                                                                        : _("(no one logged in)"));
       if (ctl_rec_int64 (rec, "request-id") != 0)
-        g_print (_("  request:      %" G_GINT64_FORMAT "\n"), ctl_rec_int64 (rec, "request-id"));
+        g_print (_("  request:      %" PRId64 "\n"), ctl_rec_int64 (rec, "request-id"));
       if (ctl_rec_str (rec, "asset-number") != NULL)
         {
           g_autofree char *asset = ctl_escape (ctl_rec_str (rec, "asset-number"));

@@ -128,7 +128,7 @@ ctl_erase (CtlContext *ctx, int argc, char **argv)
       g_autofree char *message = ctl_escape (ctl_rec_str (w.finished, "message"));
 
       if (ctl_rec_str (w.finished, "certificate") != NULL)
-        g_print (_("erased and verified: %" G_GINT64_FORMAT " bytes, 0 mismatches; "
+        g_print (_("erased and verified: %" PRId64 " bytes, 0 mismatches; "
                    "certificate %s\n"), ctl_rec_int64 (w.finished, "bytes-verified"),
                  ctl_rec_str (w.finished, "certificate"));
       else

@@ -48,7 +48,7 @@ ctl_log (CtlContext *ctx, int argc, char **argv)
       if (ctx->json)
         g_print ("{\"verified\":true,\"events\":%" G_GUINT64_FORMAT "}\n", n);
       else
-        g_print (_("event log intact: %" G_GUINT64_FORMAT " events, hash chain verified\n"), n);
+        g_print (_("event log intact: %" PRIu64 " events, hash chain verified\n"), n);
       return 0;
     }
 

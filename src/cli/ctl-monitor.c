@@ -31,16 +31,16 @@ on_signal (GDBusConnection *bus, const char *sender, const char *path, const cha
                ctl_rec_uint16 (rec, "product-id"), serial, ctl_rec_str (rec, "decision"), reason);
     }
   else if (g_str_equal (signal, "SessionChanged"))
-    g_print (_("session #%" G_GINT64_FORMAT " %s %" G_GINT64_FORMAT " file(s)%s%s\n"),
+    g_print (_("session #%" PRId64 " %s %" PRId64 " file(s)%s%s\n"),
              ctl_rec_int64 (rec, "id"), ctl_rec_str (rec, "asset-number"),
              ctl_rec_int64 (rec, "files"), ctl_rec_int64 (rec, "ended-at") ? " ended " : "",
              ctl_rec_str (rec, "end-reason") ? ctl_rec_str (rec, "end-reason") : "");
   else if (g_str_equal (signal, "EraseFinished"))
-    g_print (_("erasure #%" G_GINT64_FORMAT " %s %s\n"), ctl_rec_int64 (rec, "id"),
+    g_print (_("erasure #%" PRId64 " %s %s\n"), ctl_rec_int64 (rec, "id"),
              ctl_rec_str (rec, "outcome"),
              ctl_rec_str (rec, "certificate") ? ctl_rec_str (rec, "certificate") : "");
   else if (g_str_equal (signal, "RequestChanged"))
-    g_print (_("request #%" G_GINT64_FORMAT " %s\n"), ctl_rec_int64 (rec, "id"),
+    g_print (_("request #%" PRId64 " %s\n"), ctl_rec_int64 (rec, "id"),
              ctl_rec_str (rec, "state"));
   else if (g_str_equal (signal, "MediumChanged"))
     {

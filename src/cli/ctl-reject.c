@@ -24,6 +24,6 @@ ctl_reject (CtlContext *ctx, int argc, char **argv)
   if (reply == NULL)
     return 1;
   if (!ctx->json)
-    g_print (_("request %" G_GINT64_FORMAT " rejected\n"), id);
+    g_print (_("request %" PRId64 " rejected\n"), id);
   return 0;
 }

@@ -35,7 +35,7 @@ ctl_requests (CtlContext *ctx, int argc, char **argv)
       g_autofree char *reason = ctl_escape (ctl_rec_str (rec, "reason"));
       g_autofree char *host = ctl_escape (ctl_rec_str (rec, "host"));
 
-      g_print (_("#%" G_GINT64_FORMAT "  %s  %04x:%04x  %s\n"), ctl_rec_int64 (rec, "id"),
+      g_print (_("#%" PRId64 "  %s  %04x:%04x  %s\n"), ctl_rec_int64 (rec, "id"),
                ctl_rec_str (rec, "state"), ctl_rec_uint16 (rec, "vendor-id"),
                ctl_rec_uint16 (rec, "product-id"), created);
       g_print (_("  requester:    %s on %s\n"),

@@ -14,7 +14,7 @@ print_session_line (GVariant *rec)
   g_autofree char *host = ctl_escape (ctl_rec_str (rec, "host"));
   const char *reason = ctl_rec_str (rec, "end-reason");
 
-  g_print (_("#%" G_GINT64_FORMAT "  %s  %s  %s .. %s  %s  %" G_GINT64_FORMAT " file(s)  %s%s%s\n"),
+  g_print (_("#%" PRId64 "  %s  %s  %s .. %s  %s  %" PRId64 " file(s)  %s%s%s\n"),
            ctl_rec_int64 (rec, "id"), asset,
            ctl_rec_str (rec, "user") ? user : _("(no one logged in)"), start,
            ctl_rec_int64 (rec, "ended-at") ? end : _("(in use)"), host,
@@ -128,7 +128,7 @@ show (CtlContext *ctx, gint64 id)
       g_autofree char *off = ctl_rec_time (m, "unmounted-at");
       g_autofree char *manifest = ctl_escape (ctl_rec_str (m, "manifest"));
 
-      g_print (_("  mount %" G_GINT64_FORMAT ": %s on %s (%s)  %s .. %s  watch: %s  manifest: %s\n"),
+      g_print (_("  mount %" PRId64 ": %s on %s (%s)  %s .. %s  watch: %s  manifest: %s\n"),
                ctl_rec_int64 (m, "id"), ctl_rec_str (m, "device"), point,
                ctl_rec_str (m, "fstype"), on,
                ctl_rec_int64 (m, "unmounted-at") ? off : _("(mounted)"),

@@ -44,11 +44,14 @@ main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   CtlContext ctx = { 0 };
+  const char *localedir;
   int first = 1;
   int code;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, UL_LOCALEDIR);
+  /* USBLEDGER_LOCALEDIR: the build tree's catalogs (tests, the mock) */
+  localedir = g_getenv ("USBLEDGER_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : UL_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -144,6 +144,23 @@ class DaemonTest(unittest.TestCase):
         self.assertIn('refusing to start', log)
         self.assertIn('/nonexistent/usbledger-crypto.so cannot be read', log)
 
+    def test_cli_speaks_japanese(self):
+        # the city's staff read Japanese (po/ja.po); English is the fallback
+        self.h.start_daemon()
+        self.plug(2, b'SN-JA', 'block-and-request')
+        out = self.h.ctl('devices', language='ja').stdout.decode()
+        self.assertIn('遮断', out)
+        self.assertIn('席の使用者:   tanaka', out)
+        self.assertIn('blocked', self.h.ctl('devices').stdout.decode())
+        usage = self.h.ctl('--help', language='ja', check=False)
+        self.assertIn('使い方: usbledgerctl', (usage.stdout + usage.stderr).decode())
+        bad = self.h.ctl('revoke', language='ja', check=False)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn('revoke には管理番号を 1 つ指定してください', bad.stderr.decode())
+        # a number in a translated format (<inttypes.h> macros) is filled in
+        log = self.h.ctl('log', '--verify', language='ja').stdout.decode()
+        self.assertRegex(log, r'操作ログは改ざんされていません: \d+ 件')
+
     def test_registered_stick_allowed_at_plug_in_and_revoked_blocked(self):
         self.h.start_daemon()
         dev, rec = self.plug(2, b'SN-0003', 'block-and-request')
