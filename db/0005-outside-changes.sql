@@ -46,3 +46,6 @@ INSERT INTO session_files_v5 SELECT id, session_id, mount_id, action, path, old_
 DROP TABLE session_files;
 ALTER TABLE session_files_v5 RENAME TO session_files;
 CREATE INDEX session_files_session ON session_files (session_id, id);
+-- the check at unmount reads a mount's records (without it: the whole table,
+-- every session's, at every unmount)
+CREATE INDEX session_files_mount ON session_files (mount_id, id);

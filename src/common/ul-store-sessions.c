@@ -235,37 +235,50 @@ ul_store_set_mount_manifest (UlStore *store, gint64 mount_id, const char *manife
          ul_bind_int64 (store, st, 2, mount_id, error) && ul_store_step_done (store, st, error);
 }
 
-UlFileRecord *
-ul_store_latest_file (UlStore *store, gint64 mount_id, GBytes *path, GError **error)
+static UlFileRecord *
+latest_row (sqlite3_stmt *st, int path_col)
 {
+  UlFileRecord *f = g_new0 (UlFileRecord, 1);
+
+  f->id = sqlite3_column_int64 (st, 0);
+  f->action = ul_column_text (st, 1);
+  f->sha256 = ul_column_text (st, 2);
+  f->status = ul_column_text (st, 3);
+  f->path = ul_column_bytes (st, path_col);
+  f->size = -1;
+  f->uid = -1;
+  return f;
+}
+
+GHashTable *
+ul_store_latest_files (UlStore *store, gint64 mount_id, GError **error)
+{
+  /* one pass in id order: a later row replaces an earlier one */
   sqlite3_stmt *st = ul_store_stmt (store,
-                                    "SELECT id, action, sha256, status FROM session_files "
-                                    "WHERE mount_id = ?1 AND (path = ?2 OR old_path = ?2) "
-                                    "ORDER BY id DESC LIMIT 1", error);
-  UlFileRecord *f = NULL;
+                                    "SELECT id, action, sha256, status, path, old_path "
+                                    "FROM session_files WHERE mount_id = ?1 ORDER BY id", error);
+  g_autoptr(GHashTable) latest = NULL;
   int rc;
 
-  if (st == NULL || !ul_bind_int64 (store, st, 1, mount_id, error) ||
-      !ul_bind_bytes (store, st, 2, path, error))
+  if (st == NULL || !ul_bind_int64 (store, st, 1, mount_id, error))
     return NULL;
-  rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
-    {
-      f = g_new0 (UlFileRecord, 1);
-      f->id = sqlite3_column_int64 (st, 0);
-      f->action = ul_column_text (st, 1);
-      f->sha256 = ul_column_text (st, 2);
-      f->status = ul_column_text (st, 3);
-      f->path = g_bytes_ref (path);
-      f->size = -1;
-      f->uid = -1;
-    }
+  latest = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
+                                  (GDestroyNotify) ul_file_record_free);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    for (int col = 4; col <= 5; col++)
+      if (sqlite3_column_type (st, col) != SQLITE_NULL)
+        {
+          UlFileRecord *f = latest_row (st, col);
+
+          g_hash_table_replace (latest, g_bytes_ref (f->path), f);
+        }
   sqlite3_reset (st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    ul_store_set_sqlite_error (store, error, "cannot read files");
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, UL_ERROR, UL_ERROR_NOT_FOUND, "no record");
-  return f;
+  if (rc != SQLITE_DONE)
+    {
+      ul_store_set_sqlite_error (store, error, "cannot read files");
+      return NULL;
+    }
+  return g_steal_pointer (&latest);
 }
 
 GPtrArray *

@@ -229,10 +229,10 @@ GBytes *ul_store_get_medium_manifest (UlStore *store, gint64 medium_id, gint64 p
                                       gint64 *session_id, gint64 *taken_at, GError **error);
 gboolean ul_store_forget_medium_manifest (UlStore *store, gint64 medium_id, gint64 part,
                                           GError **error);
-/* the last record about @path (as path or old path) on the mount; NULL with
- * UL_ERROR_NOT_FOUND if none */
-UlFileRecord *ul_store_latest_file (UlStore *store, gint64 mount_id, GBytes *path,
-                                    GError **error);
+/* the last record about each path (as path or as the old path of a rename)
+ * on the mount, in one pass: GBytes* path -> UlFileRecord* (id, action,
+ * sha256, status) */
+GHashTable *ul_store_latest_files (UlStore *store, gint64 mount_id, GError **error);
 /* GBytes* paths recorded on the mount whose last record is not a deletion */
 GPtrArray *ul_store_list_live_paths (UlStore *store, gint64 mount_id, GError **error);
 /* the renames recorded on the mount, in order: old, new, old, new, ... */

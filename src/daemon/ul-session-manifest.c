@@ -227,22 +227,20 @@ through_renames (GPtrArray *renames, const char *path, gboolean back)
   return g_steal_pointer (&p);
 }
 
-/* the last record about @path, also under the name it had before a
- * recorded folder rename */
-static UlFileRecord *
-latest_record (CheckCtx *c, GPtrArray *renames, GBytes *path)
+/* the last record about @path (in @latest, ul_store_latest_files), also
+ * under the name it had before a recorded folder rename */
+static const UlFileRecord *
+latest_record (GHashTable *latest, GPtrArray *renames, GBytes *path)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *text = g_strndup (g_bytes_get_data (path, NULL), g_bytes_get_size (path));
   g_autofree char *before = through_renames (renames, text, TRUE);
   g_autoptr(GBytes) old = NULL;
-  UlFileRecord *seen = ul_store_latest_file (c->t->store, c->record_id, path, &error);
+  const UlFileRecord *seen = g_hash_table_lookup (latest, path);
 
   if (seen != NULL || g_strcmp0 (before, text) == 0)
     return seen;
-  g_clear_error (&error);
   old = g_bytes_new (before, strlen (before));
-  return ul_store_latest_file (c->t->store, c->record_id, old, &error);
+  return g_hash_table_lookup (latest, old);
 }
 
 /* adds what only the manifest saw; returns how many. *@left: the manifest
@@ -260,12 +258,16 @@ record_manifest_changes (CheckCtx *c, GBytes *out, GBytes **left, GError **error
                                                          (GDestroyNotify) g_bytes_unref, NULL);
   g_autoptr(GPtrArray) live = NULL;
   g_autoptr(GPtrArray) renames = NULL;
+  g_autoptr(GHashTable) latest = NULL;
 
   if (!ul_store_begin (c->t->store, error))
     return 0;
+  /* read once: a lookup per changed file would scan the mount's records
+   * each time (100,000 files: hours) */
   live = ul_store_list_live_paths (c->t->store, c->record_id, error);
   renames = live ? ul_store_list_renames (c->t->store, c->record_id, error) : NULL;
-  if (renames == NULL)
+  latest = renames ? ul_store_latest_files (c->t->store, c->record_id, error) : NULL;
+  if (latest == NULL)
     {
       ul_store_rollback (c->t->store);
       return 0;
@@ -276,7 +278,7 @@ record_manifest_changes (CheckCtx *c, GBytes *out, GBytes **left, GError **error
       g_autofree char *rec = g_strndup (data + pos, end ? (gsize) (end - data - pos) : len - pos);
       g_auto(GStrv) f = g_strsplit (rec, "\t", 5);
       g_autoptr(GBytes) path = NULL;
-      g_autoptr(UlFileRecord) seen = NULL;
+      const UlFileRecord *seen = NULL;
       g_autofree char *now_at = NULL;
       gboolean covered;
 
@@ -293,7 +295,7 @@ record_manifest_changes (CheckCtx *c, GBytes *out, GBytes **left, GError **error
         g_hash_table_add (present, g_bytes_ref (path));
       if (f[0][0] == '=')
         continue;
-      seen = latest_record (c, renames, path);
+      seen = latest_record (latest, renames, path);
       now_at = through_renames (renames, f[4], FALSE);
       /* the watch saw it already, and the same final content */
       if (f[0][0] == 'D')
