@@ -362,6 +362,22 @@ mark_read_only (UlManager *mgr, UlPresent *p, GError **error)
                             p->decision == UL_DECISION_ALLOW_READ_ONLY, error);
 }
 
+/* an allow that could not be carried out: the session was recorded, but the
+ * medium never became usable; it is blocked */
+static void
+allow_failed (UlManager *mgr, UlPresent *p)
+{
+  g_autoptr(GError) error = NULL;
+
+  ul_manager_end_session_files (mgr, p, "authorize-failed");
+  if (p->session_id != 0 &&
+      !ul_store_close_session (mgr->store, p->session_id, g_get_real_time (),
+                               "authorize-failed", &error))
+    g_warning ("cannot close session: %s", error->message);
+  p->session_id = 0;
+  p->decision = UL_DECISION_BLOCK;
+}
+
 static void
 record_failure (UlManager *mgr, UlPresent *p, const char *what, const GError *error)
 {
@@ -448,34 +464,14 @@ decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
       g_warning ("%s, blocking it", error->message);
       record_failure (mgr, p, "authorize", error);
       g_clear_error (&error);
-      p->decision = UL_DECISION_BLOCK;
-      if (p->session_id != 0)
-        {
-          g_autoptr(GError) local = NULL;
-
-          if (!ul_store_close_session (mgr->store, p->session_id, g_get_real_time (),
-                                       "authorize-failed", &local))
-            g_warning ("cannot close session: %s", local->message);
-          p->session_id = 0;
-        }
+      allow_failed (mgr, p);
     }
   if (!ul_authorize_device (p->dev, ul_decision_allows (p->decision), &error))
     {
       g_warning ("%s", error->message);
       record_failure (mgr, p, ul_decision_allows (p->decision) ? "authorize" : "block", error);
       if (ul_decision_allows (p->decision))
-        {
-          g_autoptr(GError) local = NULL;
-
-          /* the session was recorded, but the medium never became usable */
-          ul_manager_end_session_files (mgr, p, "authorize-failed");
-          if (p->session_id != 0 &&
-              !ul_store_close_session (mgr->store, p->session_id, g_get_real_time (),
-                                       "authorize-failed", &local))
-            g_warning ("cannot close session: %s", local->message);
-          p->session_id = 0;
-          p->decision = UL_DECISION_BLOCK;
-        }
+        allow_failed (mgr, p);
     }
   else
     {

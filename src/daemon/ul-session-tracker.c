@@ -6,6 +6,7 @@
  * watch could not see (usbledger-manifest). File records are written in one
  * transaction per batch. */
 #include "ul-session-tracker-private.h"
+#include "ul-sysfs-attr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -209,11 +210,12 @@ partition_number (dev_t dev)
 {
   g_autofree char *path = g_strdup_printf ("/sys/dev/block/%u:%u/partition", major (dev),
                                            minor (dev));
-  g_autofree char *text = NULL;
+  guint n = 0;
 
-  if (!g_file_get_contents (path, &text, NULL, NULL))
+  /* a whole disk has no such attribute */
+  if (!ul_sysfs_read_uint (AT_FDCWD, path, &n, NULL))
     return 0;
-  return g_ascii_strtoll (text, NULL, 10);
+  return n;
 }
 
 static void
