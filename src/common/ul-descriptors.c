@@ -35,6 +35,10 @@ classify_interface (const UlInterfaceDesc *i)
       return UL_CLASS_HID;
     case 0x09:
       return UL_CLASS_HUB;
+    case 0x01:
+    case 0x0e:
+    case 0x11:
+      return UL_CLASS_AUDIO_VIDEO;
     case 0xff:
       /* MTP devices (phones, players) commonly announce a vendor-specific
        * interface ff/ff/00 with bulk in, bulk out and an interrupt endpoint */
@@ -213,7 +217,16 @@ ul_descriptors_parse (const guint8 *data, gsize len, GError **error)
     case 0x09:
       desc->classes |= UL_CLASS_HUB;
       break;
-    default:
+    case 0x01:
+    case 0x0e:
+    case 0x11:
+      desc->classes |= UL_CLASS_AUDIO_VIDEO;
+      break;
+    case 0x00:  /* each interface says */
+    case 0xef:  /* miscellaneous: interface association, each interface says */
+      break;
+    default:    /* vendor-specific (ff), communications (02), wireless (e0), ... */
+      desc->classes |= UL_CLASS_OTHER;
       break;
     }
   for (guint i = 0; i < desc->interfaces->len; i++)
@@ -229,6 +242,23 @@ ul_descriptors_free (UlDescriptors *desc)
     return;
   g_array_unref (desc->interfaces);
   g_free (desc);
+}
+
+gboolean
+ul_descriptors_all_harmless (const UlDescriptors *desc)
+{
+  return (desc->classes & ~UL_CLASS_HARMLESS_MASK) == 0;
+}
+
+char *
+ul_descriptors_modalias (const UlDescriptors *desc, const UlInterfaceDesc *iface)
+{
+  /* the format of usb_uevent() in drivers/usb/core/driver.c */
+  return g_strdup_printf ("usb:v%04Xp%04Xd%04Xdc%02Xdsc%02Xdp%02Xic%02Xisc%02Xip%02Xin%02X",
+                          desc->vendor_id, desc->product_id, desc->bcd_device,
+                          desc->device_class, desc->device_subclass, desc->device_protocol,
+                          iface->iface_class, iface->iface_subclass, iface->iface_protocol,
+                          iface->number);
 }
 
 char *

@@ -2,6 +2,7 @@
  * from a "uevent" file or udev properties: a newline in a device string can
  * forge lines there, and udev sanitizes or drops non-ASCII serials */
 #include "ul-device.h"
+#include "ul-driver-aliases.h"
 #include "ul-error.h"
 #include "ul-escape.h"
 #include "ul-sysfs-attr.h"
@@ -148,7 +149,22 @@ ul_device_free (UlDevice *dev)
   g_free (dev->descriptor_hash);
   ul_descriptors_free (dev->desc);
   g_free (dev->desc_error);
+  g_free (dev->storage_driver);
+  g_free (dev->storage_modalias);
   g_free (dev);
+}
+
+void
+ul_device_match_drivers (UlDevice *dev, const UlDriverAliases *aliases)
+{
+  const char *driver;
+
+  g_clear_pointer (&dev->storage_driver, g_free);
+  g_clear_pointer (&dev->storage_modalias, g_free);
+  if (dev->desc == NULL || aliases == NULL)
+    return;
+  driver = ul_driver_aliases_match (aliases, dev->desc, &dev->storage_modalias);
+  dev->storage_driver = g_strdup (driver);
 }
 
 gboolean
@@ -157,7 +173,13 @@ ul_device_is_storage (const UlDevice *dev)
   /* malformed descriptors: we cannot rule storage out, so treat it as storage */
   if (dev->desc == NULL)
     return TRUE;
-  return (dev->desc->classes & UL_CLASS_STORAGE_MASK) != 0;
+  return (dev->desc->classes & UL_CLASS_STORAGE_MASK) != 0 || dev->storage_driver != NULL;
+}
+
+gboolean
+ul_device_is_controlled (const UlDevice *dev)
+{
+  return ul_device_is_storage (dev) || !ul_descriptors_all_harmless (dev->desc);
 }
 
 static gboolean

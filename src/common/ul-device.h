@@ -25,6 +25,9 @@ typedef struct {
   UlDescriptors *desc;    /* NULL when the descriptors are malformed */
   char *desc_error;       /* why desc is NULL */
   int dirfd;              /* the device folder, opened once; -1 if not kept */
+  char *storage_driver;   /* a storage driver that would bind it by its ids, or NULL
+                           * (set by ul_device_match_drivers) */
+  char *storage_modalias; /* the interface's modalias it would bind */
 } UlDevice;
 
 /* Reads the identity below the open device directory @dirfd. Fails only when
@@ -36,7 +39,15 @@ UlDevice *ul_device_new_from_dirfd (int dirfd, const char *syspath, GError **err
 UlDevice *ul_device_new_from_syspath (const char *syspath, GError **error);
 void ul_device_free (UlDevice *dev);
 
+struct _UlDriverAliases;
+/* notes which storage driver of the running kernel would bind @dev, if any */
+void ul_device_match_drivers (UlDevice *dev, const struct _UlDriverAliases *aliases);
+
+/* storage by class or by driver (see ul-driver-aliases.h) */
 gboolean ul_device_is_storage (const UlDevice *dev);
+/* everything but the harmless classes (keyboards, mice, hubs, audio, video)
+ * is decided by usbledgerd: storage, and any device it cannot rule out */
+gboolean ul_device_is_controlled (const UlDevice *dev);
 /* same vendor, product and serial: what a clone would copy */
 gboolean ul_device_same_identity (const UlDevice *a, const UlDevice *b);
 /* whether @dirfd still shows @dev: the kernel gives every enumeration of a

@@ -30,6 +30,28 @@ ul_decision_blocks (UlDecision d)
          d == UL_DECISION_BLOCK_SUSPICIOUS;
 }
 
+static const char *const other_devices_names[] = { "request", "block", "allow" };
+
+gboolean
+ul_other_devices_from_string (const char *s, UlOtherDevices *out)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (other_devices_names); i++)
+    if (g_strcmp0 (s, other_devices_names[i]) == 0)
+      {
+        *out = (UlOtherDevices) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+ul_other_devices_to_string (UlOtherDevices v)
+{
+  if ((guint) v < G_N_ELEMENTS (other_devices_names))
+    return other_devices_names[v];
+  return "unknown";
+}
+
 static gboolean
 user_allowed (const UlMedium *m, const char *user)
 {
@@ -45,7 +67,9 @@ ul_policy_decide (const UlPolicyInput *in, char **reason)
 {
   const UlDevice *dev = in->device;
   const UlMedium *m = in->medium;
+  g_autofree char *kind = NULL;   /* what made it controlled, for the reason */
   UlClassFlags classes;
+  gboolean storage;
 
   if (dev->desc == NULL)
     {
@@ -54,17 +78,42 @@ ul_policy_decide (const UlPolicyInput *in, char **reason)
       return UL_DECISION_BLOCK_SUSPICIOUS;
     }
   classes = dev->desc->classes;
-  if ((classes & UL_CLASS_STORAGE_MASK) == 0)
+  storage = ul_device_is_storage (dev);
+  if (!storage && ul_descriptors_all_harmless (dev->desc))
     {
       *reason = g_strdup ("not a storage device");
       return UL_DECISION_NOT_STORAGE;
     }
-  if (classes & UL_CLASS_HID)
+  if (storage && (classes & UL_CLASS_HID))
     {
       /* a stick that is also a keyboard can type commands: BadUSB */
       *reason = g_strdup ("storage combined with a HID (keyboard/mouse) interface");
       return UL_DECISION_BLOCK_SUSPICIOUS;
     }
+  if (!storage)
+    {
+      g_autofree char *ifaces = ul_descriptors_interfaces_to_string (dev->desc);
+
+      /* not a class we know to be harmless: it may move data all the same */
+      if (in->other_devices == UL_OTHER_DEVICES_ALLOW)
+        {
+          *reason = g_strdup_printf ("not storage; other devices are allowed by policy "
+                                     "(interfaces %s)", ifaces);
+          return UL_DECISION_NOT_STORAGE;
+        }
+      if (in->other_devices == UL_OTHER_DEVICES_BLOCK)
+        {
+          *reason = g_strdup_printf ("not a known harmless device, blocked by policy "
+                                     "(interfaces %s)", ifaces);
+          return UL_DECISION_BLOCK;
+        }
+      kind = g_strdup_printf (" (not a known harmless device: interfaces %s)", ifaces);
+    }
+  else if (dev->storage_driver != NULL && (classes & UL_CLASS_STORAGE_MASK) == 0)
+    kind = g_strdup_printf (" (storage: the kernel's %s driver binds %s)", dev->storage_driver,
+                            dev->storage_modalias);
+  else
+    kind = g_strdup ("");
   if (in->n_same_identity > 0)
     {
       *reason = g_strdup_printf ("possible clone: %u other present device(s) with the same "
@@ -73,7 +122,7 @@ ul_policy_decide (const UlPolicyInput *in, char **reason)
     }
   if (dev->serial == NULL || g_bytes_get_size (dev->serial) == 0)
     {
-      *reason = g_strdup ("storage device without a serial number cannot be registered");
+      *reason = g_strdup_printf ("device without a serial number cannot be registered%s", kind);
       return UL_DECISION_BLOCK;
     }
   if (in->seat_user != NULL && in->shared_accounts != NULL &&
@@ -87,7 +136,7 @@ ul_policy_decide (const UlPolicyInput *in, char **reason)
     }
   if (m == NULL)
     {
-      *reason = g_strdup ("not registered");
+      *reason = g_strdup_printf ("not registered%s", kind);
       return UL_DECISION_BLOCK_AND_REQUEST;
     }
   if (m->status != UL_MEDIUM_ACTIVE)

@@ -9,13 +9,25 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  UL_DECISION_NOT_STORAGE,        /* keyboards, mice, hubs: left alone */
+  UL_DECISION_NOT_STORAGE,        /* keyboards, mice, hubs, audio, video: left alone */
   UL_DECISION_ALLOW,
   UL_DECISION_ALLOW_READ_ONLY,
   UL_DECISION_BLOCK,
   UL_DECISION_BLOCK_AND_REQUEST,
   UL_DECISION_BLOCK_SUSPICIOUS,
 } UlDecision;
+
+/* what happens to a device that is neither storage nor of a harmless class
+ * (vendor-specific, communications, wireless, ...): configuration
+ * [policy] other-devices */
+typedef enum {
+  UL_OTHER_DEVICES_REQUEST,   /* the default: blocked, and a request like a stick */
+  UL_OTHER_DEVICES_BLOCK,
+  UL_OTHER_DEVICES_ALLOW,
+} UlOtherDevices;
+
+gboolean ul_other_devices_from_string (const char *s, UlOtherDevices *out);
+const char *ul_other_devices_to_string (UlOtherDevices v);
 
 typedef struct {
   const UlDevice *device;
@@ -24,6 +36,7 @@ typedef struct {
   gint64 now;                /* µs since epoch */
   guint n_same_identity;     /* other present devices with the same vid/pid/serial */
   const char *const *shared_accounts; /* never accepted as a medium's user (L3); NULL: none */
+  UlOtherDevices other_devices;
 } UlPolicyInput;
 
 /* Returns the decision; *reason gets a sentence for the log. */

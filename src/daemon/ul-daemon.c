@@ -7,6 +7,8 @@
 #include "ul-crypto.h"
 #include "ul-daemon.h"
 #include "ul-dbus-service.h"
+#include "ul-driver-aliases.h"
+#include "ul-policy.h"
 #include "ul-manager.h"
 
 #include <glib-unix.h>
@@ -65,6 +67,9 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
     { "runtime-dir", 0, 0, G_OPTION_ARG_FILENAME, &opts->runtime_dir,
       "Where media registered read-only are marked for the udev rule (default "
       UL_RUNTIME_DIR ")", "DIR" },
+    { "modules-dir", 0, 0, G_OPTION_ARG_FILENAME, &opts->modules_dir,
+      "The running kernel's modules folder, whose modules.alias tells which devices a "
+      "storage driver binds (default /lib/modules/RELEASE)", "DIR" },
     { "crypto-module", 0, 0, G_OPTION_ARG_FILENAME, &opts->crypto_module,
       "The usbledger-crypto module, loaded on first use (default " UL_PKGLIBDIR
       "/usbledger-crypto.so)", "FILE" },
@@ -101,6 +106,8 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
     opts->manifest_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-manifest", NULL);
   if (opts->runtime_dir == NULL)
     opts->runtime_dir = g_strdup (UL_RUNTIME_DIR);
+  if (opts->modules_dir == NULL)
+    opts->modules_dir = ul_driver_aliases_default_dir ();
   if (opts->crypto_module == NULL)
     opts->crypto_module = g_build_filename (UL_PKGLIBDIR, "usbledger-crypto.so", NULL);
   return TRUE;
@@ -118,20 +125,24 @@ ul_daemon_options_clear (UlDaemonOptions *opts)
   g_clear_pointer (&opts->manifest_helper, g_free);
   g_clear_pointer (&opts->crypto_module, g_free);
   g_clear_pointer (&opts->runtime_dir, g_free);
+  g_clear_pointer (&opts->modules_dir, g_free);
 }
 
 /* the configuration file (GKeyFile):
  *   [policy]
  *   shared-accounts=guest;kyoyu;admin
+ *   other-devices=request        (or block, allow: devices neither storage nor harmless)
  *   [certificate]
  *   organisation=○○市 総務部 情報政策課
  * An absent file means the defaults; a file that cannot be read is an error
  * (a policy silently dropped would let shared accounts through). */
 static gboolean
-load_config (const char *path, char ***shared_accounts, char **organisation, GError **error)
+load_config (const char *path, char ***shared_accounts, char **organisation,
+             UlOtherDevices *other_devices, GError **error)
 {
   g_autoptr(GKeyFile) kf = g_key_file_new ();
   g_autoptr(GError) local = NULL;
+  g_autofree char *other = NULL;
 
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local))
     {
@@ -152,6 +163,14 @@ load_config (const char *path, char ***shared_accounts, char **organisation, GEr
     }
   for (guint i = 0; *shared_accounts && (*shared_accounts)[i]; i++)
     g_strstrip ((*shared_accounts)[i]);
+  other = g_key_file_get_string (kf, "policy", "other-devices", NULL);
+  if (other != NULL && !ul_other_devices_from_string (g_strstrip (other), other_devices))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "%s: other-devices must be request, block or allow, not \"%s\"", path,
+                   other);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -180,6 +199,8 @@ ul_daemon_run (const UlDaemonOptions *opts)
   guint owner = 0;
   g_auto(GStrv) shared = NULL;
   g_autofree char *organisation = NULL;
+  g_autoptr(UlDriverAliases) aliases = NULL;
+  UlOtherDevices other_devices = UL_OTHER_DEVICES_REQUEST;
 
   /* first of all: a SIGTERM at any later moment (systemd, a test that is
    * done as soon as the bus name appears) stops the daemon cleanly */
@@ -194,7 +215,7 @@ ul_daemon_run (const UlDaemonOptions *opts)
     }
   ul_crypto_set_module_path (opts->crypto_module);
   if (!ul_crypto_check (&error) ||
-      !load_config (opts->config, &shared, &organisation, &error))
+      !load_config (opts->config, &shared, &organisation, &other_devices, &error))
     {
       g_printerr ("usbledgerd: refusing to start: %s\n", error->message);
       return 1;
@@ -225,6 +246,19 @@ ul_daemon_run (const UlDaemonOptions *opts)
   ul_manager_set_certificates (mgr, opts->state_dir, organisation);
   ul_manager_set_pdf_helper (mgr, opts->pdf_helper);
   ul_manager_set_runtime_dir (mgr, opts->runtime_dir);
+  ul_manager_set_other_devices (mgr, other_devices);
+  aliases = ul_driver_aliases_load (opts->modules_dir, &error);
+  if (aliases == NULL)
+    {
+      /* still fail-closed for every class not known to be harmless; what is
+       * lost is telling a keyboard-class device that usb-storage binds by
+       * its ids: said at start, and in the logbook */
+      g_warning ("%s: storage is recognised by its class only", error->message);
+      ul_manager_note_missing_aliases (mgr, error->message);
+      g_clear_error (&error);
+    }
+  else
+    ul_manager_set_driver_aliases (mgr, g_steal_pointer (&aliases));
   if (bus != NULL)
     {
       svc = ul_dbus_service_new (mgr, bus, &error);

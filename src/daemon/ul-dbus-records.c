@@ -50,7 +50,7 @@ ul_record_present (const UlPresent *p, gboolean removed)
   add_str (&b, "speed", p->dev->speed);
   add_str (&b, "interfaces", ifaces);
   add_str (&b, "descriptor-hash", p->dev->descriptor_hash);
-  g_variant_builder_add (&b, "{sv}", "storage", g_variant_new_boolean (p->storage));
+  g_variant_builder_add (&b, "{sv}", "storage", g_variant_new_boolean (p->controlled));
   g_variant_builder_add (&b, "{sv}", "authorized", g_variant_new_boolean (p->dev->authorized));
   add_str (&b, "decision", ul_decision_to_string (p->decision));
   add_str (&b, "reason", p->reason);

@@ -173,7 +173,7 @@ ul_manager_register_medium (UlManager *mgr, UlMedium *reg, const char *device_na
                        device_name);
           return NULL;
         }
-      if (!p->storage)
+      if (!p->controlled)
         {
           g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT,
                        "device %s is not a storage device", device_name);

@@ -58,7 +58,7 @@ find_present (UlManager *mgr, const UlMedium *m)
     {
       UlPresent *p = value;
 
-      if (p->storage && p->medium_id == m->id && ul_decision_allows (p->decision))
+      if (p->controlled && p->medium_id == m->id && ul_decision_allows (p->decision))
         return p;
     }
   return NULL;

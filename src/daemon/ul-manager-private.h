@@ -5,6 +5,8 @@
 
 #include "ul-manager.h"
 #include "ul-session-tracker.h"
+#include "ul-driver-aliases.h"
+#include "ul-policy.h"
 
 struct _UlManager {
   GObject parent;
@@ -28,6 +30,9 @@ struct _UlManager {
   char *pdf_helper;
   char *runtime_dir;            /* read-only marks for the udev helper */
   guint changed_source;
+  UlDriverAliases *aliases;     /* storage drivers' aliases; NULL: could not be read */
+  char *aliases_error;          /* why not, recorded at start */
+  UlOtherDevices other_devices;
 };
 
 enum {

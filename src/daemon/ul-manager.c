@@ -8,6 +8,7 @@
 #include "ul-manager-private.h"
 #include "ul-authorize.h"
 #include "ul-read-only.h"
+#include "ul-allow-mark.h"
 #include "ul-error.h"
 #include "ul-escape.h"
 #include "ul-crypto.h"
@@ -68,6 +69,8 @@ ul_manager_finalize (GObject *object)
   g_free (mgr->organisation);
   g_free (mgr->pdf_helper);
   g_free (mgr->runtime_dir);
+  ul_driver_aliases_free (mgr->aliases);
+  g_free (mgr->aliases_error);
   ul_seat_free (mgr->seat);
   ul_store_free (mgr->store);
   if (mgr->udev != NULL)
@@ -128,6 +131,26 @@ ul_manager_set_pdf_helper (UlManager *mgr, const char *path)
 {
   g_free (mgr->pdf_helper);
   mgr->pdf_helper = g_strdup (path);
+}
+
+void
+ul_manager_set_driver_aliases (UlManager *mgr, UlDriverAliases *aliases)
+{
+  g_clear_pointer (&mgr->aliases, ul_driver_aliases_free);
+  mgr->aliases = aliases;
+}
+
+void
+ul_manager_note_missing_aliases (UlManager *mgr, const char *why)
+{
+  g_free (mgr->aliases_error);
+  mgr->aliases_error = g_strdup (why);
+}
+
+void
+ul_manager_set_other_devices (UlManager *mgr, UlOtherDevices other_devices)
+{
+  mgr->other_devices = other_devices;
 }
 
 void
@@ -227,7 +250,7 @@ count_same_identity (UlManager *mgr, UlPresent *self)
     {
       UlPresent *other = value;
 
-      if (other != self && other->storage && ul_device_same_identity (other->dev, self->dev))
+      if (other != self && other->controlled && ul_device_same_identity (other->dev, self->dev))
         n++;
     }
   return n;
@@ -362,6 +385,26 @@ mark_read_only (UlManager *mgr, UlPresent *p, GError **error)
                             p->decision == UL_DECISION_ALLOW_READ_ONLY, error);
 }
 
+/* a controlled device decided "not storage" (other-devices=allow) is let
+ * through like a keyboard */
+static gboolean
+decision_authorizes (UlDecision d)
+{
+  return ul_decision_allows (d) || d == UL_DECISION_NOT_STORAGE;
+}
+
+/* the udev helper leaves a device we authorized alone when udev announces it
+ * again; without the mark a re-announced "add" would cut a medium in use
+ * off (its mounts die), so a failure is worth a warning, not a block */
+static void
+mark_allowed (UlManager *mgr, UlPresent *p)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ul_allow_mark_set (mgr->runtime_dir, p->dev, decision_authorizes (p->decision), &error))
+    g_warning ("%s", error->message);
+}
+
 /* an allow that could not be carried out: the session was recorded, but the
  * medium never became usable; it is blocked */
 static void
@@ -399,7 +442,7 @@ decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
   UlPolicyInput in = { 0 };
   gint64 now = g_get_real_time ();
 
-  if (!p->storage)
+  if (!p->controlled)
     {
       /* keyboards, mice, hubs: the udev helper authorizes them even while we
        * are down; doing the same here covers a missed helper run */
@@ -427,6 +470,7 @@ decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
   in.now = now;
   in.n_same_identity = count_same_identity (mgr, p);
   in.shared_accounts = (const char *const *) mgr->shared_accounts;
+  in.other_devices = mgr->other_devices;
 
   g_clear_pointer (&p->reason, g_free);
   g_clear_pointer (&p->seat_user, g_free);
@@ -459,23 +503,24 @@ decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
 
   /* before the disk can exist: the udev helper reads the mark when it
    * appears (a read-only medium we cannot mark is not allowed) */
-  if (p->storage && !mark_read_only (mgr, p, &error))
+  if (p->controlled && !mark_read_only (mgr, p, &error))
     {
       g_warning ("%s, blocking it", error->message);
       record_failure (mgr, p, "authorize", error);
       g_clear_error (&error);
       allow_failed (mgr, p);
     }
-  if (!ul_authorize_device (p->dev, ul_decision_allows (p->decision), &error))
+  mark_allowed (mgr, p);
+  if (!ul_authorize_device (p->dev, decision_authorizes (p->decision), &error))
     {
       g_warning ("%s", error->message);
-      record_failure (mgr, p, ul_decision_allows (p->decision) ? "authorize" : "block", error);
+      record_failure (mgr, p, decision_authorizes (p->decision) ? "authorize" : "block", error);
       if (ul_decision_allows (p->decision))
         allow_failed (mgr, p);
     }
   else
     {
-      p->dev->authorized = ul_decision_allows (p->decision) ? 1 : 0;
+      p->dev->authorized = decision_authorizes (p->decision) ? 1 : 0;
       /* in use: follow its filesystems and the files written to them */
       if (p->session_id != 0 && mgr->tracker != NULL)
         {
@@ -502,7 +547,7 @@ ul_manager_reevaluate_identity (UlManager *mgr, guint16 vid, guint16 pid, GBytes
     {
       UlPresent *p = g_ptr_array_index (list, i);
 
-      if (p->storage && p->dev->vendor_id == vid && p->dev->product_id == pid &&
+      if (p->controlled && p->dev->vendor_id == vid && p->dev->product_id == pid &&
           p->dev->serial != NULL && serial != NULL && g_bytes_equal (p->dev->serial, serial))
         decide_and_apply (mgr, p, trigger);
     }
@@ -531,9 +576,11 @@ handle_add (UlManager *mgr, const char *syspath, const char *trigger)
     {
       /* the same insertion announced again (udevadm trigger): apply the
        * decision again, but it is not a new event for the logbook */
-      if (p->storage && (!mark_read_only (mgr, p, &error) ||
-                         !ul_authorize_device (p->dev, ul_decision_allows (p->decision),
-                                               &error)))
+      if (p->controlled)
+        mark_allowed (mgr, p);
+      if (p->controlled && (!mark_read_only (mgr, p, &error) ||
+                            !ul_authorize_device (p->dev, decision_authorizes (p->decision),
+                                                  &error)))
         g_warning ("%s", error->message);
       return;
     }
@@ -542,7 +589,8 @@ handle_add (UlManager *mgr, const char *syspath, const char *trigger)
 
   p = g_new0 (UlPresent, 1);
   p->dev = g_steal_pointer (&dev);
-  p->storage = ul_device_is_storage (p->dev);
+  ul_device_match_drivers (p->dev, mgr->aliases);
+  p->controlled = ul_device_is_controlled (p->dev);
   p->decision = UL_DECISION_NOT_STORAGE;
   p->reason = g_strdup ("not a storage device");
   p->since = g_get_real_time ();
@@ -551,7 +599,7 @@ handle_add (UlManager *mgr, const char *syspath, const char *trigger)
   decide_and_apply (mgr, p, trigger);
 
   /* a second device with the same identity makes the first one suspect too */
-  if (p->storage && count_same_identity (mgr, p) > 0)
+  if (p->controlled && count_same_identity (mgr, p) > 0)
     {
       g_autoptr(GPtrArray) list = ul_manager_list_present (mgr);
 
@@ -559,7 +607,7 @@ handle_add (UlManager *mgr, const char *syspath, const char *trigger)
         {
           UlPresent *other = g_ptr_array_index (list, i);
 
-          if (other != p && other->storage && ul_device_same_identity (other->dev, p->dev) &&
+          if (other != p && other->controlled && ul_device_same_identity (other->dev, p->dev) &&
               other->decision != UL_DECISION_BLOCK_SUSPICIOUS)
             decide_and_apply (mgr, other, "device-redecided");
         }
@@ -575,7 +623,7 @@ handle_remove (UlManager *mgr, const char *syspath)
 
   if (p == NULL)
     return;
-  if (p->storage)
+  if (p->controlled)
     {
       g_autoptr(UlEvent) ev = ul_manager_device_event (mgr, "device-removed", p, now);
       g_autofree char *who = ul_device_describe (p->dev);
@@ -596,12 +644,13 @@ handle_remove (UlManager *mgr, const char *syspath)
         }
       ul_manager_wrote_logbook (mgr);
     }
-  if (p->storage)
+  if (p->controlled)
     {
       g_autoptr(GError) local = NULL;
 
       /* a mark left behind only restricts the next device on this port */
-      if (!ul_read_only_mark (mgr->runtime_dir, p->dev->name, FALSE, &local))
+      if (!ul_read_only_mark (mgr->runtime_dir, p->dev->name, FALSE, &local) ||
+          !ul_allow_mark_set (mgr->runtime_dir, p->dev, FALSE, &local))
         g_warning ("%s", local->message);
     }
   g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, p, TRUE);
@@ -667,6 +716,16 @@ ul_manager_start (UlManager *mgr, GError **error)
   ev->detail = g_strdup ("usbledgerd " PACKAGE_VERSION);
   if (!append (mgr, ev, error))
     return FALSE;
+  if (mgr->aliases_error != NULL)
+    {
+      g_autoptr(UlEvent) inc = ul_event_new ("driver-aliases-missing", "system", mgr->host,
+                                             g_get_real_time ());
+
+      inc->detail = g_strdup_printf ("incident: %s; a device is storage only by its class, "
+                                     "not by the ids a storage driver binds", mgr->aliases_error);
+      if (!append (mgr, inc, error))
+        return FALSE;
+    }
   {
     /* an erasure a stopped daemon was running proves nothing: an incident */
     guint n = 0;

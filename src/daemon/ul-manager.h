@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 /* a device present now, and what was decided about it */
 typedef struct {
   UlDevice *dev;
-  gboolean storage;
+  gboolean controlled;     /* storage, or not of a harmless class: decided by usbledgerd */
   UlDecision decision;
   char *reason;
   char *seat_user;        /* at the time of the decision */
@@ -44,6 +44,12 @@ void ul_manager_set_shared_accounts (UlManager *mgr, const char *const *accounts
 const char *ul_manager_get_key_dir (UlManager *mgr);
 void ul_manager_set_pdf_helper (UlManager *mgr, const char *path);
 /* where media registered read-only are marked for the udev helper */
+/* takes @aliases: which devices the kernel's storage drivers bind */
+void ul_manager_set_driver_aliases (UlManager *mgr, struct _UlDriverAliases *aliases);
+/* the aliases could not be read (@why): recorded as an incident at start */
+void ul_manager_note_missing_aliases (UlManager *mgr, const char *why);
+/* what happens to devices neither storage nor harmless */
+void ul_manager_set_other_devices (UlManager *mgr, UlOtherDevices other_devices);
 void ul_manager_set_runtime_dir (UlManager *mgr, const char *dir);
 /* where the certificate signing key lives, and whose name certificates bear */
 void ul_manager_set_certificates (UlManager *mgr, const char *key_dir, const char *organisation);

@@ -1,6 +1,4 @@
-/* ul-read-only.c: see ul-read-only.h. The mark is a file, not a message to
- * the daemon, so that the helper decides alone and at once, within the udev
- * event, as it does for keyboards; and a mark left behind (the daemon
+/* ul-read-only.c: see ul-read-only.h. A mark left behind (the daemon
  * stopped) only ever makes a medium more restricted, never less: the daemon
  * rewrites or removes it before it authorizes any device on that port. */
 #include "ul-read-only.h"
@@ -14,60 +12,22 @@
 #include <unistd.h>
 
 #include "ul-error.h"
-
-static char *
-mark_path (const char *runtime_dir, const char *name)
-{
-  return g_build_filename (runtime_dir, "read-only", name, NULL);
-}
+#include "ul-runtime-mark.h"
 
 gboolean
 ul_read_only_mark (const char *runtime_dir, const char *name, gboolean read_only,
                    GError **error)
 {
-  g_autofree char *dir = g_build_filename (runtime_dir, "read-only", NULL);
-  g_autofree char *path = mark_path (runtime_dir, name);
-  g_autoptr(GError) local = NULL;
-
-  /* a kernel name is digits, dots and dashes: never a path */
-  if (*name == '\0' || strchr (name, '/') != NULL || name[0] == '.')
-    {
-      g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT, "bad device name %s", name);
-      return FALSE;
-    }
-  if (!read_only)
-    {
-      /* no file or no folder: not marked */
-      if (g_unlink (path) != 0 && errno != ENOENT && errno != ENOTDIR)
-        {
-          g_set_error (error, UL_ERROR, UL_ERROR_IO, "cannot remove %s: %s", path,
-                       g_strerror (errno));
-          return FALSE;
-        }
-      return TRUE;
-    }
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      g_set_error (error, UL_ERROR, UL_ERROR_IO, "cannot create %s: %s", dir,
-                   g_strerror (errno));
-      return FALSE;
-    }
-  if (!g_file_set_contents_full (path, "read-only\n", -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
-                                 &local))
-    {
-      g_set_error (error, UL_ERROR, UL_ERROR_IO, "cannot mark %s read-only: %s", name,
-                   local->message);
-      return FALSE;
-    }
-  return TRUE;
+  return ul_runtime_mark_set (runtime_dir, "read-only", name, read_only ? "read-only\n" : NULL,
+                              error);
 }
 
 gboolean
 ul_read_only_is_marked (const char *runtime_dir, const char *name)
 {
-  g_autofree char *path = mark_path (runtime_dir, name);
+  g_autofree char *mark = ul_runtime_mark_get (runtime_dir, "read-only", name);
 
-  return g_file_test (path, G_FILE_TEST_EXISTS);
+  return mark != NULL;
 }
 
 /* a USB device (not an interface, not a hub's port): it has a bus and device

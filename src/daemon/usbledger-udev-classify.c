@@ -3,9 +3,11 @@
  *
  * For every new USB device: with the root hubs' authorized_default at 0
  * every device arrives unauthorized; this helper authorizes the harmless ones
- * (keyboards, mice, hubs) at once, so they work even while usbledgerd is
- * down, and makes sure a storage device stays unauthorized until usbledgerd
- * decides. It uses the daemon's own classification code and needs no
+ * (every interface of every configuration a keyboard, mouse, hub, audio or
+ * video, and no storage driver of the running kernel binding it by its ids)
+ * at once, so they work even while usbledgerd is down; every other device
+ * stays unauthorized until usbledgerd decides. A device usbledgerd allowed
+ * (ul-allow-mark.h) is left as it is when udev announces it again. It uses the daemon's own classification code and needs no
  * database.
  *
  * With --block, for every new disk or partition on USB: if usbledgerd marked
@@ -16,15 +18,18 @@
 
 #include <locale.h>
 
+#include "ul-allow-mark.h"
 #include "ul-authorize.h"
+#include "ul-driver-aliases.h"
 #include "ul-policy.h"
 #include "ul-read-only.h"
 
 static int
-classify (const char *syspath, gboolean apply)
+classify (const char *syspath, gboolean apply, const char *modules_dir, const char *runtime_dir)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(UlDevice) dev = NULL;
+  g_autoptr(UlDriverAliases) aliases = NULL;
   g_autofree char *reason = NULL;
   UlPolicyInput in = { 0 };
   UlDecision d;
@@ -35,9 +40,19 @@ classify (const char *syspath, gboolean apply)
       g_printerr ("usbledger-udev-classify: %s\n", error->message);
       return 1;
     }
-  /* without a registration a storage device is never allowed here */
+  aliases = ul_driver_aliases_load (modules_dir, &error);
+  if (aliases == NULL)
+    {
+      /* still only the harmless classes are let through */
+      g_printerr ("usbledger-udev-classify: %s\n", error->message);
+      g_clear_error (&error);
+    }
+  ul_device_match_drivers (dev, aliases);
+  /* without a registration a storage device is never allowed here, and
+   * without the daemon's configuration every other device waits for it */
   in.device = dev;
   in.now = g_get_real_time ();
+  in.other_devices = UL_OTHER_DEVICES_REQUEST;
   d = ul_policy_decide (&in, &reason);
   g_print ("%s %s\n", d == UL_DECISION_NOT_STORAGE ? "harmless" : "storage", reason);
 
@@ -50,6 +65,14 @@ classify (const char *syspath, gboolean apply)
           g_printerr ("usbledger-udev-classify: %s\n", error->message);
           return 1;
         }
+    }
+  else if (d != UL_DECISION_NOT_STORAGE && dev->authorized != 0 &&
+           ul_allow_mark_matches (runtime_dir, dev))
+    {
+      /* udev announced it again (udevadm trigger): usbledgerd allowed this
+       * very device, which may be in use; taking it back would kill its
+       * mounts */
+      g_print ("allowed by usbledgerd, left alone\n");
     }
   else if (d != UL_DECISION_NOT_STORAGE && dev->authorized != 0)
     {
@@ -116,6 +139,7 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autofree char *runtime_dir = NULL;
   g_autofree char *devnode = NULL;
+  g_autofree char *modules_dir = NULL;
   gboolean apply = FALSE;
   gboolean is_block = FALSE;
   GOptionEntry entries[] = {
@@ -125,6 +149,8 @@ main (int argc, char **argv)
       "SYSPATH is a disk or partition: set it read-only if its medium is marked so", NULL },
     { "runtime-dir", 0, 0, G_OPTION_ARG_FILENAME, &runtime_dir,
       "usbledgerd's runtime folder (default " UL_RUNTIME_DIR ")", "DIR" },
+    { "modules-dir", 0, 0, G_OPTION_ARG_FILENAME, &modules_dir,
+      "The running kernel's modules folder (default /lib/modules/RELEASE)", "DIR" },
     { "devnode", 0, 0, G_OPTION_ARG_FILENAME, &devnode,
       "The disk's device node (default: udev's DEVNAME)", "FILE" },
     { NULL }
@@ -135,12 +161,15 @@ main (int argc, char **argv)
   if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc != 2 ||
       (apply && is_block) || argv[1][0] != '/')
     {
-      g_printerr ("usage: usbledger-udev-classify [--apply] SYSPATH\n"
+      g_printerr ("usage: usbledger-udev-classify [--apply] [--modules-dir DIR] "
+                  "[--runtime-dir DIR] SYSPATH\n"
                   "       usbledger-udev-classify --block [--runtime-dir DIR] "
                   "[--devnode FILE] SYSPATH\n");
       return 2;
     }
   if (is_block)
     return block (argv[1], runtime_dir ? runtime_dir : UL_RUNTIME_DIR, devnode);
-  return classify (argv[1], apply);
+  if (modules_dir == NULL)
+    modules_dir = ul_driver_aliases_default_dir ();
+  return classify (argv[1], apply, modules_dir, runtime_dir ? runtime_dir : UL_RUNTIME_DIR);
 }

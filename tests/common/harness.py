@@ -40,6 +40,10 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Config
 """
 
 
+FIXTURE_MODULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures',
+                               'modules')
+
+
 def build_dir():
     return os.environ.get('UL_BUILD_DIR', os.path.join(os.path.dirname(__file__), '..', '..',
                                                        'build'))
@@ -79,6 +83,9 @@ class Harness:
         # read-only marks: on the real kernel where the udev rule's helper
         # looks (its default), else a folder of this test
         self.runtime_dir = os.path.join(self.tmp, 'run') if simulated_usb else '/run/usbledger'
+        # which devices a storage driver binds: the running kernel's own
+        # table on the real kernel, an excerpt of Debian 12's for simulated USB
+        self.modules_args = ['--modules-dir', FIXTURE_MODULES] if simulated_usb else []
         # a private bus with a permissive (session-like) policy stands in for
         # the system bus; the daemon and the CLI find it through the variable
         self.bus_pid, self.bus_address = dbusmock.DBusTestCase.start_dbus(
@@ -167,7 +174,7 @@ class Harness:
         wrapper = os.environ.get('UL_DAEMON_WRAPPER', '').split()
         self.daemon = subprocess.Popen(
             wrapper + [binary('usbledgerd'), '--state-dir', self.state_dir,
-                       '--runtime-dir', self.runtime_dir] +
+                       '--runtime-dir', self.runtime_dir] + self.modules_args +
             build_tree_helpers() + list(extra_args),
             env=self.env(), stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
         log.close()

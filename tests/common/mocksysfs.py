@@ -98,7 +98,7 @@ class MockBus:
         self.next_devnum = 2
 
     def add(self, port, vid, pid, configs, serial=b'', manufacturer=b'ACME',
-            product=b'Stick', authorized=0, descriptors=None):
+            product=b'Stick', authorized=0, descriptors=None, bcd=0x0100):
         """Plugs a device in at `1-<port>` (emitting "add"). Strings are
         bytes, byte-exact; an empty one means the device reports none (the
         kernel then has no attribute)."""
@@ -106,9 +106,10 @@ class MockBus:
         syspath = '%s/%s' % (self.hub, name)
         devnum = self.next_devnum
         self.next_devnum += 1
-        raw = descriptors if descriptors is not None else make_descriptors(vid, pid, configs)
+        raw = descriptors if descriptors is not None else make_descriptors(vid, pid, configs,
+                                                                           bcd=bcd)
         attrs = [('idVendor', b'%04x\n' % vid), ('idProduct', b'%04x\n' % pid),
-                 ('bcdDevice', b'0100\n'), ('busnum', b'1\n'), ('devnum', b'%d\n' % devnum),
+                 ('bcdDevice', b'%04x\n' % bcd), ('busnum', b'1\n'), ('devnum', b'%d\n' % devnum),
                  ('authorized', b'%d\n' % authorized), ('speed', b'480\n'),
                  ('bDeviceClass', b'00\n'), ('descriptors', raw)]
         for attr, value in (('serial', serial), ('manufacturer', manufacturer),

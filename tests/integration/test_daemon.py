@@ -19,6 +19,7 @@ from harness import Harness, binary, build_tree_helpers  # noqa: E402
 from mocksysfs import (HID_KEYBOARD, HID_MOUSE, MASS_STORAGE, MTP_VENDOR,  # noqa: E402
                        STILL_IMAGE, UAS)
 
+VENDOR = (0xff, 0x00, 0x00)
 STICK = dict(vid=0x0781, pid=0x5567, configs=[[MASS_STORAGE]])
 
 
@@ -78,6 +79,63 @@ class DaemonTest(unittest.TestCase):
             decision = 'block-suspicious' if port == 5 else 'block-and-request'
             dev, rec = self.plug(port, b'S%d' % port, decision, configs=configs)
             self.assertEqual(dev.authorized(), '0', configs)
+
+    # -- issue 9, item 1: an allow-list, storage by the kernel's drivers -----
+    def test_storage_by_driver_ids_and_unknown_devices_are_decided(self):
+        self.h.start_daemon()
+        # usb-storage's unusual_devs binds 04b8:0602 (bcdDevice 0110) whatever
+        # class its interface announces
+        dev, rec = self.plug(2, b'EPSON-1', 'block-and-request', vid=0x04b8, pid=0x0602,
+                             configs=[[VENDOR]], bcd=0x0110)
+        self.assertEqual(dev.authorized(), '0')
+        self.assertIn('usb_storage', rec['reason'])
+        self.assertTrue(rec['storage'])
+        # vendor-specific, no driver of ours: not known harmless, so a request
+        dev, rec = self.plug(3, b'ADB-1', 'block-and-request', vid=0x18d1, pid=0x4ee7,
+                             configs=[[VENDOR]])
+        self.assertEqual(dev.authorized(), '0')
+        self.assertIn('not a known harmless device', rec['reason'])
+        self.assertEqual(len(self.h.call('ListRequests', ('pending',), '(s)')[0]), 2)
+        # a keyboard that usb-storage would bind is a BadUSB device
+        dev, rec = self.plug(4, b'KBD-1', 'block-suspicious', vid=0x04b8, pid=0x0602,
+                             configs=[[HID_KEYBOARD]], bcd=0x0110)
+        self.assertEqual(dev.authorized(), '0')
+
+    def test_other_devices_policy(self):
+        conf = os.path.join(self.h.tmp, 'usbledger.conf')
+        with open(conf, 'w') as f:
+            f.write('[policy]\nother-devices=allow\n')
+        self.h.start_daemon(['--config', conf])
+        adb, rec = self.plug(3, b'ADB-1', 'not-storage', vid=0x18d1, pid=0x4ee7,
+                             configs=[[VENDOR]])
+        self.assertEqual(adb.authorized(), '1')
+        self.assertIn('allowed by policy', rec['reason'])
+        # storage by driver ids is storage, whatever this setting says
+        dev, rec = self.plug(2, b'EPSON-1', 'block-and-request', vid=0x04b8, pid=0x0602,
+                             configs=[[VENDOR]], bcd=0x0110)
+        self.assertEqual(dev.authorized(), '0')
+        self.h.stop_daemon()
+        with open(conf, 'w') as f:
+            f.write('[policy]\nother-devices=block\n')
+        self.h.start_daemon(['--config', conf])
+        devices = {d['name']: d for d in self.h.call('ListDevices')[0]}
+        self.assertEqual(devices['1-3']['decision'], 'block')
+        self.assertEqual(adb.authorized(), '0')
+        self.h.stop_daemon()
+        with open(conf, 'w') as f:
+            f.write('[policy]\nother-devices=sometimes\n')
+        self.h.start_daemon(['--config', conf], wait=False)
+        self.assertEqual(self.h.daemon.wait(timeout=30), 1)
+        self.h.daemon = None
+        self.assertIn('other-devices must be request, block or allow', self.h.read_log())
+
+    def test_missing_driver_aliases_is_an_incident(self):
+        self.h.modules_args = ['--modules-dir', os.path.join(self.h.tmp, 'no-modules')]
+        self.h.start_daemon()
+        events = [e for e in self.h.call('ListEvents', ({},), '(a{sv})')[0]
+                  if e['kind'] == 'driver-aliases-missing']
+        self.assertEqual(len(events), 1)
+        self.assertIn('module aliases', events[0]['detail'])
 
     def test_no_one_logged_in_is_recorded_as_such(self):
         self.h.log_out_seat()
@@ -171,11 +229,22 @@ class DaemonTest(unittest.TestCase):
         req = self.h.call('ListRequests', ('',), '(s)')[0][0]
         self.assertEqual((req['state'], req['decision-note']), ('approved', 'registered directly'))
         self.unplug(dev)
+        mark = os.path.join(self.h.runtime_dir, 'allowed', '1-2')
+        self.assertFalse(os.path.exists(mark))
         dev, rec = self.plug(2, b'SN-0003', 'allow')
         self.assertEqual(dev.authorized(), '1')
+        # the udev helper leaves this enumeration alone when udev announces
+        # it again (issue 9, item 2)
+        with open(os.path.join(dev.syspath, 'devnum')) as f:
+            devnum = f.read().strip()
+        with open(os.path.join(dev.syspath, 'descriptors'), 'rb') as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        with open(mark) as f:
+            self.assertEqual(f.read(), '1 %s %s\n' % (devnum, digest))
         rec = self.h.expect_device(lambda: self.h.ctl('revoke', 'USB-0003', '--reason', 'lost'),
                                    '1-2', 'block')
         self.assertEqual(dev.authorized(), '0')
+        self.assertFalse(os.path.exists(mark))
         self.assertIn('revoked', rec['reason'])
         self.unplug(dev)
         dev, rec = self.plug(2, b'SN-0003', 'block')

@@ -4,6 +4,7 @@ authorized at once (the daemon need not run), storage stays unauthorized;
 with --block, disks of media marked read-only become read-only in the kernel
 (a real loop device), or their USB device is blocked."""
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -12,16 +13,23 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
-from harness import binary  # noqa: E402
+from harness import FIXTURE_MODULES, binary  # noqa: E402
 from mocksysfs import HID_KEYBOARD, HUB, MASS_STORAGE, make_descriptors  # noqa: E402
 
+VENDOR = (0xff, 0x00, 0x00)
+CDC_ACM = (0x02, 0x02, 0x01)
+CDC_DATA = (0x0a, 0x00, 0x00)
+AUDIO_CONTROL = (0x01, 0x01, 0x00)
+AUDIO_STREAMING = (0x01, 0x02, 0x00)
 
-def make_device(root, name, configs, authorized, serial=b'S1'):
+
+def make_device(root, name, configs, authorized, serial=b'S1', vid=0x0781, pid=0x5567,
+                bcd=0x0100):
     path = os.path.join(root, name)
     os.makedirs(path)
-    attrs = {'idVendor': b'0781\n', 'idProduct': b'5567\n', 'busnum': b'1\n', 'devnum': b'4\n',
-             'authorized': b'%d\n' % authorized, 'serial': serial + b'\n',
-             'descriptors': make_descriptors(0x0781, 0x5567, configs)}
+    attrs = {'idVendor': b'%04x\n' % vid, 'idProduct': b'%04x\n' % pid, 'busnum': b'1\n',
+             'devnum': b'4\n', 'authorized': b'%d\n' % authorized, 'serial': serial + b'\n',
+             'descriptors': make_descriptors(vid, pid, configs, bcd=bcd)}
     for k, v in attrs.items():
         with open(os.path.join(path, k), 'wb') as f:
             f.write(v)
@@ -39,8 +47,85 @@ class UdevHelperTest(unittest.TestCase):
         self.addCleanup(self.tmp.cleanup)
 
     def run_helper(self, path, *args):
+        if '--apply' in args or not args:
+            args = ('--modules-dir', FIXTURE_MODULES) + args
         return subprocess.run([binary('usbledger-udev-classify')] + list(args) + [path],
                               capture_output=True, text=True, timeout=30)
+
+    # -- issue 9, item 1: an allow-list, and storage by the kernel's drivers --
+    def test_storage_driver_by_ids_stays_blocked(self):
+        # usb-storage's unusual_devs binds 04b8:0602 (bcdDevice 0110) whatever
+        # its interface says; a vendor-specific one is what such devices have
+        path = make_device(self.tmp.name, '1-7', [[VENDOR]], 0, vid=0x04b8, pid=0x0602,
+                           bcd=0x0110)
+        proc = self.run_helper(path, '--apply')
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertTrue(proc.stdout.startswith('storage'), proc.stdout)
+        self.assertIn('usb_storage', proc.stdout)
+        self.assertEqual(authorized(path), '0')
+        # a Realtek card reader (rtsx_usb), and one announcing itself a keyboard
+        for name, configs, vid, pid in (('1-8', [[VENDOR]], 0x0bda, 0x0129),
+                                        ('1-9', [[HID_KEYBOARD]], 0x04b8, 0x0602)):
+            path = make_device(self.tmp.name, name, configs, 0, vid=vid, pid=pid, bcd=0x0110)
+            proc = self.run_helper(path, '--apply')
+            self.assertTrue(proc.stdout.startswith('storage'), proc.stdout)
+            self.assertEqual(authorized(path), '0')
+
+    # -- issue 9, item 2: a re-announced "add" leaves what usbledgerd allowed --
+    def test_device_allowed_by_daemon_left_alone_when_announced_again(self):
+        run = os.path.join(self.tmp.name, 'run')
+        path = make_device(self.tmp.name, '1-15', [[MASS_STORAGE]], 1)
+        digest = hashlib.sha256(make_descriptors(0x0781, 0x5567, [[MASS_STORAGE]])).hexdigest()
+        os.makedirs(os.path.join(run, 'allowed'))
+        mark = os.path.join(run, 'allowed', '1-15')
+        with open(mark, 'w') as f:
+            f.write('1 4 %s\n' % digest)   # bus 1, device 4: this very enumeration
+        proc = self.run_helper(path, '--apply', '--runtime-dir', run)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn('allowed by usbledgerd', proc.stdout)
+        self.assertEqual(authorized(path), '1')
+        # a mark of another enumeration (device number 3) or other
+        # descriptors does not count: taken back
+        for contents in ('1 3 %s\n' % digest, '1 4 %s\n' % ('0' * 64)):
+            with open(mark, 'w') as f:
+                f.write(contents)
+            self.run_helper(path, '--apply', '--runtime-dir', run)
+            self.assertEqual(authorized(path), '0', contents)
+            with open(os.path.join(path, 'authorized'), 'w') as f:
+                f.write('1\n')
+        # a mark never authorizes: an unauthorized device stays so
+        with open(mark, 'w') as f:
+            f.write('1 4 %s\n' % digest)
+        with open(os.path.join(path, 'authorized'), 'w') as f:
+            f.write('0\n')
+        self.run_helper(path, '--apply', '--runtime-dir', run)
+        self.assertEqual(authorized(path), '0')
+
+    def test_unknown_classes_wait_for_the_daemon(self):
+        # vendor-specific (ADB, MTP without an interrupt endpoint, anything),
+        # communications: not known harmless, so not authorized here
+        for name, configs in (('1-10', [[VENDOR]]), ('1-11', [[CDC_ACM, CDC_DATA]]),
+                              ('1-12', [[HID_KEYBOARD], [VENDOR]])):
+            path = make_device(self.tmp.name, name, configs, 0, vid=0x1234, pid=0x5678)
+            proc = self.run_helper(path, '--apply')
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertIn('not a known harmless device', proc.stdout)
+            self.assertEqual(authorized(path), '0', name)
+
+    def test_audio_is_harmless(self):
+        path = make_device(self.tmp.name, '1-13', [[AUDIO_CONTROL, AUDIO_STREAMING]], 0,
+                           vid=0x0d8c, pid=0x0014)
+        proc = self.run_helper(path, '--apply')
+        self.assertTrue(proc.stdout.startswith('harmless'), proc.stdout)
+        self.assertEqual(authorized(path), '1')
+
+    def test_without_alias_file_only_classes_count(self):
+        path = make_device(self.tmp.name, '1-14', [[HID_KEYBOARD]], 0)
+        proc = subprocess.run([binary('usbledger-udev-classify'), '--apply', '--modules-dir',
+                               os.path.join(self.tmp.name, 'none'), path],
+                              capture_output=True, text=True, timeout=30)
+        self.assertIn('module aliases', proc.stderr)
+        self.assertEqual(authorized(path), '1')
 
     def test_keyboard_and_hub_authorized(self):
         for name, configs in (('1-1', [[HID_KEYBOARD]]), ('1-2', [[HUB]])):

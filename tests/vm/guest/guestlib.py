@@ -213,12 +213,15 @@ class Gadget:
     loaded = False
 
     def __init__(self, name, vendor=0x1d6b, product=0x0104, serial=b'', manufacturer=b'',
-                 product_name=b'', storage_image=None, keyboard=False):
+                 product_name=b'', storage_image=None, keyboard=False, vendor_function=False,
+                 bcd=None):
         Gadget.load()
         self.path = os.path.join(self.ROOT, name)
         os.mkdir(self.path)
         self._write('idVendor', '0x%04x' % vendor)
         self._write('idProduct', '0x%04x' % product)
+        if bcd is not None:
+            self._write('bcdDevice', '0x%04x' % bcd)
         strings = os.path.join(self.path, 'strings', '0x409')
         os.mkdir(strings)
         for attr, value in (('serialnumber', serial), ('manufacturer', manufacturer),
@@ -243,6 +246,13 @@ class Gadget:
             with open(os.path.join(fn, 'report_desc'), 'wb') as f:
                 f.write(self.KEYBOARD_REPORT)
             functions.append(fn)
+        if vendor_function:
+            # the test function of usb_f_ss_lb: one vendor-specific (ff)
+            # interface with a bulk pair, as card readers and unusual_devs
+            # devices have
+            fn = os.path.join(self.path, 'functions', 'SourceSink.0')
+            os.mkdir(fn)
+            functions.append(fn)
         for fn in functions:  # link order is interface order
             os.symlink(fn, os.path.join(config, os.path.basename(fn)))
         self.functions = functions
@@ -251,7 +261,7 @@ class Gadget:
     def load(cls):
         if not cls.loaded:
             sh('modprobe', '-a', 'configfs', 'dummy_hcd', 'libcomposite', 'usb_f_mass_storage',
-               'usb_f_hid', 'evdev')
+               'usb_f_hid', 'usb_f_ss_lb', 'evdev')
             if not os.path.isdir(cls.ROOT):
                 sh('mount', '-t', 'configfs', 'none', '/sys/kernel/config')
             cls.loaded = True

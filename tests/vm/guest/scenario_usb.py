@@ -117,6 +117,9 @@ class Scenario(GuestScenario):
               key_pressed('/dev/' + ev['DEVNAME'], lambda: send_hid_report(g.hidg_device())))
         self.unplug_gadget(g, path)
 
+        # storage by the kernel's driver table, not by class (issue 9, item 1)
+        self.check_unusual_devs('daemon down')
+
         # BadUSB: one device with a disk and a keyboard
         self.badusb = Gadget('badusb', product=0x0104, serial=b'BADUSB-1',
                              manufacturer=b'Evil Corp', product_name=b'Flash Drive',
@@ -124,6 +127,54 @@ class Scenario(GuestScenario):
         self.badusb_path, self.badusb_since = self.plug_gadget(self.badusb)
         settle()
         self.check_badusb('daemon down')
+
+    def retrigger_while_writing(self, stick, disk, path, data):
+        """udev announces every USB device again (udevadm trigger -c add)
+        while a registered stick is mounted and a file on it is half
+        written: the udev helper must leave the stick authorized (issue 9,
+        item 2), so the write completes and the session goes on."""
+        since = self.uevents.mark()
+        error = None
+        try:
+            with open(path, 'wb') as f:
+                f.write(data[:8])
+                os.fsync(f.fileno())
+                sh('udevadm', 'trigger', '--action=add', '--subsystem-match=usb')
+                sh('udevadm', 'settle', '--timeout=60')
+                f.write(data[8:])
+                os.fsync(f.fileno())
+        except OSError as e:
+            error = e
+        gone = [ev['DEVPATH'] for ev in self.uevents.log[since:]
+                if ev['ACTION'] == 'remove' and ev.under(stick, strictly=True)]
+        self.check('udevadm trigger -c add while writing: the write completes, the stick stays '
+                   'authorized and nothing under it is removed',
+                   error is None and read_attr(stick, 'authorized') == b'1' and not gone and
+                   os.path.exists(disk), (error, read_attr(stick, 'authorized'), gone))
+
+    def check_unusual_devs(self, when):
+        """A vendor-specific interface on 04b8:0602 (bcdDevice 0110), which
+        usb-storage's unusual_devs binds: storage by its ids. Plugged and
+        unplugged here (the dummy controller has one port)."""
+        g = Gadget('unusual', vendor=0x04b8, product=0x0602, bcd=0x0110, serial=b'UNUSUAL-1',
+                   manufacturer=b'usbledger', product_name=b'vendor interface',
+                   vendor_function=True)
+        since_sig = len(self.h.signals)
+        path, since = self.plug_gadget(g)
+        settle()
+        if self.h.daemon is not None:
+            rec = self.wait_decision(path, since_sig)
+            self.check('%s: a device usb-storage binds by its ids (vendor interface) is '
+                       'storage: a request naming the driver' % when,
+                       rec and rec['decision'] == 'block-and-request' and
+                       'usb_storage' in rec['reason'], rec)
+        self.check('%s: a device usb-storage binds by its ids stays unauthorized, no '
+                   'interface, no driver' % when,
+                   self.blocked_state(path) == '' and
+                   not self.never_added(path, since, ('block', 'scsi', 'scsi_disk')),
+                   self.blocked_state(path) or self.never_added(path, since,
+                                                                ('block', 'scsi', 'scsi_disk')))
+        self.unplug_gadget(g, path)
 
     def check_badusb(self, when):
         path = self.badusb_path
@@ -155,6 +206,7 @@ class Scenario(GuestScenario):
         self.check_badusb('daemon running')
         # the dummy controller has one port: the gadgets below need it
         self.unplug_gadget(self.badusb, self.badusb_path)
+        self.check_unusual_devs('daemon running')
         rec = self.device_record(self.kbd)
         check('daemon started: the keyboard is left working', rec and rec['authorized'] and
               input_devices(self.kbd), rec)
@@ -183,9 +235,7 @@ class Scenario(GuestScenario):
             self.wait_session(sid, lambda s, m, f: m and
                               m[-1].get('manifest', '').startswith('taken at mount'),
                               'the manifest at mount')
-            with open(os.path.join(mnt, 'hello.txt'), 'wb') as f:
-                f.write(written)
-                os.fsync(f.fileno())
+            self.retrigger_while_writing(s1, disk, os.path.join(mnt, 'hello.txt'), written)
             self.wait_session(sid, lambda s, m, f: self.final_files(f).get(
                 b'hello.txt', {}).get('status') == 'ok', 'hello.txt recorded')
         finally:
