@@ -61,7 +61,7 @@ ul_manifest_walk (const char *root, guint *n_errors, GError **error)
     {
       Frame *top = &g_array_index (stack, Frame, stack->len - 1);
       struct dirent *de;
-      struct stat st;
+      struct stat st, sub_st;
       g_autofree char *path = NULL;
       int sub;
 
@@ -89,6 +89,14 @@ ul_manifest_walk (const char *root, guint *n_errors, GError **error)
         continue;
       sub = openat (dirfd (top->dir), de->d_name,
                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      /* the folder opened must be the one looked at: swapped meanwhile for
+       * a mount point or another folder, it is not walked */
+      if (sub >= 0 && (fstat (sub, &sub_st) != 0 || sub_st.st_dev != st.st_dev ||
+                       sub_st.st_ino != st.st_ino))
+        {
+          close (sub);
+          sub = -1;
+        }
       if (sub < 0 || (dir = fdopendir (sub)) == NULL)
         {
           if (sub >= 0)

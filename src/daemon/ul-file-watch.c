@@ -22,6 +22,7 @@ struct _UlFileWatch {
   int fd;
   gboolean names;
   char *mount_point;
+  UlMountRoot *root;      /* where files are read, beneath it only; may be NULL */
   gint64 session_id;
   gint64 mount_id;
   UlHasher *hasher;
@@ -100,7 +101,8 @@ queue_full (UlFileWatch *w, const char *action, const char *path, const char *ol
   job->rec = rec;
   job->fd = fd;
   job->hash = hash && !dir;
-  job->abs_path = fd < 0 && job->hash ? g_build_filename (w->mount_point, path, NULL) : NULL;
+  job->root = w->root ? ul_mount_root_ref (w->root) : NULL;
+  job->rel_path = fd < 0 && job->hash ? g_strdup (path) : NULL;
   ul_hasher_push (w->hasher, job);
 }
 
@@ -386,7 +388,8 @@ make_group (const char *mount_point, gboolean names, GError **error)
 }
 
 UlFileWatch *
-ul_file_watch_new (const char *mount_point, gint64 session_id, gint64 mount_id,
+ul_file_watch_new (const char *mount_point, UlMountRoot *root, gint64 session_id,
+                   gint64 mount_id,
                    UlHasher *hasher, char **mode, GError **error)
 {
   g_autoptr(GError) names_error = NULL;
@@ -410,6 +413,7 @@ ul_file_watch_new (const char *mount_point, gint64 session_id, gint64 mount_id,
   w->fd = fd;
   w->names = names;
   w->mount_point = g_strdup (mount_point);
+  w->root = root ? ul_mount_root_ref (root) : NULL;
   w->session_id = session_id;
   w->mount_id = mount_id;
   w->hasher = hasher;
@@ -447,5 +451,6 @@ ul_file_watch_free (UlFileWatch *w)
   g_hash_table_destroy (w->writers);
   g_hash_table_destroy (w->folders);
   g_free (w->mount_point);
+  ul_mount_root_unref (w->root);
   g_free (w);
 }

@@ -14,8 +14,9 @@ typedef struct _UlFileWatch UlFileWatch;
  * filesystem supports it (*mode "fanotify-names": a filesystem mark with
  * create, delete, rename and close-write), else only close-writes on the
  * mount ("fanotify-fd", e.g. FUSE): the manifest at unmount finds the rest. */
-UlFileWatch *ul_file_watch_new (const char *mount_point, gint64 session_id, gint64 mount_id,
-                                UlHasher *hasher, char **mode, GError **error);
+/* files are read beneath @root (may be NULL: nothing can be read) */
+UlFileWatch *ul_file_watch_new (const char *mount_point, UlMountRoot *root, gint64 session_id,
+                                gint64 mount_id, UlHasher *hasher, char **mode, GError **error);
 /* reads what the kernel has queued, then stops */
 void ul_file_watch_free (UlFileWatch *w);
 /* after back-pressure: reads again */

@@ -34,7 +34,8 @@ ul_file_job_free (UlFileJob *job)
   if (job == NULL || job == &stop_job)
     return;
   ul_file_record_free (job->rec);
-  g_free (job->abs_path);
+  g_free (job->rel_path);
+  ul_mount_root_unref (job->root);
   if (job->fd >= 0)
     close (job->fd);
   g_free (job);
@@ -54,10 +55,24 @@ run_job (const UlCryptoOps *crypto, UlFileJob *job, UlHashBuffer *buf)
         rec->status = g_strdup ("none");
       return;
     }
-  if (job->fd >= 0)
-    status = crypto->file_hash_fd_with (job->fd, buf, &size, &sha);
+  /* only a regular file on the medium's filesystem, reached without a
+   * symlink (ul-mount-root.h): never what a swapped folder points to */
+  if (job->root == NULL)
+    status = UL_HASH_UNREADABLE;
+  else if (job->fd >= 0)
+    status = ul_fd_is_regular_on (job->fd, ul_mount_root_dev (job->root))
+               ? crypto->file_hash_fd_with (job->fd, buf, &size, &sha)
+               : UL_HASH_UNREADABLE;
   else
-    status = crypto->file_hash_at_with (AT_FDCWD, job->abs_path, buf, &size, &sha);
+    {
+      int fd = ul_mount_root_open_file (job->root, job->rel_path, &status);
+
+      if (fd >= 0)
+        {
+          status = crypto->file_hash_fd_with (fd, buf, &size, &sha);
+          close (fd);
+        }
+    }
   rec->size = size;
   rec->sha256 = g_steal_pointer (&sha);
   g_free (rec->status);

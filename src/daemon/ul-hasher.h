@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "ul-mount-root.h"
 #include "ul-store.h"
 
 G_BEGIN_DECLS
@@ -12,7 +13,8 @@ G_BEGIN_DECLS
  * worker has looked at the file */
 typedef struct {
   UlFileRecord *rec;      /* action, path, old_path, time, uid, program, ids, source */
-  char *abs_path;         /* where to read it now, NULL: nothing to read */
+  UlMountRoot *root;      /* the filesystem it is on (a reference), NULL: unknown */
+  char *rel_path;         /* where to read it now beneath @root, NULL: nothing to read */
   int fd;                 /* or an open fd of it (fanotify without names), -1: none */
   gboolean hash;          /* read the content (close-write) */
 } UlFileJob;

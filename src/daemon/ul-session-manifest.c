@@ -47,7 +47,10 @@ on_outside_change (const char *path, UlManifestChange change, const UlManifestEn
   /* the content it has now, hashed like a file written in a session */
   job->hash = now != NULL && !now->dir;
   if (job->hash)
-    job->abs_path = g_build_filename (c->tm->mount->mount_point, path, NULL);
+    {
+      job->root = c->tm->root ? ul_mount_root_ref (c->tm->root) : NULL;
+      job->rel_path = g_strdup (path);
+    }
   else
     rec->status = g_strdup ("none");
   ul_session_tracker_record (c->t, job);

@@ -17,6 +17,7 @@ typedef struct {
   UlMount *mount;
   gint64 record_id;
   UlFileWatch *watch;
+  UlMountRoot *root;      /* its filesystem, files are read beneath its root */
   gint64 part;            /* its partition number, 0: the whole disk */
   GBytes *baseline;       /* manifest at mount; NULL until the walk is done */
   char *baseline_error;

@@ -27,6 +27,7 @@ tracked_mount_free (TrackedMount *tm)
     g_cancellable_cancel (tm->cancel);
   g_clear_object (&tm->cancel);
   ul_file_watch_free (tm->watch);
+  ul_mount_root_unref (tm->root);
   ul_mount_free (tm->mount);
   g_clear_pointer (&tm->baseline, g_bytes_unref);
   g_free (tm->baseline_error);
@@ -237,12 +238,19 @@ mounted (UlSessionTracker *t, Tracked *tr, const UlMount *m)
   for (guint i = 0; i < tr->mounts->len; i++)
     if (((TrackedMount *) g_ptr_array_index (tr->mounts, i))->mount->dev == m->dev)
       mode = g_strdup ("same filesystem as an earlier mount");
+  tm->root = ul_mount_root_open (m->mount_point, m->dev, &error);
+  if (tm->root == NULL)
+    {
+      /* followed all the same; the files cannot be read (no hash) */
+      g_warning ("%s", error->message);
+      g_clear_error (&error);
+    }
   if (mode == NULL)
     {
       UlHasher *h = hasher (t, &error);
 
-      tm->watch = h == NULL ? NULL : ul_file_watch_new (m->mount_point, tr->session_id, 0, h,
-                                                        &mode, &error);
+      tm->watch = h == NULL ? NULL : ul_file_watch_new (m->mount_point, tm->root, tr->session_id,
+                                                        0, h, &mode, &error);
       if (tm->watch == NULL)
         {
           mode = g_strdup_printf ("none: %s", error->message);

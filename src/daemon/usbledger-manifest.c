@@ -23,9 +23,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ul-file-hash.h"
+#include "ul-mount-root.h"
 #include "ul-manifest.h"
 
 static int
@@ -68,7 +70,7 @@ do_walk (const char *root)
 }
 
 typedef struct {
-  const char *root;
+  UlMountRoot *root;      /* files are read beneath it only (ul-mount-root.h) */
   GString *out;
 } DiffCtx;
 
@@ -77,13 +79,22 @@ on_change (const char *path, UlManifestChange change, const UlManifestEntry *now
            gpointer data)
 {
   DiffCtx *ctx = data;
-  g_autofree char *abs = g_build_filename (ctx->root, path, NULL);
   g_autofree char *sha = NULL;
   gint64 size = now ? now->size : -1;
   const char *status = "none";
 
   if (now != NULL && !now->dir)
-    status = ul_hash_status_to_string (ul_file_hash_at (AT_FDCWD, abs, &size, &sha));
+    {
+      UlHashStatus st = UL_HASH_UNREADABLE;
+      int fd = ctx->root ? ul_mount_root_open_file (ctx->root, path, &st) : -1;
+
+      if (fd >= 0)
+        {
+          st = ul_file_hash_fd (fd, &size, &sha);
+          close (fd);
+        }
+      status = ul_hash_status_to_string (st);
+    }
   g_string_append_printf (ctx->out, "%c\t%" G_GINT64_FORMAT "\t%s\t%s\t%s",
                           change == UL_MANIFEST_ADDED ? 'A'
                           : change == UL_MANIFEST_MODIFIED ? 'M' : 'D',
@@ -215,7 +226,12 @@ do_check (const char *device, const char *fstype)
   rc = after == NULL;
   if (after != NULL)
     {
-      ctx.root = dir;
+      struct stat st;
+
+      ctx.root = stat (dir, &st) == 0 ? ul_mount_root_open (dir, st.st_dev, &error) : NULL;
+      if (ctx.root == NULL)
+        g_printerr ("usbledger-manifest: cannot open %s: files are not hashed\n", dir);
+      g_clear_error (&error);
       ctx.out = g_string_new (NULL);
       ul_manifest_diff (before, after, on_change, &ctx);
       append_unchanged (before, after, ctx.out);
@@ -230,6 +246,7 @@ do_check (const char *device, const char *fstype)
         g_printerr ("usbledger-manifest: %u entries could not be read\n", n_errors);
       rc = write_all (ctx.out->str, ctx.out->len);
       g_string_free (ctx.out, TRUE);
+      ul_mount_root_unref (ctx.root);
     }
   else
     g_printerr ("usbledger-manifest: %s\n", error->message);
