@@ -4,9 +4,12 @@
  *   certificate verify NUMBER
  *   certificate show NUMBER              (the signed JSON) */
 #include "ctl-common.h"
+#include "ul-error.h"
+#include "ul-key-fingerprint.h"
 #include "ul-signing.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int
 ctl_certificates (CtlContext *ctx, int argc, char **argv)
@@ -60,6 +63,30 @@ child_bytes (GVariant *reply, int i)
   return g_variant_get_data_as_bytes (v);
 }
 
+/* a certificate names the key that signed it (issuer.signing-key-sha256,
+ * from schema 6 on): the key the daemon gave must be that one */
+static gboolean
+check_named_key (GBytes *json, const char *pem, GError **error)
+{
+  static const char field[] = "\"signing-key-sha256\":\"";
+  g_autofree char *text = g_strndup (g_bytes_get_data (json, NULL), g_bytes_get_size (json));
+  g_autofree char *fp = ul_public_key_fingerprint (pem, error);
+  const char *named = strstr (text, field);
+
+  if (fp == NULL)
+    return FALSE;
+  if (named == NULL)
+    return TRUE;   /* issued before keys were pinned: the signature decides */
+  named += strlen (field);
+  if (strncmp (named, fp, strlen (fp)) != 0 || named[strlen (fp)] != '"')
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,
+                   _("it names signing key %.64s, not %s"), named, fp);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 ctl_certificate (CtlContext *ctx, int argc, char **argv)
 {
@@ -96,12 +123,18 @@ ctl_certificate (CtlContext *ctx, int argc, char **argv)
     }
   if (g_str_equal (argv[1], "verify"))
     {
-      if (!ul_signature_verify (pem, json, sig, &error))
+      if (!ul_signature_verify (pem, json, sig, &error) ||
+          !check_named_key (json, pem, &error))
         {
           g_printerr (_("usbledgerctl: certificate %s: %s\n"), argv[2], error->message);
           return 1;
         }
       g_print (_("certificate %s: signature verified\n"), argv[2]);
+      {
+        g_autofree char *fp = ul_public_key_fingerprint (pem, NULL);
+
+        g_print (_("signing key (SHA-256 of its DER public key): %s\n"), fp);
+      }
       return 0;
     }
   {

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 /* raised whenever the table changes; a module of another version (a package
  * upgraded under a running daemon) is refused, not called */
-#define UL_CRYPTO_OPS_ABI 1
+#define UL_CRYPTO_OPS_ABI 2
 #define UL_CRYPTO_OPS_SYMBOL "ul_crypto_ops"
 
 typedef struct {
@@ -22,8 +22,6 @@ typedef struct {
   UlHashBuffer *(*hash_buffer_new) (void);
   void (*hash_buffer_free) (UlHashBuffer *buf);
   UlHashStatus (*file_hash_fd_with) (int fd, UlHashBuffer *buf, gint64 *size, char **sha256);
-  UlHashStatus (*file_hash_at_with) (int dirfd, const char *path, UlHashBuffer *buf,
-                                     gint64 *size, char **sha256);
   /* ul-erase.h */
   gboolean (*erase_device) (const char *path, const UlEraseOptions *opts,
                             GCancellable *cancellable, UlEraseProgressFunc progress,
@@ -32,6 +30,7 @@ typedef struct {
   UlSigner *(*signer_open) (const char *dir, const char *organisation, GError **error);
   void (*signer_free) (UlSigner *s);
   GBytes *(*signer_sign) (UlSigner *s, GBytes *data, GError **error);
+  const char *(*signer_public_pem) (UlSigner *s);
 } UlCryptoOps;
 
 G_END_DECLS

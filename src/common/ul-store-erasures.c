@@ -27,6 +27,7 @@ ul_certificate_free (UlCertificate *c)
   g_free (c->number);
   g_clear_pointer (&c->json, g_bytes_unref);
   g_clear_pointer (&c->signature, g_bytes_unref);
+  g_free (c->key_sha256);
   g_free (c);
 }
 
@@ -209,14 +210,16 @@ ul_store_add_certificate (UlStore *store, UlCertificate *c, GError **error)
 
   st = ul_store_stmt (store,
                       "INSERT INTO certificates (number, fiscal_year, seq, erasure_id, issued_at, "
-                      "json, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id", error);
+                      "json, signature, key_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                      "RETURNING id", error);
   if (st == NULL || !ul_bind_text (store, st, 1, c->number, error) ||
       !ul_bind_int64 (store, st, 2, c->fiscal_year, error) ||
       !ul_bind_int64 (store, st, 3, c->seq, error) ||
       !ul_bind_int64 (store, st, 4, c->erasure_id, error) ||
       !ul_bind_int64 (store, st, 5, c->issued_at, error) ||
       !ul_bind_bytes (store, st, 6, c->json, error) ||
-      !ul_bind_bytes (store, st, 7, c->signature, error))
+      !ul_bind_bytes (store, st, 7, c->signature, error) ||
+      !ul_bind_text (store, st, 8, c->key_sha256, error))
     return FALSE;
   if (sqlite3_step (st) != SQLITE_ROW)
     {
@@ -241,6 +244,7 @@ certificate_from_row (sqlite3_stmt *st)
   c->issued_at = sqlite3_column_int64 (st, 5);
   c->json = ul_column_bytes (st, 6);
   c->signature = ul_column_bytes (st, 7);
+  c->key_sha256 = ul_column_text (st, 8);
   return c;
 }
 
@@ -249,7 +253,8 @@ ul_store_get_certificate (UlStore *store, const char *number, GError **error)
 {
   sqlite3_stmt *st = ul_store_stmt (store,
                                     "SELECT id, number, fiscal_year, seq, erasure_id, issued_at, "
-                                    "json, signature FROM certificates WHERE number = ?1", error);
+                                    "json, signature, key_sha256 FROM certificates "
+                                    "WHERE number = ?1", error);
   UlCertificate *c = NULL;
   int rc;
 

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define UL_STORE_SCHEMA_VERSION 5
+#define UL_STORE_SCHEMA_VERSION 6
 
 typedef struct _UlStore UlStore;
 
@@ -151,6 +151,8 @@ typedef struct {
   gint64 issued_at;
   GBytes *json;           /* canonical JSON, the signed bytes */
   GBytes *signature;      /* DER ECDSA */
+  char *key_sha256;       /* the signing key's fingerprint (signing_keys); NULL:
+                           * signed before keys were pinned (schema 6) */
 } UlCertificate;
 
 /* Opens or creates the logbook and migrates it. A database that exists but
@@ -263,6 +265,15 @@ gboolean ul_store_mark_session_erased (UlStore *store, gint64 session_id, GError
 /* gives @c its next number in its fiscal year; with json and signature
  * set, also stores it (in one transaction with the numbering, please) */
 gboolean ul_store_add_certificate (UlStore *store, UlCertificate *c, GError **error);
+gboolean ul_store_count_certificates (UlStore *store, gint64 *n, GError **error);
+/* signing keys pinned in the logbook (ul-store-keys.c): the fingerprints of
+ * every key that signed a certificate, oldest first */
+GPtrArray *ul_store_pinned_keys (UlStore *store, GError **error);
+/* pins a key (no error if it is pinned already) */
+gboolean ul_store_pin_key (UlStore *store, const char *sha256, const char *public_pem,
+                           gint64 now, GError **error);
+/* the public key PEM of a pinned key; NOT_FOUND if none has that fingerprint */
+char *ul_store_pinned_key_pem (UlStore *store, const char *sha256, GError **error);
 UlCertificate *ul_store_get_certificate (UlStore *store, const char *number, GError **error);
 /* *number: the medium's latest certificate, NULL if it has none */
 gboolean ul_store_latest_certificate (UlStore *store, gint64 medium_id, char **number,

@@ -309,8 +309,18 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
       c = ul_store_get_certificate (store, number, error);
       if (c == NULL)
         return NULL;
-      pem_path = g_build_filename (ul_manager_get_key_dir (svc->mgr), "signing-key.pub.pem", NULL);
-      if (!g_file_get_contents (pem_path, &pem, NULL, error))
+      /* the key it names, pinned in the logbook: it verifies even when the
+       * key file is lost; before schema 6, the key file's */
+      if (c->key_sha256 != NULL)
+        pem = ul_store_pinned_key_pem (store, c->key_sha256, error);
+      else
+        {
+          pem_path = g_build_filename (ul_manager_get_key_dir (svc->mgr), "signing-key.pub.pem",
+                                       NULL);
+          if (!g_file_get_contents (pem_path, &pem, NULL, error))
+            return NULL;
+        }
+      if (pem == NULL)
         return NULL;
       return g_variant_new ("(@ay@ays)",
                             g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,

@@ -211,7 +211,8 @@ fiscal_year (gint64 usec)
 }
 
 static GVariant *
-certificate_body (EraseJob *job, const char *number, int fy, GArray *sessions, gint64 issued)
+certificate_body (EraseJob *job, const char *number, int fy, GArray *sessions, gint64 issued,
+                  const char *key_sha256)
 {
   UlErasure *e = job->erasure;
   UlMedium *m = job->medium;
@@ -235,6 +236,10 @@ certificate_body (EraseJob *job, const char *number, int fy, GArray *sessions, g
   g_variant_builder_add (&issuer, "{sv}", "system", g_variant_new_string ("usbledger"));
   g_variant_builder_add (&issuer, "{sv}", "version", g_variant_new_string (PACKAGE_VERSION));
   g_variant_builder_add (&issuer, "{sv}", "host", g_variant_new_string (e->host));
+  /* which key signed it: SHA-256 of its DER public key (openssl pkey -pubin
+   * -outform DER | sha256sum); its PEM is pinned in the logbook */
+  g_variant_builder_add (&issuer, "{sv}", "signing-key-sha256",
+                         g_variant_new_string (key_sha256));
 
   g_variant_builder_init (&medium, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&medium, "{sv}", "asset-number", g_variant_new_string (m->asset_number));
@@ -338,17 +343,12 @@ issue_certificate (EraseJob *job, char **number, GError **error)
   g_autoptr(GVariant) body = NULL;
   g_autoptr(UlEvent) ev = NULL;
   g_autofree char *json = NULL;
+  g_autofree char *key_sha256 = NULL;
   gint64 now = g_get_real_time ();
   const UlCryptoOps *crypto = ul_crypto (error);
 
-  if (crypto == NULL)
+  if (crypto == NULL || ul_manager_signer (mgr, &key_sha256, error) == NULL)
     return FALSE;
-  if (mgr->signer == NULL)
-    {
-      mgr->signer = crypto->signer_open (mgr->key_dir, mgr->organisation, error);
-      if (mgr->signer == NULL)
-        return FALSE;
-    }
   if (!ul_store_begin (mgr->store, error))
     return FALSE;
   c->fiscal_year = fiscal_year (now);
@@ -360,7 +360,7 @@ issue_certificate (EraseJob *job, char **number, GError **error)
       ul_store_rollback (mgr->store);
       return FALSE;
     }
-  body = certificate_body (job, c->number, c->fiscal_year, sessions, now);
+  body = certificate_body (job, c->number, c->fiscal_year, sessions, now, key_sha256);
   json = ul_canonical_json (body, error);
   if (json == NULL)
     {
@@ -369,7 +369,9 @@ issue_certificate (EraseJob *job, char **number, GError **error)
     }
   c->json = g_bytes_new (json, strlen (json));
   c->signature = crypto->signer_sign (mgr->signer, c->json, error);
-  if (c->signature == NULL || !ul_store_add_certificate (mgr->store, c, error))
+  c->key_sha256 = g_strdup (key_sha256);
+  if (c->signature == NULL || !ul_manager_pin_signer (mgr, key_sha256, now, error) ||
+      !ul_store_add_certificate (mgr->store, c, error))
     {
       ul_store_rollback (mgr->store);
       return FALSE;

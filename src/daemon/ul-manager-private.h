@@ -64,6 +64,14 @@ void ul_manager_seat_changed (gpointer data);
 /* sessions left open by a daemon that stopped while their medium was removed */
 void ul_manager_close_orphaned_sessions (UlManager *mgr);
 
+/* ul-manager-signing.c: the open signer, its key checked against the keys
+ * pinned in the logbook (*fingerprint: its SHA-256); refused when the key
+ * file is lost or another key while certificates exist */
+struct _UlSigner *ul_manager_signer (UlManager *mgr, char **fingerprint, GError **error);
+/* pins the open signer's key, in the caller's transaction */
+gboolean ul_manager_pin_signer (UlManager *mgr, const char *fingerprint, gint64 now,
+                                GError **error);
+
 /* renders @doc (see usbledger-certificate-pdf) to KEY-DIR/@subdir/@name */
 void ul_manager_write_pdf (UlManager *mgr, GVariant *doc, const char *subdir, const char *name);
 

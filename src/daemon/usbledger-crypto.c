@@ -10,9 +10,9 @@ G_MODULE_EXPORT const UlCryptoOps ul_crypto_ops = {
   .hash_buffer_new = ul_hash_buffer_new,
   .hash_buffer_free = ul_hash_buffer_free,
   .file_hash_fd_with = ul_file_hash_fd_with,
-  .file_hash_at_with = ul_file_hash_at_with,
   .erase_device = ul_erase_device,
   .signer_open = ul_signer_open,
   .signer_free = ul_signer_free,
   .signer_sign = ul_signer_sign,
+  .signer_public_pem = ul_signer_public_pem,
 };

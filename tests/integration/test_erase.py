@@ -7,6 +7,7 @@ cancellation and a daemon killed mid-erase give no certificate.
 
 Needs root (loop devices, mount), like the daemon itself."""
 
+import hashlib
 import os
 import shutil
 import signal
@@ -134,6 +135,58 @@ class EraseTest(unittest.TestCase):
         self.assertIn('erase-started', log)
         self.assertIn('certificate-issued', log)
         self.assertEqual(self.h.ctl('log', '--verify', check=False).returncode, 0)
+
+    # -- issue 9, item 14: the certificate names its key, pinned in the logbook
+    def erase(self, check=True):
+        return self.h.ctl('erase', 'USB-E1', '--confirm', 'USB-E1 ERASE-1', check=check)
+
+    def test_certificate_names_its_pinned_key(self):
+        self.h.start_daemon()
+        self.stick()
+        number = self.erase().stdout.decode().strip().split('certificate ')[-1]
+        folder = os.path.join(self.tmp, 'export')
+        self.h.ctl('certificate', 'export', number, folder)
+        pub = os.path.join(folder, 'signing-key.pub.pem')
+        # the fingerprint the city computes with openssl alone
+        der = run('openssl', 'pkey', '-pubin', '-in', pub, '-outform', 'DER').stdout
+        fingerprint = hashlib.sha256(der).hexdigest()
+        with open(os.path.join(folder, number + '.json'), 'rb') as f:
+            self.assertIn(b'"signing-key-sha256":"%s"' % fingerprint.encode(), f.read())
+        verified = self.h.ctl('certificate', 'verify', number).stdout.decode()
+        self.assertIn(fingerprint, verified)
+
+        # the key file is lost: no new key while certificates exist; the
+        # erasure is verified but gets no certificate, an incident says why
+        keys = os.path.join(self.h.state_dir, 'keys-backup')
+        os.makedirs(keys)
+        for name in ('signing-key.pem', 'signing-key.pub.pem', 'signing-cert.pem'):
+            shutil.move(os.path.join(self.h.state_dir, name), keys)
+        self.h.stop_daemon()
+        self.h.start_daemon()
+        failed = self.erase(check=False)
+        self.assertNotEqual(failed.returncode, 0)
+        self.assertIn('signing key', failed.stderr.decode() + failed.stdout.decode())
+        self.assertFalse(os.path.exists(os.path.join(self.h.state_dir, 'signing-key.pem')))
+        log = self.h.ctl('log').stdout.decode()
+        self.assertIn('is missing', log)
+        self.assertIn(fingerprint, log)
+        # the old certificate still verifies: its key is in the logbook
+        self.assertIn('signature verified',
+                      self.h.ctl('certificate', 'verify', number).stdout.decode())
+
+        # another key in its place is refused too
+        run('openssl', 'genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256',
+            '-out', os.path.join(self.h.state_dir, 'signing-key.pem'))
+        failed = self.erase(check=False)
+        self.assertIn('is not the key the certificates were signed with',
+                      failed.stderr.decode() + failed.stdout.decode())
+
+        # the right key restored: certificates again, with the same key
+        for name in ('signing-key.pem', 'signing-key.pub.pem', 'signing-cert.pem'):
+            shutil.copy(os.path.join(keys, name), self.h.state_dir)
+        again = self.erase().stdout.decode().strip().split('certificate ')[-1]
+        shown = self.h.ctl('certificate', 'show', again).stdout
+        self.assertIn(b'"signing-key-sha256":"%s"' % fingerprint.encode(), shown)
 
     def test_disposal(self):
         self.h.start_daemon()

@@ -6,6 +6,7 @@
 
 #include "ul-error.h"
 #include "ul-canonical-json.h"
+#include "ul-key-fingerprint.h"
 #include "ul-signing.h"
 #include "ul-test-util.h"
 
@@ -113,11 +114,46 @@ test_sign_and_verify_with_openssl (void)
   ul_test_rm_rf (dir);
 }
 
+/* the fingerprint a certificate names is the one openssl gives the city:
+ * openssl pkey -pubin -outform DER | sha256sum */
+static void
+test_key_fingerprint (void)
+{
+  g_autofree char *keydir = g_dir_make_tmp ("ul-fpr-XXXXXX", NULL);
+  g_autofree char *pub = g_build_filename (keydir, "signing-key.pub.pem", NULL);
+  g_autofree char *der_path = g_build_filename (keydir, "pub.der", NULL);
+  g_autofree char *der = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *fp = NULL;
+  g_autoptr(GError) error = NULL;
+  UlSigner *s = ul_signer_open (keydir, "test", &error);
+  const char *argv[] = { "openssl", "pkey", "-pubin", "-in", pub, "-outform", "DER", "-out",
+                         der_path, NULL };
+  gsize len = 0;
+  int status = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_file_get_contents (der_path, &der, &len, NULL));
+  expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) der, len);
+  fp = ul_public_key_fingerprint (ul_signer_public_pem (s), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fp, ==, expected);
+  g_assert_null (ul_public_key_fingerprint ("not a key", NULL));
+  g_assert_null (ul_public_key_fingerprint ("-----BEGIN PUBLIC KEY-----\nAAAA\n"
+                                            "-----END PUBLIC KEY-----\n", NULL));
+  ul_signer_free (s);
+  ul_test_rm_rf (keydir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/signing/canonical-json", test_canonical_json);
   g_test_add_func ("/signing/sign-and-verify-with-openssl", test_sign_and_verify_with_openssl);
+  g_test_add_func ("/signing/key-fingerprint", test_key_fingerprint);
   return g_test_run ();
 }

@@ -409,6 +409,66 @@ test_migrate_v4_session_files (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* a logbook at schema 5 with a certificate: migration 6 keeps it (signed
+ * before keys were pinned: no key named), and keys can be pinned, once each,
+ * never changed */
+static void
+test_migrate_v5_signing_keys (Fixture *f, gconstpointer data)
+{
+  static const char *const scripts[] = { "0001-initial.sql", "0002-audit-chain.sql",
+                                         "0003-session-files.sql", "0004-erasures.sql",
+                                         "0005-outside-changes.sql" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlStore) store = NULL;
+  g_autoptr(UlCertificate) c = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autofree char *pem = NULL;
+  gint64 n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (scripts); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "db", scripts[i],
+                                                     NULL);
+      g_autofree char *sql = NULL;
+
+      g_assert_true (g_file_get_contents (path, &sql, NULL, NULL));
+      exec_raw (f->path, sql, SQLITE_OK);
+    }
+  exec_raw (f->path,
+            "PRAGMA user_version = 5; PRAGMA application_id = 1431522375;"
+            "INSERT INTO media (id, asset_number, vendor_id, product_id, serial, "
+            "  descriptor_hash, registered_by, registered_at) "
+            "  VALUES (1, 'USB-1', 1, 2, x'5331', 'h', 'root', 1);"
+            "INSERT INTO devices_seen (id, vendor_id, product_id, descriptor_hash, first_seen, "
+            "  last_seen) VALUES (1, 1, 2, 'h', 1, 1);"
+            "INSERT INTO erasures (id, medium_id, device_id, device_node, capacity, method, "
+            "  pattern, operator, host, started_at, outcome) VALUES (1, 1, 1, '/dev/sdb', 10, "
+            "  'clear', 'zeros', 'root', 'pc', 1, 'verified');"
+            "INSERT INTO certificates (number, fiscal_year, seq, erasure_id, issued_at, json, "
+            "  signature) VALUES ('2026-0001', 2026, 1, 1, 2, x'7b7d', x'30');",
+            SQLITE_OK);
+
+  store = ul_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ul_store_schema_version (store), ==, UL_STORE_SCHEMA_VERSION);
+  c = ul_store_get_certificate (store, "2026-0001", &error);
+  g_assert_no_error (error);
+  g_assert_null (c->key_sha256);
+  g_assert_true (ul_store_count_certificates (store, &n, &error));
+  g_assert_cmpint (n, ==, 1);
+  keys = ul_store_pinned_keys (store, &error);
+  g_assert_cmpuint (keys->len, ==, 0);
+  g_assert_true (ul_store_pin_key (store, "ab", "PEM-A", 5, &error));
+  g_assert_true (ul_store_pin_key (store, "ab", "PEM-B", 6, &error));   /* pinned already */
+  pem = ul_store_pinned_key_pem (store, "ab", &error);
+  g_assert_cmpstr (pem, ==, "PEM-A");
+  g_assert_null (ul_store_pinned_key_pem (store, "cd", &error));
+  g_assert_error (error, UL_ERROR, UL_ERROR_NOT_FOUND);
+  g_clear_pointer (&store, ul_store_free);
+  exec_raw (f->path, "UPDATE signing_keys SET public_pem = 'X'", SQLITE_CONSTRAINT);
+  exec_raw (f->path, "DELETE FROM signing_keys", SQLITE_CONSTRAINT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -420,6 +480,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/store/migrate-v4-session-files", Fixture, NULL, fixture_setup,
               test_migrate_v4_session_files, fixture_teardown);
+  g_test_add ("/store/migrate-v5-signing-keys", Fixture, NULL, fixture_setup,
+              test_migrate_v5_signing_keys, fixture_teardown);
   g_test_add ("/store/failed-migration", Fixture, NULL, fixture_setup,
               test_failed_migration_rolls_back, fixture_teardown);
   g_test_add ("/store/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
