@@ -23,9 +23,9 @@ typedef struct {
   void (*hash_buffer_free) (UlHashBuffer *buf);
   UlHashStatus (*file_hash_fd_with) (int fd, UlHashBuffer *buf, gint64 *size, char **sha256);
   /* ul-erase.h */
-  gboolean (*erase_device) (const char *path, const UlEraseOptions *opts,
-                            GCancellable *cancellable, UlEraseProgressFunc progress,
-                            gpointer user_data, UlEraseResult *result, GError **error);
+  gboolean (*erase_device_fd) (int fd, const char *label, const UlEraseOptions *opts,
+                               GCancellable *cancellable, UlEraseProgressFunc progress,
+                               gpointer user_data, UlEraseResult *result, GError **error);
   /* ul-signing.h */
   UlSigner *(*signer_open) (const char *dir, const char *organisation, GError **error);
   void (*signer_free) (UlSigner *s);

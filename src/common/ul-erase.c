@@ -10,10 +10,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/fs.h>
 #include <openssl/evp.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -255,64 +253,6 @@ run_pass (Ctx *c, gboolean write)
 
 /* -- opening ------------------------------------------------------------- */
 
-static int
-open_medium (const char *path, gboolean write, guint64 *size, gboolean *direct, GError **error)
-{
-  int flags = (write ? O_RDWR : O_RDONLY) | O_CLOEXEC;
-  struct stat st;
-  int fd;
-
-  /* O_EXCL on a block device: refused while mounted or held by anyone */
-  fd = open (path, flags | O_DIRECT | O_EXCL);
-  *direct = fd >= 0;
-  if (fd < 0 && errno == EINVAL)   /* a filesystem without O_DIRECT (tests) */
-    fd = open (path, flags | O_EXCL);
-  if (fd < 0 || fstat (fd, &st) != 0)
-    {
-      int err = errno;
-
-      if (fd >= 0)
-        close (fd);
-      g_set_error (error, UL_ERROR, err == EBUSY ? UL_ERROR_BAD_STATE : UL_ERROR_IO,
-                   "cannot open %s%s: %s", path,
-                   err == EBUSY ? " (mounted or in use)" : "", g_strerror (err));
-      return -1;
-    }
-  if (S_ISBLK (st.st_mode))
-    {
-      /* the ioctl, else the end of the device as lseek finds it */
-      if (ioctl (fd, BLKGETSIZE64, size) != 0)
-        {
-          off_t end = lseek (fd, 0, SEEK_END);
-
-          if (end <= 0)
-            {
-              g_set_error (error, UL_ERROR, UL_ERROR_IO, "cannot read the size of %s: %s",
-                           path, g_strerror (errno));
-              close (fd);
-              return -1;
-            }
-          *size = (guint64) end;
-        }
-    }
-  else if (S_ISREG (st.st_mode))
-    *size = (guint64) st.st_size;
-  else
-    {
-      g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT,
-                   "%s is neither a block device nor a file", path);
-      close (fd);
-      return -1;
-    }
-  if (*size == 0)
-    {
-      g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT, "%s is empty", path);
-      close (fd);
-      return -1;
-    }
-  return fd;
-}
-
 static void
 ctx_start (Ctx *c)
 {
@@ -343,16 +283,31 @@ ctx_stop (Ctx *c)
   close (c->fd);
 }
 
+/* on its own duplicate of @fd, which it closes: the caller's stays open */
 static gboolean
-run (const char *path, const UlEraseOptions *opts, gboolean write, GCancellable *cancellable,
-     UlEraseProgressFunc progress, gpointer user_data, UlEraseResult *result, GError **error)
+run (int fd, const char *label, const UlEraseOptions *opts, gboolean write,
+     GCancellable *cancellable, UlEraseProgressFunc progress, gpointer user_data,
+     UlEraseResult *result, GError **error)
 {
   Ctx c = { 0 };
+  int fl = fcntl (fd, F_GETFL);
 
   memset (result, 0, sizeof *result);
-  c.fd = open_medium (path, write, &result->size, &result->direct_io, error);
-  if (c.fd < 0)
+  if (fl < 0 || (write && (fl & O_ACCMODE) != O_RDWR))
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT, "%s is not open for writing",
+                   label);
+      return FALSE;
+    }
+  result->direct_io = (fl & O_DIRECT) != 0;
+  if (!ul_erase_medium_size (fd, label, &result->size, error))
     return FALSE;
+  c.fd = fcntl (fd, F_DUPFD_CLOEXEC, 0);
+  if (c.fd < 0)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_IO, "%s: %s", label, g_strerror (errno));
+      return FALSE;
+    }
   c.size = result->size;
   c.block = opts->block_size ? opts->block_size : DEFAULT_BLOCK;
   c.block = (c.block + ALIGN - 1) / ALIGN * ALIGN;
@@ -382,16 +337,38 @@ run (const char *path, const UlEraseOptions *opts, gboolean write, GCancellable 
 }
 
 gboolean
+ul_erase_device_fd (int fd, const char *label, const UlEraseOptions *opts,
+                    GCancellable *cancellable, UlEraseProgressFunc progress, gpointer user_data,
+                    UlEraseResult *result, GError **error)
+{
+  return run (fd, label, opts, TRUE, cancellable, progress, user_data, result, error);
+}
+
+gboolean
 ul_erase_device (const char *path, const UlEraseOptions *opts, GCancellable *cancellable,
                  UlEraseProgressFunc progress, gpointer user_data, UlEraseResult *result,
                  GError **error)
 {
-  return run (path, opts, TRUE, cancellable, progress, user_data, result, error);
+  int fd = ul_erase_open (path, TRUE, error);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = run (fd, path, opts, TRUE, cancellable, progress, user_data, result, error);
+  close (fd);
+  return ok;
 }
 
 gboolean
 ul_erase_verify (const char *path, const UlEraseOptions *opts, GCancellable *cancellable,
                  UlEraseResult *result, GError **error)
 {
-  return run (path, opts, FALSE, cancellable, NULL, NULL, result, error);
+  int fd = ul_erase_open (path, FALSE, error);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = run (fd, path, opts, FALSE, cancellable, NULL, NULL, result, error);
+  close (fd);
+  return ok;
 }

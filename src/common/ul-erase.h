@@ -70,6 +70,18 @@ gboolean ul_erase_device (const char *path, const UlEraseOptions *opts,
                           GCancellable *cancellable, UlEraseProgressFunc progress,
                           gpointer user_data, UlEraseResult *result, GError **error);
 
+/* opens @path as ul_erase_device does: exclusively (O_EXCL: refused while
+ * mounted or held), with O_DIRECT where the filesystem allows it */
+int ul_erase_open (const char *path, gboolean write, GError **error);
+/* the size of the open device (or, for tests, file) @fd; FALSE with @error
+ * when it is neither, or empty */
+gboolean ul_erase_medium_size (int fd, const char *label, guint64 *size, GError **error);
+/* the same on a device the caller opened (ul_erase_open) and checked;
+ * @label names it in messages; @fd stays open */
+gboolean ul_erase_device_fd (int fd, const char *label, const UlEraseOptions *opts,
+                             GCancellable *cancellable, UlEraseProgressFunc progress,
+                             gpointer user_data, UlEraseResult *result, GError **error);
+
 /* Reads @path and compares it with the pattern, as the verify phase does:
  * an independent check (of a certificate's claim, or after the fact). */
 gboolean ul_erase_verify (const char *path, const UlEraseOptions *opts,

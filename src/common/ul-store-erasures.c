@@ -152,15 +152,16 @@ ul_store_list_erasures (UlStore *store, gint64 medium_id, GError **error)
 }
 
 GArray *
-ul_store_unerased_sessions (UlStore *store, gint64 medium_id, GError **error)
+ul_store_unerased_sessions (UlStore *store, gint64 medium_id, gint64 before, GError **error)
 {
   sqlite3_stmt *st = ul_store_stmt (store,
                                     "SELECT id FROM sessions WHERE medium_id = ?1 AND erased = 0 "
-                                    "ORDER BY id", error);
+                                    "AND started_at < ?2 ORDER BY id", error);
   g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (gint64));
   int rc;
 
-  if (st == NULL || !ul_bind_int64 (store, st, 1, medium_id, error))
+  if (st == NULL || !ul_bind_int64 (store, st, 1, medium_id, error) ||
+      !ul_bind_int64 (store, st, 2, before, error))
     return NULL;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
@@ -175,6 +176,49 @@ ul_store_unerased_sessions (UlStore *store, gint64 medium_id, GError **error)
       return NULL;
     }
   return g_steal_pointer (&out);
+}
+
+gboolean
+ul_store_retirement_certificate (UlStore *store, gint64 medium_id, char **number, char **why,
+                                 GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "SELECT e.id, e.outcome, e.started_at, c.number, "
+                                    "  (SELECT min(s.id) FROM sessions s WHERE s.medium_id = ?1 "
+                                    "   AND s.started_at >= e.started_at AND EXISTS "
+                                    "   (SELECT 1 FROM session_mounts m WHERE m.session_id = s.id)) "
+                                    "FROM erasures e LEFT JOIN certificates c "
+                                    "  ON c.erasure_id = e.id "
+                                    "WHERE e.medium_id = ?1 ORDER BY e.id DESC LIMIT 1", error);
+  int rc;
+
+  *number = NULL;
+  *why = NULL;
+  if (st == NULL || !ul_bind_int64 (store, st, 1, medium_id, error))
+    return FALSE;
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_DONE)
+    *why = g_strdup ("it was never erased");
+  else if (rc == SQLITE_ROW)
+    {
+      g_autofree char *outcome = ul_column_text (st, 1);
+      g_autofree char *cert = ul_column_text (st, 3);
+          gint64 used = (gint64) sqlite3_column_int64 (st, 4);
+
+      if (g_strcmp0 (outcome, "verified") != 0 || cert == NULL)
+        *why = g_strdup_printf ("its last erasure (%" G_GINT64_FORMAT ") is %s, with no "
+                                "certificate", (gint64) sqlite3_column_int64 (st, 0),
+                                outcome ? outcome : "unknown");
+      else if (used != 0)
+        *why = g_strdup_printf ("it was used after its last erasure (session %" G_GINT64_FORMAT
+                                ", certificate %s)", used, cert);
+      else
+        *number = g_steal_pointer (&cert);
+    }
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return ul_store_set_sqlite_error (store, error, "cannot read the erasures");
+  return TRUE;
 }
 
 gboolean

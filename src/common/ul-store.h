@@ -260,7 +260,14 @@ gboolean ul_store_interrupt_running_erasures (UlStore *store, gint64 now, guint 
                                               GError **error);
 GPtrArray *ul_store_list_erasures (UlStore *store, gint64 medium_id, GError **error);
 /* gint64 ids of the medium's sessions not erased yet */
-GArray *ul_store_unerased_sessions (UlStore *store, gint64 medium_id, GError **error);
+/* the medium's sessions not marked erased that started before @before (µs) */
+GArray *ul_store_unerased_sessions (UlStore *store, gint64 medium_id, gint64 before,
+                                    GError **error);
+/* the certificate a retirement rests on: that of the medium's latest
+ * erasure, which must be verified, with no session that mounted a
+ * filesystem since; else *number NULL and *why says why not */
+gboolean ul_store_retirement_certificate (UlStore *store, gint64 medium_id, char **number,
+                                          char **why, GError **error);
 gboolean ul_store_mark_session_erased (UlStore *store, gint64 session_id, GError **error);
 /* gives @c its next number in its fiscal year; with json and signature
  * set, also stores it (in one transaction with the numbering, please) */

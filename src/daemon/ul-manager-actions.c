@@ -288,14 +288,23 @@ ul_manager_dispose_medium (UlManager *mgr, const char *asset_number, const char 
                    "a destruction needs the contractor, their reference number and the day");
       return FALSE;
     }
-  if (!ul_store_latest_certificate (mgr->store, m->id, &certificate, error))
+  if (destroyed && !ul_store_latest_certificate (mgr->store, m->id, &certificate, error))
     return FALSE;
-  if (!destroyed && certificate == NULL)
+  if (!destroyed)
     {
-      g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,
-                   "%s can be retired only after a verified erasure (it has no certificate)",
-                   asset_number);
-      return FALSE;
+      /* the proof must be of the medium as it is retired: its latest
+       * erasure, verified, and no use since */
+      g_autofree char *why = NULL;
+
+      if (!ul_store_retirement_certificate (mgr->store, m->id, &certificate, &why, error))
+        return FALSE;
+      if (certificate == NULL)
+        {
+          g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,
+                       "%s can be retired only right after a verified erasure: %s",
+                       asset_number, why);
+          return FALSE;
+        }
     }
   ev = actor_event (mgr, "medium-disposed", actor);
   ev->medium_id = m->id;

@@ -326,7 +326,7 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
         }
     }
 
-  if (ul_decision_allows (p->decision) && p->session_id == 0)
+  if (ul_decision_allows (p->decision) && p->session_id == 0 && !p->erasing)
     {
       g_autoptr(UlEvent) se = NULL;
       gint64 open_id = 0;

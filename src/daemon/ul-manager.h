@@ -23,6 +23,7 @@ typedef struct {
   char *asset_number;
   gint64 session_id;
   gint64 since;
+  gboolean erasing;       /* being erased: no session opens on it */
 } UlPresent;
 
 /* who asks for a supervisor action */

@@ -160,7 +160,24 @@ class MockBus:
         elif not want and dev.interfaces:
             self.remove_interfaces(dev)
 
-    def add_disk(self, dev, block_dev, name='sdb'):
+    def add_child_device(self, dev, name):
+        """A USB device behind a hub built into `dev` (a stick or card
+        reader with a hub inside): a USB device of its own (bus and device
+        numbers), so a disk under it is not `dev`'s. It has no product id,
+        so usbledgerd does not take it for a device to decide. Returns the
+        path of its interface, where a disk can be added."""
+        path = '%s/%s' % (dev.syspath, name)
+        self.testbed.add_from_string(device_record(
+            path, [('SUBSYSTEM', 'usb'), ('DEVTYPE', 'usb_device')],
+            [('idVendor', b'0bda\n'), ('busnum', b'1\n'), ('devnum', b'%d\n' % self.next_devnum)]))
+        self.next_devnum += 1
+        iface = '%s/%s:1.0' % (path, name)
+        self.testbed.add_from_string(device_record(
+            iface, [('SUBSYSTEM', 'usb'), ('DEVTYPE', 'usb_interface')],
+            [('bInterfaceClass', b'08\n')]))
+        return iface
+
+    def add_disk(self, dev, block_dev, name='sdb', lun=0, under=None, devname=None):
         """A disk of an authorized stick, backed by a real block device
         (`block_dev`, a loop device the test made): its sysfs node says the
         loop device's major:minor, so the daemon ties mounts of the loop
@@ -172,9 +189,9 @@ class MockBus:
             sectors = os.lseek(fd, 0, os.SEEK_END) // 512
         finally:
             os.close(fd)
-        path = '%s/host0/target0:0:0/0:0:0:0/block/%s' % (dev.interfaces[0], name)
+        path = '%s/host0/target0:0:0/0:0:0:%d/block/%s' % (under or dev.interfaces[0], lun, name)
         self.testbed.add_from_string(device_record(
-            path, [('SUBSYSTEM', 'block'), ('DEVTYPE', 'disk'), ('DEVNAME', block_dev),
+            path, [('SUBSYSTEM', 'block'), ('DEVTYPE', 'disk'), ('DEVNAME', devname or block_dev),
                    ('MAJOR', str(major)), ('MINOR', str(minor))],
             [('dev', b'%d:%d\n' % (major, minor)), ('size', b'%d\n' % sectors)]))
         # umockdev does not make the /sys/dev/block link the kernel makes

@@ -41,7 +41,7 @@ class EraseTest(unittest.TestCase):
         self.h.close()
 
     def stick(self, size_mb=64, serial=b'ERASE-1'):
-        _, disk, sid = registered_stick(self.h, self.disks, self.tmp, 'ext4', serial, 'USB-E1',
+        self.stick_dev, disk, sid = registered_stick(self.h, self.disks, self.tmp, 'ext4', serial, 'USB-E1',
                                         size_mb=size_mb)
         return disk, sid
 
@@ -124,8 +124,14 @@ class EraseTest(unittest.TestCase):
 
         session = self.h.session(sid)[0]
         self.assertTrue(session['erased'])
-        line = self.h.ctl('sessions').stdout.decode()
-        self.assertTrue(line.rstrip().endswith('  erased') and 'not erased' not in line, line)
+        # the session erased ended as the erasure started; the stick, still
+        # plugged in, is in a new session, not erased (issue 9, item 13)
+        lines = self.h.ctl('sessions').stdout.decode().splitlines()
+        self.assertEqual(len(lines), 2, lines)
+        self.assertTrue(lines[0].startswith('#%d ' % sid) and
+                        lines[0].rstrip().endswith('  erased  erase-started'), lines)
+        self.assertIn('(in use)', lines[1])
+        self.assertTrue(lines[1].rstrip().endswith('  not erased'), lines)
         shown = self.h.ctl('certificate', 'show', number).stdout
         self.assertEqual(shown.rstrip(b'\n'), data)
         listing = self.h.ctl('certificates').stdout.decode()
@@ -188,13 +194,126 @@ class EraseTest(unittest.TestCase):
         shown = self.h.ctl('certificate', 'show', again).stdout
         self.assertIn(b'"signing-key-sha256":"%s"' % fingerprint.encode(), shown)
 
+    # -- issue 9, item 13: use after erasure -------------------------------
+    def test_use_after_erasure_is_a_new_session_and_blocks_retirement(self):
+        self.h.start_daemon()
+        disk, sid = self.stick()
+        disk.mount()
+        self.h.wait_session(sid, lambda s, m, f: m and
+                            m[0].get('manifest', '').startswith('taken'), 'the mount')
+        start = len(self.h.signals)
+        number = self.erase().stdout.decode().strip().split('certificate ')[-1]
+        disk.mounted = False
+        # the session in use ended as the erasure started, and is the one erased
+        session = self.h.session(sid)[0]
+        self.assertEqual(session['end-reason'], 'erase-started')
+        self.assertTrue(session['erased'])
+        shown = self.h.ctl('certificate', 'show', number).stdout
+        self.assertIn(b'"sessions-closed":[%d]' % sid, shown)
+        # still plugged in: decided again, a new session, not erased
+        rec = self.h.wait_device_since(start, '1-2', 'allow')
+        new_sid = rec['session-id']
+        self.assertNotIn(new_sid, (0, sid))
+        self.assertFalse(self.h.session(new_sid)[0]['erased'])
+        # used after the erasure: written to, it stays "not erased"
+        run('mkfs.ext4', '-q', '-F', disk.dev)
+        disk.mount()
+        self.h.wait_session(new_sid, lambda s, m, f: m and
+                            m[0].get('manifest', '').startswith('taken'), 'the mount')
+        with open(os.path.join(disk.mnt, 'after.txt'), 'wb') as f:
+            f.write(b'written after the erasure\n')
+        self.h.wait_session(new_sid, lambda s, m, f: any(x.get('sha256') for x in f),
+                            'the file written after the erasure')
+        self.assertFalse(self.h.session(new_sid)[0]['erased'])
+        self.assertTrue(self.h.session(sid)[0]['erased'])
+        # the old certificate no longer proves the medium erased: no retirement
+        bad = self.h.ctl('dispose', 'USB-E1', 'retired', check=False)
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn('used after its last erasure (session %d' % new_sid, bad.stderr.decode())
+        disk.umount()
+
+    # -- issue 9, items 11 and 12: every disk of the medium, the one decided --
+    def test_every_disk_of_the_medium_is_erased(self):
+        self.h.start_daemon()
+        disk, sid = self.stick()
+        image = os.path.join(self.tmp, 'lun1.img')
+        with open(image, 'wb') as f:
+            f.write(b'kept on the second LUN\n' * 1000)
+            f.truncate(32 << 20)
+        lun1 = run('losetup', '-f', '--show', image, text=True).stdout.strip()
+        self.addCleanup(run, 'losetup', '-d', lun1, check=False)
+        self.h.usb.add_disk(self.stick_dev, lun1, name='sdc', lun=1)
+        # a USB device behind a hub inside the medium: not the medium's disk
+        image2 = os.path.join(self.tmp, 'child.img')
+        with open(image2, 'wb') as f:
+            f.write(b'another device\n' * 1000)
+            f.truncate(16 << 20)
+        child = run('losetup', '-f', '--show', image2, text=True).stdout.strip()
+        self.addCleanup(run, 'losetup', '-d', child, check=False)
+        self.h.usb.add_disk(self.stick_dev, child, name='sdd',
+                            under=self.h.usb.add_child_device(self.stick_dev, '1-2.1'))
+        proc = self.erase()
+        out = proc.stdout.decode()
+        self.assertIn('erased and verified: %d bytes' % ((64 + 32) << 20), out)
+        number = out.strip().split('certificate ')[-1]
+        for path in (disk.image, image):
+            with open(path, 'rb') as f:
+                data = f.read()
+            self.assertEqual(data.count(0), len(data), path)
+        with open(image2, 'rb') as f:
+            self.assertTrue(f.read().startswith(b'another device'))
+        shown = self.h.ctl('certificate', 'show', number).stdout.decode()
+        self.assertIn('"disks":[{"capacity-bytes":%d,"device":"%s"},'
+                      '{"capacity-bytes":%d,"device":"%s"}]' % (64 << 20, disk.dev, 32 << 20, lun1),
+                      shown)
+
+    def test_a_node_that_is_not_the_disk_decided_on_is_not_erased(self):
+        self.h.start_daemon()
+        disk, sid = self.stick()
+        # udev's node of the second disk names another device than its
+        # major:minor (a node reused or replaced meanwhile)
+        images, loops = [], []
+        for name in ('decided', 'other'):
+            image = os.path.join(self.tmp, name + '.img')
+            with open(image, 'wb') as f:
+                f.write(b'canary %s\n' % name.encode() * 1000)
+                f.truncate(16 << 20)
+            loops.append(run('losetup', '-f', '--show', image, text=True).stdout.strip())
+            self.addCleanup(run, 'losetup', '-d', loops[-1], check=False)
+            images.append(image)
+        self.h.usb.add_disk(self.stick_dev, loops[0], name='sdc', lun=1, devname=loops[1])
+        failed = self.erase(check=False)
+        self.assertEqual(failed.returncode, 1)
+        self.assertIn('is no longer the disk', failed.stderr.decode())
+        # nothing was written, on any disk
+        for path, name in ((images[0], b'decided'), (images[1], b'other')):
+            with open(path, 'rb') as f:
+                self.assertTrue(f.read().startswith(b'canary ' + name), path)
+        with open(disk.image, 'rb') as f:
+            self.assertNotEqual(f.read(1 << 20).count(0), 1 << 20)
+        self.assertEqual(self.h.call('ListErasures', ('',), '(s)')[0], [])
+
+    def test_a_replaced_usb_device_is_not_erased(self):
+        self.h.start_daemon()
+        disk, sid = self.stick()
+        # the USB device at that place now has another device number: a new
+        # enumeration (another stick), not the medium the supervisor confirmed
+        self.h.usb.testbed.set_attribute(self.stick_dev.syspath, 'devnum', '99')
+        failed = self.erase(check=False)
+        self.assertEqual(failed.returncode, 1, failed.stdout)
+        self.assertIn('is no longer the one that was decided about', failed.stderr.decode())
+        with open(disk.image, 'rb') as f:
+            self.assertNotEqual(f.read(1 << 20).count(0), 1 << 20)
+        self.assertEqual(self.h.call('ListErasures', ('',), '(s)')[0], [])
+
     def test_disposal(self):
         self.h.start_daemon()
         self.stick()
         # retired only after a verified erasure; destroyed only with its details
         bad = self.h.ctl('dispose', 'USB-E1', 'retired', check=False)
         self.assertEqual(bad.returncode, 1)
-        self.assertIn('only after a verified erasure', bad.stderr.decode())
+        self.assertIn('only right after a verified erasure: it was never erased',
+                      bad.stderr.decode())
         bad = self.h.ctl('dispose', 'USB-E1', 'destroyed', '--contractor', 'ACME', check=False)
         self.assertIn('contractor, their reference number and the day', bad.stderr.decode())
         self.h.ctl('erase', 'USB-E1', '--confirm', 'USB-E1 ERASE-1')

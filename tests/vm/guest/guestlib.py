@@ -214,7 +214,7 @@ class Gadget:
 
     def __init__(self, name, vendor=0x1d6b, product=0x0104, serial=b'', manufacturer=b'',
                  product_name=b'', storage_image=None, keyboard=False, vendor_function=False,
-                 bcd=None):
+                 bcd=None, second_lun_image=None):
         Gadget.load()
         self.path = os.path.join(self.ROOT, name)
         os.mkdir(self.path)
@@ -237,6 +237,12 @@ class Gadget:
             os.mkdir(fn)
             self._write(os.path.join(fn, 'lun.0', 'removable'), '1', absolute=True)
             self._write(os.path.join(fn, 'lun.0', 'file'), storage_image, absolute=True)
+            if second_lun_image is not None:
+                # a card reader with two slots, a stick with two LUNs
+                os.mkdir(os.path.join(fn, 'lun.1'))
+                self._write(os.path.join(fn, 'lun.1', 'removable'), '1', absolute=True)
+                self._write(os.path.join(fn, 'lun.1', 'file'), second_lun_image, absolute=True)
+                self.extra_luns = [os.path.join(fn, 'lun.1')]
             functions.append(fn)
         if keyboard:
             fn = os.path.join(self.path, 'functions', 'hid.usb0')
@@ -288,6 +294,8 @@ class Gadget:
         for fn in self.functions:
             os.unlink(os.path.join(config, os.path.basename(fn)))
         os.rmdir(config)
+        for lun in getattr(self, 'extra_luns', []):
+            os.rmdir(lun)
         os.rmdir(os.path.join(self.path, 'strings', '0x409'))
         for fn in self.functions:
             os.rmdir(fn)

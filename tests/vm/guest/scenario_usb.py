@@ -437,6 +437,49 @@ class Scenario(GuestScenario):
         check('erase: the certificate verifies with openssl on the host', verified['verified'],
               verified['output'])
 
+    def erase_every_lun(self):
+        """Issue 9, item 11 on the real kernel: a medium with two LUNs (a
+        gadget with two disks) is erased whole: both images end all zero and
+        the certificate lists both disks."""
+        check = self.check
+        images = []
+        for i in range(2):
+            path = self.gadget_image('lun%d' % i)
+            with open(path, 'r+b') as f:
+                f.write(b'resident data on LUN %d\n' % i * 1000)
+            images.append(path)
+        g = Gadget('two-luns', product=0x0110, serial=b'TWO-LUNS-1', manufacturer=b'usbledger',
+                   product_name=b'two LUNs', storage_image=images[0],
+                   second_lun_image=images[1])
+        since_sig = len(self.h.signals)
+        path, since = self.plug_gadget(g)
+        self.wait_decision(path, since_sig, 'block-and-request')
+        self.h.ctl('register', '--device', os.path.basename(path), '--asset-number',
+                   'USB-VM-LUN')
+        disks = set()
+        self.uevents.wait(lambda e: (e['ACTION'] == 'add' and e.get('SUBSYSTEM') == 'block' and
+                                     e.get('DEVTYPE') == 'disk' and e.under(path) and
+                                     disks.add(e['DEVNAME']) is None and len(disks) == 2),
+                          since, what='the two disks')
+        settle()
+        proc = self.h.ctl('erase', 'USB-VM-LUN', '--confirm', 'USB-VM-LUN TWO-LUNS-1',
+                          check=False)
+        out = proc.stdout.decode()
+        number = out.strip().split('certificate ')[-1] if proc.returncode == 0 else None
+        shown = self.h.ctl('certificate', 'show', number).stdout.decode() if number else ''
+        nodes = sorted('/dev/' + d for d in disks)
+        check('erase: a medium with two LUNs is erased whole, the certificate lists both disks',
+              number and all('"device":"%s"' % n in shown for n in nodes) and
+              '"capacity-bytes":%d' % (8 << 20) in shown,
+              out + proc.stderr.decode() + shown)
+        zero = []
+        for image in images:
+            with open(image, 'rb') as f:
+                data = f.read()
+            zero.append(data.count(0) == len(data))
+        check('erase: every byte of both LUNs\' images is zero', all(zero), zero)
+        self.unplug_gadget(g, path)
+
     def erase_yanked_on_real_kernel(self):
         """Issue 5 on the real kernel: a stick pulled out during its erasure
         ends the job as failed (or interrupted) where the kernel's I/O failed,
@@ -581,7 +624,7 @@ class Scenario(GuestScenario):
 
     PARTS = ['fail_closed_while_daemon_down', 'daemon_start_request_approve',
              'registered_then_revoked', 'session_files_then_yanked', 'read_only_medium',
-             'erase_on_real_kernel', 'erase_yanked_on_real_kernel',
+             'erase_on_real_kernel', 'erase_every_lun', 'erase_yanked_on_real_kernel',
              'hostile_strings', 'sigkill_and_restart']
 
 
