@@ -18,6 +18,8 @@
 typedef struct {
   GMainLoop *loop;
   int exit_code;
+  const char *config;   /* read again at SIGHUP */
+  UlManager *mgr;
 } RunState;
 
 static gboolean
@@ -174,6 +176,46 @@ load_config (const char *path, char ***shared_accounts, char **organisation,
   return TRUE;
 }
 
+/* SIGHUP (systemctl reload): the policy is read again and applied to the
+ * devices present ([certificate] organisation takes effect at the next
+ * start); a file that cannot be read leaves the policy as it was, and says
+ * so in the logbook */
+static gboolean
+on_reload (gpointer user_data)
+{
+  RunState *st = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) shared = NULL;
+  g_autofree char *organisation = NULL;
+  UlOtherDevices other_devices = UL_OTHER_DEVICES_REQUEST;
+  g_autoptr(UlEvent) ev = ul_event_new ("policy-reloaded", "system",
+                                        ul_manager_get_host (st->mgr), g_get_real_time ());
+
+  if (st->mgr == NULL)
+    return G_SOURCE_CONTINUE;
+  if (!load_config (st->config, &shared, &organisation, &other_devices, &error))
+    {
+      g_warning ("policy not reloaded: %s", error->message);
+      g_free (ev->kind);
+      ev->kind = g_strdup ("policy-reload-failed");
+      ev->detail = g_strdup_printf ("incident: %s; the policy in force is unchanged",
+                                    error->message);
+    }
+  else
+    {
+      ul_manager_set_shared_accounts (st->mgr, (const char *const *) shared);
+      ul_manager_set_other_devices (st->mgr, other_devices);
+      ev->detail = g_strdup_printf ("%s read again (other-devices=%s)", st->config,
+                                    ul_other_devices_to_string (other_devices));
+    }
+  g_clear_error (&error);
+  if (!ul_store_append_event (ul_manager_get_store (st->mgr), ev, &error))
+    g_warning ("cannot record the reload: %s", error->message);
+  if (g_str_equal (ev->kind, "policy-reloaded"))
+    ul_manager_redecide_present (st->mgr, "policy-changed");
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 record_stop (UlManager *mgr)
 {
@@ -193,7 +235,7 @@ ul_daemon_run (const UlDaemonOptions *opts)
   g_autoptr(UlManager) mgr = NULL;
   g_autoptr(UlDbusService) svc = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  RunState st = { loop, 0 };
+  RunState st = { loop, 0, opts->config, NULL };
   UlStore *store;
   UlSeat *seat = NULL;
   guint owner = 0;
@@ -206,6 +248,7 @@ ul_daemon_run (const UlDaemonOptions *opts)
    * done as soon as the bus name appears) stops the daemon cleanly */
   g_unix_signal_add (SIGTERM, on_quit_signal, &st);
   g_unix_signal_add (SIGINT, on_quit_signal, &st);
+  g_unix_signal_add (SIGHUP, on_reload, &st);
 
   if (g_mkdir_with_parents (opts->state_dir, 0700) < 0)
     {
@@ -268,6 +311,7 @@ ul_daemon_run (const UlDaemonOptions *opts)
           return 1;
         }
     }
+  st.mgr = mgr;
   if (!ul_manager_start (mgr, &error))
     {
       g_printerr ("usbledgerd: cannot start: %s\n", error->message);

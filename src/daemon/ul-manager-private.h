@@ -33,6 +33,8 @@ struct _UlManager {
   UlDriverAliases *aliases;     /* storage drivers' aliases; NULL: could not be read */
   char *aliases_error;          /* why not, recorded at start */
   UlOtherDevices other_devices;
+  guint validity_source;        /* the next valid-from or valid-until of a present medium */
+  gint64 validity_at;
 };
 
 enum {
@@ -52,6 +54,16 @@ void ul_manager_session_changed (UlManager *mgr, gint64 session_id);
 
 /* ul-manager.c: an event about the present device @p */
 UlEvent *ul_manager_device_event (UlManager *mgr, const char *kind, UlPresent *p, gint64 now);
+
+/* ul-manager.c: decides about @p and applies it; @trigger names the event */
+void ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger);
+
+/* ul-manager-redecide.c: decisions taken again when what they rest on
+ * changes: the person at the seat, a registration's start or end, the
+ * policy */
+void ul_manager_redecide_registered (UlManager *mgr, const char *trigger);
+/* (re)arms the one timer for the next valid-from or valid-until to come */
+void ul_manager_schedule_validity (UlManager *mgr);
 
 /* ul-manager-sessions.c */
 void ul_manager_tracker_changed (gint64 session_id, gpointer data);

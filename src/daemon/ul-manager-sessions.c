@@ -81,6 +81,9 @@ ul_manager_seat_changed (gpointer data)
       ul_manager_session_changed (mgr, p->session_id);
     }
   ul_seat_user_clear (&seat);
+  /* a medium may be registered for named users only: decided again for the
+   * person now at the seat */
+  ul_manager_redecide_registered (mgr, "seat-changed");
 }
 
 void

@@ -433,8 +433,8 @@ record_failure (UlManager *mgr, UlPresent *p, const char *what, const GError *er
 }
 
 /* decides about @p and applies it; @trigger names the event */
-static void
-decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
+void
+ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(UlMedium) medium = NULL;
@@ -486,6 +486,8 @@ decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
   p->seat_user = g_strdup (seat.user);
   p->medium_id = medium ? medium->id : 0;
   p->asset_number = medium ? g_strdup (medium->asset_number) : NULL;
+  p->valid_from = medium ? medium->valid_from : 0;
+  p->valid_until = medium ? medium->valid_until : 0;
   p->request_id = 0;
 
   if (!record_decision (mgr, p, trigger, &seat, now, &error))
@@ -530,6 +532,8 @@ decide_and_apply (UlManager *mgr, UlPresent *p, const char *trigger)
     }
 
   ul_manager_wrote_logbook (mgr);
+  /* a registration that starts or ends later is decided again then */
+  ul_manager_schedule_validity (mgr);
   g_debug ("%s %s: %s (%s)", trigger, p->dev->name, ul_decision_to_string (p->decision),
            p->reason);
   g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, p, FALSE);
@@ -549,7 +553,7 @@ ul_manager_reevaluate_identity (UlManager *mgr, guint16 vid, guint16 pid, GBytes
 
       if (p->controlled && p->dev->vendor_id == vid && p->dev->product_id == pid &&
           p->dev->serial != NULL && serial != NULL && g_bytes_equal (p->dev->serial, serial))
-        decide_and_apply (mgr, p, trigger);
+        ul_manager_decide (mgr, p, trigger);
     }
 }
 
@@ -596,7 +600,7 @@ handle_add (UlManager *mgr, const char *syspath, const char *trigger)
   p->since = g_get_real_time ();
   g_hash_table_insert (mgr->present, p->dev->syspath, p);
 
-  decide_and_apply (mgr, p, trigger);
+  ul_manager_decide (mgr, p, trigger);
 
   /* a second device with the same identity makes the first one suspect too */
   if (p->controlled && count_same_identity (mgr, p) > 0)
@@ -609,7 +613,7 @@ handle_add (UlManager *mgr, const char *syspath, const char *trigger)
 
           if (other != p && other->controlled && ul_device_same_identity (other->dev, p->dev) &&
               other->decision != UL_DECISION_BLOCK_SUSPICIOUS)
-            decide_and_apply (mgr, other, "device-redecided");
+            ul_manager_decide (mgr, other, "device-redecided");
         }
     }
 }
@@ -768,6 +772,11 @@ ul_manager_stop (UlManager *mgr)
     {
       g_source_remove (mgr->checkpoint_source);
       mgr->checkpoint_source = 0;
+    }
+  if (mgr->validity_source != 0)
+    {
+      g_source_remove (mgr->validity_source);
+      mgr->validity_source = 0;
     }
   g_clear_pointer (&mgr->monitor, udev_monitor_unref);
   /* running erasures stop at their next block, recorded as interrupted */

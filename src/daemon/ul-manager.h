@@ -24,6 +24,8 @@ typedef struct {
   gint64 session_id;
   gint64 since;
   gboolean erasing;       /* being erased: no session opens on it */
+  gint64 valid_from;      /* of its registration, µs (0: none), decided again then */
+  gint64 valid_until;
 } UlPresent;
 
 /* who asks for a supervisor action */
@@ -49,6 +51,8 @@ void ul_manager_set_pdf_helper (UlManager *mgr, const char *path);
 void ul_manager_set_driver_aliases (UlManager *mgr, struct _UlDriverAliases *aliases);
 /* the aliases could not be read (@why): recorded as an incident at start */
 void ul_manager_note_missing_aliases (UlManager *mgr, const char *why);
+/* decides every present device again (the policy changed) */
+void ul_manager_redecide_present (UlManager *mgr, const char *trigger);
 /* what happens to devices neither storage nor harmless */
 void ul_manager_set_other_devices (UlManager *mgr, UlOtherDevices other_devices);
 void ul_manager_set_runtime_dir (UlManager *mgr, const char *dir);

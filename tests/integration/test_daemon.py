@@ -9,13 +9,16 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 import unittest
 
 import dbus
+from gi.repository import Gio, GLib
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
 from harness import Harness, binary, build_tree_helpers  # noqa: E402
+from mainloop import iterate_until  # noqa: E402
 from mocksysfs import (HID_KEYBOARD, HID_MOUSE, MASS_STORAGE, MTP_VENDOR,  # noqa: E402
                        STILL_IMAGE, UAS)
 
@@ -136,6 +139,76 @@ class DaemonTest(unittest.TestCase):
                   if e['kind'] == 'driver-aliases-missing']
         self.assertEqual(len(events), 1)
         self.assertIn('module aliases', events[0]['detail'])
+
+    # -- issue 9, item 3: decisions are taken again when their grounds change
+    def test_seat_change_redecides_a_medium_for_named_users(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'SN-NAMED', 'block-and-request')
+        rec = self.h.expect_device(lambda: self.h.ctl('register', '--device', '1-2',
+                                                      '--asset-number', 'USB-T', '--user',
+                                                      'tanaka'), '1-2', 'allow')
+        self.assertEqual(dev.authorized(), '1')
+        sid = rec['session-id']
+        # suzuki takes the seat: the medium for tanaka only is blocked at once
+        rec = self.h.expect_device(lambda: self.h.switch_seat('c2', 'suzuki', 1001), '1-2',
+                                   'block')
+        self.assertIn('user suzuki may not use USB-T', rec['reason'])
+        self.assertEqual(dev.authorized(), '0')
+        session = self.h.session(sid)[0]
+        self.assertEqual(session['end-reason'], 'blocked')
+        # tanaka back: allowed again, a new session
+        rec = self.h.expect_device(lambda: self.h.switch_seat('c3', 'tanaka', 1000), '1-2',
+                                   'allow')
+        self.assertEqual(dev.authorized(), '1')
+        self.assertNotIn(rec['session-id'], (0, sid))
+        self.assertIn('seat-changed', self.h.ctl('log').stdout.decode())
+
+    def test_registration_ends_while_plugged_in(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'SN-VALID', 'block-and-request')
+        now = int(time.time() * 1e6)
+        # valid for two more seconds: allowed now, blocked when it ends
+        start = len(self.h.signals)
+        self.h.call('RegisterMedium', ({'device': GLib.Variant('s', '1-2'),
+                                        'asset-number': GLib.Variant('s', 'USB-V'),
+                                        'valid-until': GLib.Variant('x', now + 2000000)},),
+                    '(a{sv})')
+        self.h.wait_device_since(start, '1-2', 'allow')
+        self.assertEqual(dev.authorized(), '1')
+        rec = self.h.wait_device_since(start, '1-2', 'block', timeout=30)
+        self.assertGreaterEqual(time.time() * 1e6, now + 2000000)
+        self.assertIn('registration of USB-V has expired', rec['reason'])
+        self.assertEqual(dev.authorized(), '0')
+        self.assertIn('registration-validity', self.h.ctl('log').stdout.decode())
+
+    def test_policy_reload_applies_to_present_devices(self):
+        conf = os.path.join(self.h.tmp, 'usbledger.conf')
+        with open(conf, 'w') as f:
+            f.write('[policy]\nother-devices=request\n')
+        self.h.start_daemon(['--config', conf])
+        adb, rec = self.plug(3, b'ADB-1', 'block-and-request', vid=0x18d1, pid=0x4ee7,
+                             configs=[[VENDOR]])
+        with open(conf, 'w') as f:
+            f.write('[policy]\nother-devices=allow\n')
+        rec = self.h.expect_device(lambda: self.h.daemon.send_signal(signal.SIGHUP), '1-3',
+                                   'not-storage')
+        self.assertEqual(adb.authorized(), '1')
+        # a file that cannot be read keeps the policy in force, and says so
+        with open(conf, 'w') as f:
+            f.write('[policy]\nother-devices=maybe\n')
+        start = len(self.h.signals)
+        # the daemon's warning wakes us through a file monitor on its log
+        monitor = Gio.File.new_for_path(self.h.daemon_log).monitor_file(
+            Gio.FileMonitorFlags.NONE, None)
+        monitor.connect('changed', lambda *a: None)
+        self.h.daemon.send_signal(signal.SIGHUP)
+        iterate_until(lambda: 'policy not reloaded' in self.h.read_log(), timeout=15,
+                      what='the failed reload')
+        monitor.cancel()
+        self.assertIn('policy-reload-failed', self.h.ctl('log').stdout.decode())
+        self.assertEqual(adb.authorized(), '1')
+        self.assertFalse([n for n, r in self.h.signals[start:] if n == 'DeviceChanged'])
+        self.assertEqual(self.h.daemon.poll(), None)
 
     def test_no_one_logged_in_is_recorded_as_such(self):
         self.h.log_out_seat()
