@@ -177,6 +177,10 @@ ctl_registration_add_entries (GArray *entries, CtlRegistration *reg)
       N_("Day from which it may no longer be used"), "YYYY-MM-DD" },
     { "read-only", 0, 0, G_OPTION_ARG_NONE, &reg->read_only, N_("Allow reading only"), NULL },
     { "note", 0, 0, G_OPTION_ARG_STRING, &reg->note, N_("Note for the logbook"), "TEXT" },
+    { "override-suspicion", 0, 0, G_OPTION_ARG_NONE, &reg->override_suspicion,
+      N_("Approve although the device was judged suspicious (logged)"), NULL },
+    { "accept-weak-serial", 0, 0, G_OPTION_ARG_NONE, &reg->accept_weak_serial,
+      N_("Register although its serial is not unique in practice (logged)"), NULL },
   };
 
   g_array_append_vals (entries, e, G_N_ELEMENTS (e));
@@ -223,6 +227,10 @@ ctl_registration_build (CtlRegistration *reg, GVariantBuilder *b)
     g_variant_builder_add (b, "{sv}", "read-only", g_variant_new_boolean (TRUE));
   if (reg->note != NULL)
     g_variant_builder_add (b, "{sv}", "note", g_variant_new_string (reg->note));
+  if (reg->override_suspicion)
+    g_variant_builder_add (b, "{sv}", "override-suspicion", g_variant_new_boolean (TRUE));
+  if (reg->accept_weak_serial)
+    g_variant_builder_add (b, "{sv}", "accept-weak-serial", g_variant_new_boolean (TRUE));
   return TRUE;
 }
 

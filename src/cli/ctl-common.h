@@ -54,6 +54,8 @@ typedef struct {
   char *valid_until;
   gboolean read_only;
   char *note;
+  gboolean override_suspicion;
+  gboolean accept_weak_serial;
 } CtlRegistration;
 
 void ctl_registration_add_entries (GArray *entries, CtlRegistration *reg);

@@ -43,6 +43,18 @@ ctl_requests (CtlContext *ctx, int argc, char **argv)
       g_print (_("  manufacturer: %s\n  product:      %s\n  serial:       %s\n"),
                manufacturer, product, serial);
       g_print (_("  reason:       %s\n"), reason);
+      if (ctl_rec_str (rec, "suspicion") != NULL)
+        {
+          g_autofree char *why = ctl_escape (ctl_rec_str (rec, "suspicion"));
+
+          g_print (_("  SUSPICIOUS:   %s (approve only with --override-suspicion)\n"), why);
+        }
+      if (ctl_rec_str (rec, "weak-serial") != NULL)
+        {
+          g_autofree char *why = ctl_escape (ctl_rec_str (rec, "weak-serial"));
+
+          g_print (_("  weak serial:  %s (register only with --accept-weak-serial)\n"), why);
+        }
       if (ctl_rec_str (rec, "decided-by") != NULL)
         {
           g_autofree char *by = ctl_escape (ctl_rec_str (rec, "decided-by"));

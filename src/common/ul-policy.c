@@ -52,6 +52,53 @@ ul_other_devices_to_string (UlOtherDevices v)
   return "unknown";
 }
 
+/* serials that many sticks of cheap controllers share, seen in the field */
+static const char *const shared_serials[] = {
+  "20060413092100000", "000000000000000000000001", "0000000000000001", "USB", "Generic",
+  "1234567890", "123456789ABC", "ABCDEFGHIJKL",
+};
+
+static int
+digit_value (char c)
+{
+  static const char order[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const char *p = strchr (order, g_ascii_toupper (c));
+
+  return c != '\0' && p != NULL ? (int) (p - order) : -1;
+}
+
+char *
+ul_serial_weakness (GBytes *serial)
+{
+  gsize len = 0;
+  const char *s = serial ? g_bytes_get_data (serial, &len) : NULL;
+  guint steps = 0;
+  gboolean same = TRUE;
+
+  if (s == NULL || len == 0)
+    return g_strdup ("no serial");
+  for (guint i = 0; i < G_N_ELEMENTS (shared_serials); i++)
+    if (len == strlen (shared_serials[i]) &&
+        g_ascii_strncasecmp (s, shared_serials[i], len) == 0)
+      return g_strdup ("a serial that many sticks share");
+  if (len < 6)
+    return g_strdup ("shorter than 6 characters");
+  for (gsize i = 1; i < len; i++)
+    {
+      int a = digit_value (s[i - 1]), b = digit_value (s[i]);
+
+      same = same && s[i] == s[0];
+      /* counting up or down, also 9 -> 0 */
+      if (a >= 0 && b >= 0 && (b == a + 1 || b == a - 1 || (a == 9 && b == 0)))
+        steps++;
+    }
+  if (same)
+    return g_strdup ("one repeated character");
+  if (steps * 5 >= (len - 1) * 4)
+    return g_strdup ("a counting sequence");
+  return NULL;
+}
+
 static gboolean
 user_allowed (const UlMedium *m, const char *user)
 {
@@ -83,6 +130,12 @@ ul_policy_decide (const UlPolicyInput *in, char **reason)
     {
       *reason = g_strdup ("not a storage device");
       return UL_DECISION_NOT_STORAGE;
+    }
+  /* no real product has vendor id 0000: a device that makes its ids up */
+  if (dev->vendor_id == 0)
+    {
+      *reason = g_strdup ("vendor id 0000 belongs to no real product");
+      return UL_DECISION_BLOCK_SUSPICIOUS;
     }
   if (storage && (classes & UL_CLASS_HID))
     {

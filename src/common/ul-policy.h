@@ -42,6 +42,11 @@ typedef struct {
 /* Returns the decision; *reason gets a sentence for the log. */
 UlDecision ul_policy_decide (const UlPolicyInput *in, char **reason);
 
+/* why @serial is not unique in practice (too short, one repeated
+ * character, a counting sequence, one that cheap controllers share), or
+ * NULL; such a medium is registered only as an explicit choice */
+char *ul_serial_weakness (GBytes *serial);
+
 const char *ul_decision_to_string (UlDecision d);
 gboolean ul_decision_allows (UlDecision d);
 gboolean ul_decision_blocks (UlDecision d);

@@ -6,7 +6,8 @@
   "SELECT r.id, r.device_id, r.state, r.requester, r.requester_uid, r.host, r.created_at, " \
   "r.reason, r.decided_by, r.decided_at, r.decision_note, r.medium_id, d.vendor_id, " \
   "d.product_id, d.bcd_device, d.serial, d.manufacturer, d.product, d.descriptor_hash, " \
-  "d.interfaces, d.port_path FROM requests r JOIN devices_seen d ON d.id = r.device_id "
+  "d.interfaces, d.port_path, r.suspicion, r.weak_serial " \
+  "FROM requests r JOIN devices_seen d ON d.id = r.device_id "
 
 static UlRequest *
 request_from_row (sqlite3_stmt *st)
@@ -35,6 +36,8 @@ request_from_row (sqlite3_stmt *st)
   r->descriptor_hash = ul_column_text (st, 18);
   r->interfaces = ul_column_text (st, 19);
   r->port_path = ul_column_text (st, 20);
+  r->suspicion = ul_column_text (st, 21);
+  r->weak_serial = ul_column_text (st, 22);
   return r;
 }
 
@@ -55,14 +58,16 @@ ul_request_free (UlRequest *r)
   g_free (r->descriptor_hash);
   g_free (r->interfaces);
   g_free (r->port_path);
+  g_free (r->suspicion);
+  g_free (r->weak_serial);
   g_free (r);
 }
 
 gboolean
 ul_store_ensure_request (UlStore *store, gint64 device_id, const char *requester,
                          gint64 requester_uid, const char *host, gint64 now,
-                         const char *reason, gint64 *request_id, gboolean *created,
-                         GError **error)
+                         const char *reason, const char *weak_serial, gint64 *request_id,
+                         gboolean *created, GError **error)
 {
   sqlite3_stmt *st = ul_store_stmt (store,
                                     "SELECT id FROM requests WHERE device_id = ?1 AND "
@@ -86,15 +91,16 @@ ul_store_ensure_request (UlStore *store, gint64 device_id, const char *requester
 
   st = ul_store_stmt (store,
                       "INSERT INTO requests (device_id, requester, requester_uid, host, "
-                      "created_at, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-                      error);
+                      "created_at, reason, weak_serial) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                      "RETURNING id", error);
   if (st == NULL || !ul_bind_int64 (store, st, 1, device_id, error) ||
       !ul_bind_text (store, st, 2, requester, error) ||
       (requester_uid < 0 ? !ul_bind_text (store, st, 3, NULL, error)
                          : !ul_bind_int64 (store, st, 3, requester_uid, error)) ||
       !ul_bind_text (store, st, 4, host, error) ||
       !ul_bind_int64 (store, st, 5, now, error) ||
-      !ul_bind_text (store, st, 6, reason, error))
+      !ul_bind_text (store, st, 6, reason, error) ||
+      !ul_bind_text (store, st, 7, weak_serial, error))
     return FALSE;
   if (sqlite3_step (st) != SQLITE_ROW)
     {
@@ -104,6 +110,31 @@ ul_store_ensure_request (UlStore *store, gint64 device_id, const char *requester
   *request_id = sqlite3_column_int64 (st, 0);
   *created = TRUE;
   sqlite3_reset (st);
+  return TRUE;
+}
+
+gboolean
+ul_store_mark_request_suspicious (UlStore *store, gint64 device_id, const char *suspicion,
+                                  gint64 *request_id, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store,
+                                    "UPDATE requests SET suspicion = ?2 WHERE device_id = ?1 "
+                                    "AND state = 'pending' AND suspicion IS NOT ?2 RETURNING id",
+                                    error);
+  int rc;
+
+  *request_id = 0;
+  if (st == NULL || !ul_bind_int64 (store, st, 1, device_id, error) ||
+      !ul_bind_text (store, st, 2, suspicion, error))
+    return FALSE;
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    *request_id = sqlite3_column_int64 (st, 0);
+  while (rc == SQLITE_ROW)
+    rc = sqlite3_step (st);
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    return ul_store_set_sqlite_error (store, error, "cannot mark the request");
   return TRUE;
 }
 

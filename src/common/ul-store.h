@@ -53,6 +53,8 @@ typedef struct {
   char *descriptor_hash;
   char *interfaces;
   char *port_path;
+  char *suspicion;        /* the device was judged suspicious since: why; NULL: not */
+  char *weak_serial;      /* why its serial is not unique in practice; NULL: it may be */
 } UlRequest;
 
 typedef struct {
@@ -185,10 +187,16 @@ gboolean ul_store_revoke_medium (UlStore *store, const char *asset_number,
                                  gint64 *medium_id, GError **error);
 
 /* requests */
+/* @weak_serial: why the device's serial is not unique in practice, or NULL */
 gboolean ul_store_ensure_request (UlStore *store, gint64 device_id, const char *requester,
                                   gint64 requester_uid, const char *host, gint64 now,
-                                  const char *reason, gint64 *request_id,
-                                  gboolean *created, GError **error);
+                                  const char *reason, const char *weak_serial,
+                                  gint64 *request_id, gboolean *created, GError **error);
+/* the pending request of @device_id carries @suspicion from now on;
+ * *request_id: that request, 0 if none (or it carried that already) */
+gboolean ul_store_mark_request_suspicious (UlStore *store, gint64 device_id,
+                                           const char *suspicion, gint64 *request_id,
+                                           GError **error);
 UlRequest *ul_store_get_request (UlStore *store, gint64 id, GError **error);
 /* @state: "pending", "approved", "rejected" or NULL for all */
 GPtrArray *ul_store_list_requests (UlStore *store, const char *state, GError **error);

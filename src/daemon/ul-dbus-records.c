@@ -90,6 +90,8 @@ ul_record_request (const UlRequest *r)
   add_str (&b, "descriptor-hash", r->descriptor_hash);
   add_str (&b, "interfaces", r->interfaces);
   add_str (&b, "port", r->port_path);
+  add_str (&b, "suspicion", r->suspicion);
+  add_str (&b, "weak-serial", r->weak_serial);
   return g_variant_builder_end (&b);
 }
 
@@ -229,8 +231,9 @@ check_type (const char *key, GVariant *value, const char *type, GError **error)
 }
 
 UlMedium *
-ul_record_parse_registration (GVariant *dict, gboolean allow_identity, char **device_name,
-                              char **note, GError **error)
+ul_record_parse_registration (GVariant *dict, UlRegisterChoices *choices,
+                              gboolean allow_identity, char **device_name, char **note,
+                              GError **error)
 {
   g_autoptr(UlMedium) m = ul_medium_new ();
   GVariantIter iter;
@@ -261,6 +264,12 @@ ul_record_parse_registration (GVariant *dict, gboolean allow_identity, char **de
         m->valid_until = g_variant_get_int64 (value);
       else if (g_str_equal (key, "read-only") && (ok = check_type (key, value, "b", error)))
         m->read_only = g_variant_get_boolean (value);
+      else if (g_str_equal (key, "override-suspicion") &&
+               (ok = check_type (key, value, "b", error)))
+        choices->override_suspicion = g_variant_get_boolean (value);
+      else if (g_str_equal (key, "accept-weak-serial") &&
+               (ok = check_type (key, value, "b", error)))
+        choices->accept_weak_serial = g_variant_get_boolean (value);
       else if (g_str_equal (key, "note") && (ok = check_type (key, value, "s", error)))
         {
           if (note != NULL)

@@ -19,7 +19,8 @@ GVariant *ul_record_erasure (const UlErasure *e);
 /* Reads a registration (see org.usbledger.Manager1.xml). Unknown keys and
  * wrong types are errors, so a typo never silently drops a restriction.
  * *device_name and *note are set when given. */
-UlMedium *ul_record_parse_registration (GVariant *dict, gboolean allow_identity,
+UlMedium *ul_record_parse_registration (GVariant *dict, UlRegisterChoices *choices,
+                                        gboolean allow_identity,
                                         char **device_name, char **note, GError **error);
 /* keys: asset-number (s), user (s), since (x), until (x); the strings go to
  * *user and *asset_number, which @filter then points at */

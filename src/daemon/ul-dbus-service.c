@@ -409,12 +409,13 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
         g_autoptr(GVariant) dict = NULL;
         g_autoptr(UlMedium) reg = NULL, m = NULL;
         g_autofree char *note = NULL;
+        UlRegisterChoices choices = { FALSE, FALSE };
 
         g_variant_get (params, "(x@a{sv})", &id, &dict);
-        reg = ul_record_parse_registration (dict, FALSE, NULL, &note, error);
+        reg = ul_record_parse_registration (dict, &choices, FALSE, NULL, &note, error);
         if (reg == NULL)
           return NULL;
-        m = ul_manager_approve_request (svc->mgr, id, reg, note, &actor, error);
+        m = ul_manager_approve_request (svc->mgr, id, reg, note, &choices, &actor, error);
         if (m == NULL)
           return NULL;
         return g_variant_new_tuple ((GVariant *[]){ ul_record_medium (m) }, 1);
@@ -480,11 +481,12 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
         g_autoptr(GVariant) dict = g_variant_get_child_value (params, 0);
         g_autofree char *device = NULL;
         g_autoptr(UlMedium) reg = NULL, m = NULL;
+        UlRegisterChoices choices = { FALSE, FALSE };
 
-        reg = ul_record_parse_registration (dict, TRUE, &device, NULL, error);
+        reg = ul_record_parse_registration (dict, &choices, TRUE, &device, NULL, error);
         if (reg == NULL)
           return NULL;
-        m = ul_manager_register_medium (svc->mgr, reg, device, &actor, error);
+        m = ul_manager_register_medium (svc->mgr, reg, device, &choices, &actor, error);
         if (m == NULL)
           return NULL;
         return g_variant_new_tuple ((GVariant *[]){ ul_record_medium (m) }, 1);

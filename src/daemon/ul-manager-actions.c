@@ -31,11 +31,12 @@ copy_identity_from_request (UlMedium *m, const UlRequest *r)
 
 /* registers @m and writes its event; inside the caller's transaction */
 static gboolean
-register_locked (UlManager *mgr, UlMedium *m, const UlActor *actor, gint64 request_id,
-                 GError **error)
+register_locked (UlManager *mgr, UlMedium *m, const UlRegisterChoices *choices,
+                 const UlActor *actor, gint64 request_id, GError **error)
 {
   g_autoptr(UlEvent) ev = NULL;
   g_autofree char *serial = ul_escape_gbytes (m->serial);
+  g_autofree char *weakness = ul_serial_weakness (m->serial);
 
   gboolean disposed = FALSE;
 
@@ -47,6 +48,16 @@ register_locked (UlManager *mgr, UlMedium *m, const UlActor *actor, gint64 reque
     {
       g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,
                    "this device was disposed of and may never be registered again");
+      return FALSE;
+    }
+  /* any stick of this model with that serial (and the same descriptors)
+   * would pass: an explicit choice, logged */
+  if (weakness != NULL && !choices->accept_weak_serial)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,
+                   "the serial \"%s\" is not unique in practice (%s): any stick of this model "
+                   "with the same serial and descriptors would pass as %s; register it only "
+                   "with --accept-weak-serial", serial, weakness, m->asset_number);
       return FALSE;
     }
   g_free (m->registered_by);
@@ -61,12 +72,25 @@ register_locked (UlManager *mgr, UlMedium *m, const UlActor *actor, gint64 reque
                                 m->vendor_id, m->product_id, serial,
                                 m->read_only ? ", read-only" : "",
                                 m->all_staff ? ", all staff" : "");
-  return ul_store_append_event (mgr->store, ev, error);
+  if (!ul_store_append_event (mgr->store, ev, error))
+    return FALSE;
+  if (weakness != NULL)
+    {
+      g_autoptr(UlEvent) w = actor_event (mgr, "weak-serial-accepted", actor);
+
+      w->medium_id = m->id;
+      w->request_id = request_id;
+      w->detail = g_strdup_printf ("%s registered although its serial \"%s\" is not unique "
+                                   "in practice (%s)", m->asset_number, serial, weakness);
+      return ul_store_append_event (mgr->store, w, error);
+    }
+  return TRUE;
 }
 
 UlMedium *
 ul_manager_approve_request (UlManager *mgr, gint64 id, UlMedium *reg, const char *note,
-                            const UlActor *actor, GError **error)
+                            const UlRegisterChoices *choices, const UlActor *actor,
+                            GError **error)
 {
   g_autoptr(UlRequest) r = NULL;
   g_autoptr(UlEvent) ev = NULL;
@@ -86,11 +110,33 @@ ul_manager_approve_request (UlManager *mgr, gint64 id, UlMedium *reg, const char
                    "request %" G_GINT64_FORMAT " is already %s", id, r->state);
       return NULL;
     }
+  if (r->suspicion != NULL && !choices->override_suspicion)
+    {
+      ul_store_rollback (mgr->store);
+      g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,
+                   "request %" G_GINT64_FORMAT " is suspicious (%s): approve it only with "
+                   "--override-suspicion", id, r->suspicion);
+      return NULL;
+    }
   copy_identity_from_request (reg, r);
   ev = actor_event (mgr, "request-approved", actor);
   ev->request_id = id;
   ev->device_id = r->device_id;
-  if (!register_locked (mgr, reg, actor, id, error) ||
+  if (r->suspicion != NULL)
+    {
+      g_autoptr(UlEvent) o = actor_event (mgr, "suspicion-overridden", actor);
+
+      o->request_id = id;
+      o->device_id = r->device_id;
+      o->detail = g_strdup_printf ("request %" G_GINT64_FORMAT " approved although its device "
+                                   "was judged suspicious: %s", id, r->suspicion);
+      if (!ul_store_append_event (mgr->store, o, error))
+        {
+          ul_store_rollback (mgr->store);
+          return NULL;
+        }
+    }
+  if (!register_locked (mgr, reg, choices, actor, id, error) ||
       !ul_store_decide_request (mgr->store, id, TRUE, actor->name, note, reg->id,
                                 ev->time, error))
     {
@@ -159,7 +205,8 @@ find_present_by_name (UlManager *mgr, const char *name)
 
 UlMedium *
 ul_manager_register_medium (UlManager *mgr, UlMedium *reg, const char *device_name,
-                            const UlActor *actor, GError **error)
+                            const UlRegisterChoices *choices, const UlActor *actor,
+                            GError **error)
 {
   guint n_settled = 0;
 
@@ -198,7 +245,7 @@ ul_manager_register_medium (UlManager *mgr, UlMedium *reg, const char *device_na
 
   if (!ul_store_begin (mgr->store, error))
     return NULL;
-  if (!register_locked (mgr, reg, actor, 0, error) ||
+  if (!register_locked (mgr, reg, choices, actor, 0, error) ||
       !ul_store_settle_requests (mgr->store, reg->vendor_id, reg->product_id, reg->serial,
                                  actor->name, reg->id, reg->registered_at, &n_settled, error))
     {

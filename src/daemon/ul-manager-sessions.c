@@ -80,10 +80,16 @@ ul_manager_seat_changed (gpointer data)
         }
       ul_manager_session_changed (mgr, p->session_id);
     }
-  ul_seat_user_clear (&seat);
   /* a medium may be registered for named users only: decided again for the
-   * person now at the seat */
-  ul_manager_redecide_registered (mgr, "seat-changed");
+   * person now at the seat (once per change: logind may announce one switch
+   * in several signals) */
+  if (g_strcmp0 (seat.user, mgr->seat_user_decided) != 0)
+    {
+      g_free (mgr->seat_user_decided);
+      mgr->seat_user_decided = g_strdup (seat.user);
+      ul_manager_redecide_registered (mgr, "seat-changed");
+    }
+  ul_seat_user_clear (&seat);
 }
 
 void

@@ -70,6 +70,7 @@ ul_manager_finalize (GObject *object)
   g_free (mgr->pdf_helper);
   g_free (mgr->runtime_dir);
   ul_driver_aliases_free (mgr->aliases);
+  g_free (mgr->seat_user_decided);
   g_free (mgr->aliases_error);
   ul_seat_free (mgr->seat);
   ul_store_free (mgr->store);
@@ -298,12 +299,43 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
       return FALSE;
     }
 
-  if (p->decision == UL_DECISION_BLOCK_AND_REQUEST &&
-      !ul_store_ensure_request (mgr->store, p->device_id, seat->user, seat->uid, mgr->host,
-                                now, p->reason, &p->request_id, &created, error))
+  if (p->decision == UL_DECISION_BLOCK_AND_REQUEST)
     {
-      ul_store_rollback (mgr->store);
-      return FALSE;
+      g_autofree char *weak = ul_serial_weakness (p->dev->serial);
+
+      if (!ul_store_ensure_request (mgr->store, p->device_id, seat->user, seat->uid, mgr->host,
+                                    now, p->reason, weak, &p->request_id, &created, error))
+        {
+          ul_store_rollback (mgr->store);
+          return FALSE;
+        }
+    }
+  /* judged suspicious since its request was made (a clone appeared): the
+   * request carries that, and approving it needs an explicit override */
+  if (p->decision == UL_DECISION_BLOCK_SUSPICIOUS)
+    {
+      gint64 marked = 0;
+
+      if (!ul_store_mark_request_suspicious (mgr->store, p->device_id, p->reason, &marked,
+                                             error))
+        {
+          ul_store_rollback (mgr->store);
+          return FALSE;
+        }
+      if (marked != 0)
+        {
+          g_autoptr(UlEvent) sus = ul_manager_device_event (mgr, "request-suspicious", p, now);
+
+          sus->request_id = marked;
+          sus->detail = g_strdup_printf ("request %" G_GINT64_FORMAT " for %s: %s", marked, who,
+                                         p->reason);
+          p->request_id = marked;
+          if (!append (mgr, sus, error))
+            {
+              ul_store_rollback (mgr->store);
+              return FALSE;
+            }
+        }
     }
 
   ev = ul_manager_device_event (mgr, trigger, p, now);
@@ -748,6 +780,16 @@ ul_manager_start (UlManager *mgr, GError **error)
       }
   }
 
+  /* the person the coldplug decisions are for: a change from now on is
+   * seen by ul_manager_seat_changed */
+  if (mgr->seat != NULL)
+    {
+      UlSeatUser seat = { NULL, -1, NULL };
+
+      ul_seat_get_user (mgr->seat, &seat);
+      mgr->seat_user_decided = g_strdup (seat.user);
+      ul_seat_user_clear (&seat);
+    }
   en = udev_enumerate_new (mgr->udev);
   udev_enumerate_add_match_subsystem (en, "usb");
   udev_enumerate_add_match_property (en, "DEVTYPE", "usb_device");

@@ -67,13 +67,21 @@ const char *ul_manager_get_host (UlManager *mgr);
 /* UlPresent*, sorted by kernel name; the array does not own them */
 GPtrArray *ul_manager_list_present (UlManager *mgr);
 
+/* what a supervisor chose explicitly when registering; each is logged */
+typedef struct {
+  gboolean override_suspicion;   /* approve a request whose device was judged suspicious */
+  gboolean accept_weak_serial;   /* register a serial that is not unique in practice */
+} UlRegisterChoices;
+
 UlMedium *ul_manager_approve_request (UlManager *mgr, gint64 id, UlMedium *reg,
-                                      const char *note, const UlActor *actor, GError **error);
+                                      const char *note, const UlRegisterChoices *choices,
+                                      const UlActor *actor, GError **error);
 gboolean ul_manager_reject_request (UlManager *mgr, gint64 id, const char *note,
                                     const UlActor *actor, GError **error);
 /* identity from the present device @device_name, or from @reg if NULL */
 UlMedium *ul_manager_register_medium (UlManager *mgr, UlMedium *reg, const char *device_name,
-                                      const UlActor *actor, GError **error);
+                                      const UlRegisterChoices *choices, const UlActor *actor,
+                                      GError **error);
 /* starts erasing the plugged-in medium; returns the erasure id (0 with
  * @error); "erase-progress" (id, UlEraseProgress*) and "erase-finished"
  * (UlErasure*) follow; @pattern: "zeros" or "aes-256-ctr" */

@@ -51,8 +51,9 @@ class DaemonTest(unittest.TestCase):
     def unplug(self, dev):
         self.h.expect_device(lambda: self.h.usb.unplug(dev), dev.name, removed=True)
 
-    def approve(self, request_id, asset, *extra):
-        return self.h.ctl('approve', str(request_id), '--asset-number', asset, *extra)
+    def approve(self, request_id, asset, *extra, check=True):
+        return self.h.ctl('approve', str(request_id), '--asset-number', asset, *extra,
+                          check=check)
 
     # -- M3: unregistered media are blocked ---------------------------------
     def test_unregistered_stick_blocked_with_request_naming_seat_user(self):
@@ -372,7 +373,7 @@ class DaemonTest(unittest.TestCase):
 
     def test_read_only_registration(self):
         self.h.start_daemon()
-        dev, rec = self.plug(2, b'SN-RO', 'block-and-request')
+        dev, rec = self.plug(2, b'SN-RO-0001', 'block-and-request')
         mark = os.path.join(self.h.runtime_dir, 'read-only', '1-2')
         self.assertFalse(os.path.exists(mark))
         self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-RO', '--read-only'),
@@ -386,7 +387,7 @@ class DaemonTest(unittest.TestCase):
         # plugged again: marked again; a mark left behind (a daemon killed
         # before the removal) does not make the next read-write stick on
         # that port read-only
-        dev, rec = self.plug(2, b'SN-RO', 'allow-read-only')
+        dev, rec = self.plug(2, b'SN-RO-0001', 'allow-read-only')
         self.assertTrue(os.path.exists(mark))
         self.h.stop_daemon(signal.SIGKILL)
         self.h.usb.unplug(dev)
@@ -403,7 +404,7 @@ class DaemonTest(unittest.TestCase):
         with open(os.path.join(self.h.runtime_dir, 'read-only'), 'w') as f:
             f.write('a file where the folder should be\n')
         self.h.start_daemon()
-        dev, rec = self.plug(2, b'SN-RO', 'block-and-request')
+        dev, rec = self.plug(2, b'SN-RO-0001', 'block-and-request')
         rec = self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-RO',
                                                         '--read-only'), '1-2', 'block')
         self.assertEqual(dev.authorized(), '0')
@@ -454,30 +455,87 @@ class DaemonTest(unittest.TestCase):
 
     def test_two_sticks_with_same_identity_are_clones(self):
         self.h.start_daemon()
-        first, rec = self.plug(2, b'SAME', 'block-and-request')
+        first, rec = self.plug(2, b'SAME-00417', 'block-and-request')
         self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-SAME'), '1-2', 'allow')
         self.assertEqual(first.authorized(), '1')
         start = len(self.h.signals)
-        second, rec2 = self.plug(3, b'SAME', 'block-suspicious')
+        second, rec2 = self.plug(3, b'SAME-00417', 'block-suspicious')
         self.assertIn('clone', rec2['reason'])
         # the first one is blocked as well
         self.h.wait_device_since(start, '1-2', 'block-suspicious')
         self.assertEqual(first.authorized(), '0')
         self.assertEqual(second.authorized(), '0')
 
+    # -- issue 9, item 5: suspicion sticks ----------------------------------
+    def test_clone_pair_at_start_makes_the_request_suspicious(self):
+        # both present before the daemon starts: the first gets an ordinary
+        # request before the second is seen
+        first = self.h.usb.add(2, 0x0781, 0x5567, [[MASS_STORAGE]], serial=b'CLONE-4C5300')
+        second = self.h.usb.add(3, 0x0781, 0x5567, [[MASS_STORAGE]], serial=b'CLONE-4C5300')
+        self.h.start_daemon()
+        devices = {d['name']: d for d in self.h.call('ListDevices')[0]}
+        self.assertEqual(devices['1-2']['decision'], 'block-suspicious')
+        self.assertEqual(devices['1-3']['decision'], 'block-suspicious')
+        reqs = self.h.call('ListRequests', ('pending',), '(s)')[0]
+        self.assertEqual(len(reqs), 1)
+        self.assertIn('clone', reqs[0]['suspicion'])
+        self.assertIn('SUSPICIOUS', self.h.ctl('requests').stdout.decode())
+        # approving it registers the cloned identity only on purpose
+        bad = self.approve(reqs[0]['id'], 'USB-CLONE', check=False)
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn('is suspicious', bad.stderr.decode())
+        self.assertIn('--override-suspicion', bad.stderr.decode())
+        self.assertEqual(self.h.call('ListMedia')[0], [])
+        self.approve(reqs[0]['id'], 'USB-CLONE', '--override-suspicion')
+        log = self.h.ctl('log').stdout.decode()
+        self.assertIn('suspicion-overridden', log)
+        self.assertIn('request-suspicious', log)
+        # the pair is still a pair of clones: both stay blocked
+        self.assertEqual(first.authorized(), '0')
+        self.assertEqual(second.authorized(), '0')
+
+    def test_vendor_zero_is_suspicious_and_cannot_be_registered(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'ZERO-VENDOR-1', 'block-suspicious', vid=0x0000, pid=0x1234)
+        self.assertIn('vendor id 0000', rec['reason'])
+        self.assertEqual(self.h.call('ListRequests', ('',), '(s)')[0], [])
+        bad = self.h.ctl('register', '--device', '1-2', '--asset-number', 'X', check=False)
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn('suspicious', bad.stderr.decode())
+
+    def test_weak_serial_is_registered_only_on_purpose(self):
+        self.h.start_daemon()
+        dev, rec = self.plug(2, b'0123456789ABCDEF', 'block-and-request')
+        req = self.h.call('ListRequests', ('pending',), '(s)')[0][0]
+        self.assertIn('counting sequence', req['weak-serial'])
+        self.assertIn('weak serial', self.h.ctl('requests').stdout.decode())
+        bad = self.approve(rec['request-id'], 'USB-WEAK', check=False)
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn('not unique in practice', bad.stderr.decode())
+        self.assertIn('--accept-weak-serial', bad.stderr.decode())
+        self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-WEAK',
+                                                  '--accept-weak-serial'), '1-2', 'allow')
+        self.assertIn('weak-serial-accepted', self.h.ctl('log').stdout.decode())
+        # bound to its descriptors too: the same serial on other descriptors
+        # is a clone, not this medium
+        self.unplug(dev)
+        other, rec = self.plug(2, b'0123456789ABCDEF', 'block-suspicious',
+                               configs=[[MASS_STORAGE], [MASS_STORAGE]])
+        self.assertIn('descriptors differ', rec['reason'])
+
     def test_registered_identity_with_other_descriptors_is_clone(self):
         self.h.start_daemon()
-        dev, rec = self.plug(2, b'CLONE', 'block-and-request')
+        dev, rec = self.plug(2, b'CLONE-00418', 'block-and-request')
         self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-C'), '1-2', 'allow')
         self.unplug(dev)
         # same vendor, product and serial, different device (a UAS interface)
-        dev, rec = self.plug(2, b'CLONE', 'block-suspicious', configs=[[UAS]])
+        dev, rec = self.plug(2, b'CLONE-00418', 'block-suspicious', configs=[[UAS]])
         self.assertIn('descriptors differ', rec['reason'])
 
     # -- coldplug and restart ----------------------------------------------
     def test_restart_with_devices_present_keeps_decisions(self):
         self.h.start_daemon()
-        allowed, rec = self.plug(2, b'KEEP', 'block-and-request')
+        allowed, rec = self.plug(2, b'KEEP-00419', 'block-and-request')
         self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-K'), '1-2', 'allow')
         self.h.usb.play_kernel(allowed)
         blocked, _ = self.plug(3, b'WAIT', 'block-and-request')
@@ -506,7 +564,7 @@ class DaemonTest(unittest.TestCase):
 
     def test_session_removed_while_daemon_down_is_closed(self):
         self.h.start_daemon()
-        dev, rec = self.plug(2, b'GONE', 'block-and-request')
+        dev, rec = self.plug(2, b'GONE-00420', 'block-and-request')
         self.h.expect_device(lambda: self.approve(rec['request-id'], 'USB-G'), '1-2', 'allow')
         self.h.stop_daemon(signal.SIGKILL)
         self.h.usb.unplug(dev)
@@ -517,7 +575,7 @@ class DaemonTest(unittest.TestCase):
     # -- polkit ----------------------------------------------------------------
     def test_every_method_denied_without_the_right_then_allowed(self):
         self.h.start_daemon()
-        dev, rec = self.plug(2, b'PK', 'block-and-request')
+        dev, rec = self.plug(2, b'PK-00421', 'block-and-request')
         self.h.set_allowed([])
         calls = [
             ('ApproveRequest', (rec['request-id'], {'asset-number': GLibV('s', 'A')}), '(xa{sv})'),
@@ -624,7 +682,7 @@ class DaemonTest(unittest.TestCase):
     # -- the logbook -------------------------------------------------------
     def test_event_log_filters_and_verifies(self):
         self.h.start_daemon()
-        dev, rec = self.plug(2, b'LOG', 'block-and-request')
+        dev, rec = self.plug(2, b'LOG-00422', 'block-and-request')
         self.approve(rec['request-id'], 'USB-L')
         out = self.h.ctl('log', '--asset-number', 'USB-L').stdout.decode()
         self.assertIn('medium-registered', out)

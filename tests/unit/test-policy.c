@@ -165,6 +165,44 @@ test_validate (void)
   g_assert_false (ul_medium_validate (m, NULL));
 }
 
+/* issue 9, item 5: serials that do not tell sticks apart, and vendor 0000 */
+static void
+test_weak_serials (void)
+{
+  static const struct { const char *serial; const char *why; } cases[] = {
+    { "4C530001230101115", NULL },
+    { "AA04012700008867", NULL },
+    { "0123456789ABCDEF", "counting" },
+    { "9876543210", "counting" },
+    { "000000000000", "repeated" },
+    { "AAAAAAAA", "repeated" },
+    { "1234567890", "share" },
+    { "20060413092100000", "share" },
+    { "S1", "shorter" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) b = g_bytes_new (cases[i].serial, strlen (cases[i].serial));
+      g_autofree char *why = ul_serial_weakness (b);
+
+      if (cases[i].why == NULL)
+        g_assert_null (why);
+      else if (why == NULL || strstr (why, cases[i].why) == NULL)
+        g_error ("%s: \"%s\", expected \"%s\"", cases[i].serial, why, cases[i].why);
+    }
+}
+
+static void
+test_vendor_zero_is_suspicious (void)
+{
+  g_autoptr(UlDevice) stick = ul_test_device_new ("1-2", "4C530001", STORAGE, 1);
+
+  stick->vendor_id = 0;
+  g_assert_cmpint (decide (stick, NULL, "tanaka", 0, "vendor id 0000"), ==,
+                   UL_DECISION_BLOCK_SUSPICIOUS);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -173,5 +211,7 @@ main (int argc, char **argv)
   g_test_add_func ("/policy/malformed", test_malformed);
   g_test_add_func ("/policy/registered", test_registered);
   g_test_add_func ("/policy/validate", test_validate);
+  g_test_add_func ("/policy/weak-serials", test_weak_serials);
+  g_test_add_func ("/policy/vendor-zero", test_vendor_zero_is_suspicious);
   return g_test_run ();
 }

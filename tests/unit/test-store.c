@@ -74,10 +74,10 @@ test_fresh (Fixture *f, gconstpointer data)
   g_assert_cmpint (device_id, ==, again);
 
   g_assert_true (ul_store_ensure_request (store, device_id, "tanaka", 1000, "pc", 100,
-                                          "not registered", &req, &created, &error));
+                                          "not registered", NULL, &req, &created, &error));
   g_assert_true (created);
   g_assert_true (ul_store_ensure_request (store, device_id, "tanaka", 1000, "pc", 200,
-                                          "not registered", &req2, &created, &error));
+                                          "not registered", NULL, &req2, &created, &error));
   g_assert_false (created);
   g_assert_cmpint (req, ==, req2);
   requests = ul_store_list_requests (store, "pending", &error);

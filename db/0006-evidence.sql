@@ -1,4 +1,4 @@
--- schema version 6: the key each erasure certificate was signed with, pinned
+-- schema version 6 (issue 9): the key each erasure certificate was signed with, pinned
 -- in the logbook. A certificate names its key's fingerprint (the SHA-256 of
 -- the public key's DER SubjectPublicKeyInfo, as
 -- `openssl pkey -pubin -outform DER | sha256sum` prints it); the key is kept
@@ -19,3 +19,11 @@ BEGIN SELECT RAISE(ABORT, 'signing keys are never deleted'); END;
 -- NULL for certificates signed before this version (with the key in the
 -- state folder at that time)
 ALTER TABLE certificates ADD COLUMN key_sha256 TEXT REFERENCES signing_keys (sha256);
+
+-- a request whose device was later judged suspicious (a clone appeared, ...)
+-- carries that judgement: approving it needs an explicit, logged override
+ALTER TABLE requests ADD COLUMN suspicion TEXT;
+-- its serial is not unique in practice (one repeated character, a counting
+-- sequence, one that cheap controllers share): registering it is an
+-- explicit, logged choice
+ALTER TABLE requests ADD COLUMN weak_serial TEXT;
