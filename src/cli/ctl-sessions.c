@@ -12,7 +12,7 @@ print_session_line (GVariant *rec)
   g_autofree char *start = ctl_rec_time (rec, "started-at");
   g_autofree char *end = ctl_rec_time (rec, "ended-at");
   g_autofree char *host = ctl_escape (ctl_rec_str (rec, "host"));
-  const char *reason = ctl_rec_str (rec, "end-reason");
+  g_autofree char *reason = ctl_escape (ctl_rec_str (rec, "end-reason"));
 
   g_print (_("#%" PRId64 "  %s  %s  %s .. %s  %s  %" PRId64 " file(s)  %s%s%s\n"),
            ctl_rec_int64 (rec, "id"), asset,
@@ -20,7 +20,8 @@ print_session_line (GVariant *rec)
            ctl_rec_int64 (rec, "ended-at") ? end : _("(in use)"), host,
            ctl_rec_int64 (rec, "files"),
            ctl_rec_bool (rec, "erased") ? _("erased") : _("not erased"),
-           reason ? "  " : "", reason ? reason : "");
+           ctl_rec_str (rec, "end-reason") ? "  " : "",
+           ctl_rec_str (rec, "end-reason") ? reason : "");
 }
 
 static const char *
@@ -127,12 +128,14 @@ show (CtlContext *ctx, gint64 id)
       g_autofree char *on = ctl_rec_time (m, "mounted-at");
       g_autofree char *off = ctl_rec_time (m, "unmounted-at");
       g_autofree char *manifest = ctl_escape (ctl_rec_str (m, "manifest"));
+      /* every field: a mount's type and source name what its owner chose */
+      g_autofree char *device = ctl_escape (ctl_rec_str (m, "device"));
+      g_autofree char *fstype = ctl_escape (ctl_rec_str (m, "fstype"));
+      g_autofree char *watch = ctl_escape (ctl_rec_str (m, "watch"));
 
       g_print (_("  mount %" PRId64 ": %s on %s (%s)  %s .. %s  watch: %s  manifest: %s\n"),
-               ctl_rec_int64 (m, "id"), ctl_rec_str (m, "device"), point,
-               ctl_rec_str (m, "fstype"), on,
-               ctl_rec_int64 (m, "unmounted-at") ? off : _("(mounted)"),
-               ctl_rec_str (m, "watch"), manifest);
+               ctl_rec_int64 (m, "id"), device, point, fstype, on,
+               ctl_rec_int64 (m, "unmounted-at") ? off : _("(mounted)"), watch, manifest);
     }
 
   g_variant_iter_init (&iter, files);
@@ -142,6 +145,8 @@ show (CtlContext *ctx, gint64 id)
       g_autofree char *path = ctl_rec_bytes_escaped (f, "path");
       g_autofree char *when = ctl_rec_time (f, "time");
       g_autofree char *program = ctl_escape (ctl_rec_str (f, "program"));
+      g_autofree char *status = ctl_escape (ctl_rec_str (f, "status"));
+      g_autofree char *sha = ctl_escape (ctl_rec_str (f, "sha256"));
       g_autofree char *size = NULL;
       g_autofree char *uid = NULL;
       g_autoptr(GVariant) old = g_variant_lookup_value (f, "old-path",
@@ -161,8 +166,7 @@ show (CtlContext *ctx, gint64 id)
           g_print (_(" (from %s)"), from);
         }
       g_print (_("  size %s  sha256 %s  %s  uid %s  %s%s\n"), size,
-               ctl_rec_str (f, "sha256") ? ctl_rec_str (f, "sha256") : "-",
-               ctl_rec_str (f, "status"), uid, program,
+               ctl_rec_str (f, "sha256") ? sha : "-", status, uid, program,
                g_strcmp0 (ctl_rec_str (f, "source"), "manifest") == 0
                  ? _("  (found by the manifest)")
                : g_strcmp0 (ctl_rec_str (f, "source"), "outside") == 0

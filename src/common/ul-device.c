@@ -226,8 +226,8 @@ ul_device_check_unchanged (const UlDevice *dev, int dirfd, GError **error)
 char *
 ul_device_describe (const UlDevice *dev)
 {
-  g_autofree char *serial = ul_escape_gbytes (dev->serial);
-  g_autofree char *product = ul_escape_gbytes (dev->product);
+  g_autofree char *serial = ul_escape_gbytes_quoted (dev->serial);
+  g_autofree char *product = ul_escape_gbytes_quoted (dev->product);
 
   return g_strdup_printf ("%s %04x:%04x serial=\"%s\" product=\"%s\"", dev->name,
                           dev->vendor_id, dev->product_id, serial, product);

@@ -18,7 +18,7 @@ is_invisible_or_reordering (gunichar c)
 }
 
 static char *
-escape (const guint8 *data, gsize len, gboolean escape_backslash)
+escape (const guint8 *data, gsize len, gboolean escape_backslash, gboolean escape_quote)
 {
   GString *out;
   gsize i = 0;
@@ -34,6 +34,11 @@ escape (const guint8 *data, gsize len, gboolean escape_backslash)
       if (b == '\\' && escape_backslash)
         {
           g_string_append (out, "\\\\");
+          i++;
+        }
+      else if (b == '"' && escape_quote)
+        {
+          g_string_append (out, "\\\"");
           i++;
         }
       else if (b == '\n')
@@ -89,7 +94,18 @@ escape (const guint8 *data, gsize len, gboolean escape_backslash)
 char *
 ul_escape_bytes (const guint8 *data, gsize len)
 {
-  return escape (data, len, TRUE);
+  return escape (data, len, TRUE, FALSE);
+}
+
+char *
+ul_escape_gbytes_quoted (GBytes *bytes)
+{
+  gsize len = 0;
+  const guint8 *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
+
+  if (bytes == NULL)
+    return escape (NULL, 0, TRUE, TRUE);
+  return escape (data != NULL ? data : (const guint8 *) "", len, TRUE, TRUE);
 }
 
 char *
@@ -97,7 +113,7 @@ ul_escape_text (const char *text)
 {
   if (text == NULL)
     return g_strdup ("(none)");
-  return escape ((const guint8 *) text, strlen (text), FALSE);
+  return escape ((const guint8 *) text, strlen (text), FALSE, FALSE);
 }
 
 char *

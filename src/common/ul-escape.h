@@ -10,6 +10,9 @@ G_BEGIN_DECLS
  * become visible escapes (\\, \n, \xNN, \u{202E}). NULL data gives "(none)". */
 char *ul_escape_bytes (const guint8 *data, gsize len);
 char *ul_escape_gbytes (GBytes *bytes);
+/* the same for a string shown between double quotes: a '"' in it becomes
+ * \" (else a serial could end the quotes and forge the fields after it) */
+char *ul_escape_gbytes_quoted (GBytes *bytes);
 /* the same for text that is already escaped where needed (the daemon's own
  * messages, which quote device strings through ul_escape_bytes): controls,
  * invalid UTF-8 and bidi overrides are still made visible, but backslashes

@@ -107,13 +107,11 @@ ul_mountinfo_read (const char *path, GError **error)
 dev_t
 ul_mount_block_device (const UlMount *m)
 {
-  struct stat st;
-
-  if (major (m->dev) != 0)
-    return m->dev;
-  if (m->source[0] == '/' && stat (m->source, &st) == 0 && S_ISBLK (st.st_mode))
-    return st.st_rdev;
-  return 0;
+  /* a filesystem on a block device reports that device (also fuseblk:
+   * exfat-fuse, ntfs-3g); one with an anonymous device (major 0: tmpfs, a
+   * user's FUSE mount) names whatever source it likes, and is never taken
+   * for the medium's */
+  return major (m->dev) != 0 ? m->dev : 0;
 }
 
 gboolean

@@ -23,9 +23,9 @@ GPtrArray *ul_mountinfo_parse (const char *text);
 /* reads and parses @path (e.g. /proc/self/mountinfo) */
 GPtrArray *ul_mountinfo_read (const char *path, GError **error);
 
-/* the block device a mount comes from: the st_dev of a kernel filesystem,
- * else the st_rdev of its source if that is a block device node (FUSE
- * filesystems like exfat-fuse report an anonymous st_dev) */
+/* the block device a mount comes from: its st_dev (fuseblk filesystems such
+ * as exfat-fuse report their block device too); 0 for an anonymous device
+ * (major 0), whatever source it names */
 dev_t ul_mount_block_device (const UlMount *m);
 
 /* whether the block device @dev lies under the sysfs device @syspath (a USB

@@ -2,6 +2,9 @@
  * client escapes them for display */
 #include "ul-dbus-records.h"
 #include "ul-error.h"
+#include "ul-escape.h"
+
+#include <string.h>
 
 static GVariant *
 bytes_variant (GBytes *b)
@@ -15,8 +18,19 @@ bytes_variant (GBytes *b)
 static void
 add_str (GVariantBuilder *b, const char *key, const char *value)
 {
-  if (value != NULL)
-    g_variant_builder_add (b, "{sv}", key, g_variant_new_string (value));
+  if (value == NULL)
+    return;
+  /* a D-Bus string must be UTF-8: a program path or a FUSE type someone
+   * chose may not be; it is shown escaped (\xNN), never dropped, and never
+   * a critical that stops the daemon */
+  if (!g_utf8_validate (value, -1, NULL))
+    {
+      g_autofree char *shown = ul_escape_bytes ((const guint8 *) value, strlen (value));
+
+      g_variant_builder_add (b, "{sv}", key, g_variant_new_string (shown));
+      return;
+    }
+  g_variant_builder_add (b, "{sv}", key, g_variant_new_string (value));
 }
 
 static void

@@ -665,6 +665,15 @@ class DaemonTest(unittest.TestCase):
         self.assertNotIn(b'\x1b', out)
         self.assertIn(b'"hex":"1b5b33316d524544', out)
 
+    def test_quote_in_serial_forges_no_field_in_the_log(self):
+        # issue 9, item 7: the log shows a serial between quotes; a quote in
+        # it must not end them and forge the product field after it
+        self.h.start_daemon()
+        self.plug(2, b'Q"1" product="FORGED', 'block-and-request')
+        log = self.h.ctl('log').stdout.decode()
+        self.assertIn('serial="Q\\"1\\" product=\\"FORGED" product="Stick"', log)
+        self.assertNotIn('product="FORGED', log)
+
     def test_cli_errors_are_clear(self):
         self.h.start_daemon()
         proc = self.h.ctl('approve', '999', '--asset-number', 'X', check=False)

@@ -439,6 +439,56 @@ class SessionTest(unittest.TestCase):
         self.assertEqual([final[n.encode()]['sha256'] for n in names],
                          [sha256(n.encode()) for n in names])
 
+    # -- issue 9, items 7 and 17: mounts and names someone else chose -------
+    def test_a_foreign_mount_naming_the_disk_is_not_adopted(self):
+        self.start()
+        dev, disk, sid = self.registered_stick('ext4')
+        # anyone can mount a filesystem of no device (tmpfs, FUSE) whose
+        # source names the medium's disk, at a path of their choosing
+        os.makedirs('/home', exist_ok=True)
+        home = tempfile.mkdtemp(prefix='usbledger-test-', dir='/home')
+        self.addCleanup(shutil.rmtree, home, ignore_errors=True)
+        fake = os.path.join(home, 'fake\x1b[31m')
+        os.makedirs(fake)
+        run('mount', '-t', 'tmpfs', '-o', 'size=1m', disk.dev, fake)
+        self.addCleanup(run, 'umount', '-l', fake, check=False)
+        disk.mount()
+        session, mounts, files = self.wait_session(
+            sid, lambda s, m, f: m and m[-1].get('manifest', '').startswith('taken at mount'),
+            'the real mount')
+        self.assertEqual([m['fstype'] for m in mounts], ['ext4'])
+        shown = self.h.ctl('sessions', 'show', str(sid)).stdout
+        self.assertNotIn(b'\x1b', shown)
+        self.assertNotIn(b'tmpfs', shown)
+        # it blocks no erasure either ("system filesystem /home/...")
+        disk.umount()
+        self.h.set_allowed(('org.usbledger.view', 'org.usbledger.approve',
+                            'org.usbledger.erase'))
+        out = self.h.ctl('erase', 'USB-S2', '--confirm', 'USB-S2 SESSION-1').stdout.decode()
+        self.assertIn('erased and verified', out)
+
+    def test_program_path_not_utf8_is_recorded_escaped(self):
+        self.start()
+        dev, disk, sid = self.registered_stick('ext4')
+        disk.mount()
+        self.wait_session(sid, lambda s, m, f: m and m[-1].get('manifest', '').startswith(
+            'taken at mount'), 'the mount')
+        # a program whose path is not UTF-8 writes a file, and stays until
+        # its record is in (a program already gone is unknown)
+        tool = os.path.join(self.tmp.encode(), b'sh\xff\xfe')
+        shutil.copy('/bin/sh', tool)
+        writer = subprocess.Popen([tool, '-c', 'echo data > "$1"; read x', 'sh',
+                                   os.path.join(disk.mnt, 'written.txt')], stdin=subprocess.PIPE)
+        try:
+            session, mounts, files = self.wait_session(
+                sid, lambda s, m, f: self.final(f).get(b'written.txt', {}).get('status') == 'ok',
+                'the file written')
+        finally:
+            writer.communicate(b'\n')
+        program = self.final(files)[b'written.txt'].get('program')
+        self.assertEqual(program, os.path.join(self.tmp, 'sh\\xff\\xfe'))
+        self.assertIsNone(self.h.daemon.poll())
+
     def test_seat_change_during_session_is_recorded(self):
         self.start()
         dev, disk, sid = self.registered_stick('ext4')

@@ -42,6 +42,16 @@ test_mountinfo (void)
   g_assert_cmpstr (m->mount_point, ==, "/mnt/x\\y");
   /* an anonymous device with a source that is no block device: none */
   g_assert_cmpuint (ul_mount_block_device (g_ptr_array_index (table, 2)), ==, 0);
+  /* fuseblk (exfat-fuse) reports its block device */
+  g_assert_cmpuint (ul_mount_block_device (m), ==, makedev (7, 0));
+  {
+    /* an anonymous device whose source names a block device (a tmpfs or a
+     * user's FUSE mount with fsname=/dev/loop0): never the medium's */
+    g_autoptr(GPtrArray) forged = ul_mountinfo_parse (
+      "39 22 0:60 / /home/u/x rw - tmpfs /dev/loop0 rw\n");
+
+    g_assert_cmpuint (ul_mount_block_device (g_ptr_array_index (forged, 0)), ==, 0);
+  }
 }
 
 static void
