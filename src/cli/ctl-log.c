@@ -2,6 +2,53 @@
 #include "ctl-common.h"
 #include "ul-time.h"
 
+/* every event the filter selects, page after page (the daemon returns at
+ * most a page per call); @limit: at most this many in all, 0: no limit */
+static GVariant *
+fetch_all_pages (CtlContext *ctx, GVariant *filter, int limit, int *code)
+{
+  g_autoptr(GVariant) base = g_variant_ref_sink (filter);
+  GVariantBuilder all;
+  gint64 after = 0;
+  guint n = 0;
+
+  g_variant_builder_init (&all, G_VARIANT_TYPE ("aa{sv}"));
+  for (;;)
+    {
+      g_autoptr(GVariant) reply = NULL;
+      g_autoptr(GVariant) page = NULL;
+      GVariantDict d;
+      gsize len;
+
+      g_variant_dict_init (&d, base);
+      g_variant_dict_insert (&d, "after-id", "x", after);
+      if (limit > 0)
+        g_variant_dict_insert (&d, "limit", "u", (guint32) (limit - (int) n));
+      reply = ctl_call (ctx, "ListEvents", g_variant_new ("(@a{sv})", g_variant_dict_end (&d)),
+                        G_VARIANT_TYPE ("(aa{sv})"));
+      if (reply == NULL)
+        {
+          g_variant_builder_clear (&all);
+          *code = 1;
+          return NULL;
+        }
+      page = g_variant_get_child_value (reply, 0);
+      len = g_variant_n_children (page);
+      for (gsize i = 0; i < len; i++)
+        {
+          g_autoptr(GVariant) rec = g_variant_get_child_value (page, i);
+
+          after = ctl_rec_int64 (rec, "id");
+          g_variant_builder_add_value (&all, rec);
+          n++;
+        }
+      if (len == 0 || (limit > 0 && n >= (guint) limit))
+        break;
+    }
+  *code = 0;
+  return g_variant_ref_sink (g_variant_builder_end (&all));
+}
+
 int
 ctl_log (CtlContext *ctx, int argc, char **argv)
 {
@@ -81,10 +128,14 @@ ctl_log (CtlContext *ctx, int argc, char **argv)
         }
       g_variant_builder_add (&filter, "{sv}", "until", g_variant_new_int64 (t));
     }
-  list = ctl_call_list (ctx, "ListEvents",
-                        g_variant_new ("(@a{sv})", g_variant_builder_end (&filter)), &code);
+  list = fetch_all_pages (ctx, g_variant_builder_end (&filter), limit, &code);
   if (list == NULL)
     return code;
+  if (ctx->json)
+    {
+      ctl_print_json (list);
+      return 0;
+    }
   g_variant_iter_init (&iter, list);
   while ((e = g_variant_iter_next_value (&iter)) != NULL)
     {

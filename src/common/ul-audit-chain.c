@@ -291,7 +291,7 @@ ul_store_list_events (UlStore *store, const UlEventFilter *f, GError **error)
     "LEFT JOIN media m ON m.id = e.medium_id "
     "WHERE (?1 IS NULL OR e.device_id = ?1) AND (?2 IS NULL OR e.medium_id = ?2) "
     "AND (?3 IS NULL OR e.actor = ?3 OR e.seat_user = ?3) "
-    "AND (?4 IS NULL OR e.time >= ?4) AND (?5 IS NULL OR e.time < ?5) "
+    "AND (?4 IS NULL OR e.time >= ?4) AND (?5 IS NULL OR e.time < ?5) AND e.id > ?7 "
     "ORDER BY e.id LIMIT ?6";
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_event_free);
   UlEventFilter none = { 0 };
@@ -307,7 +307,8 @@ ul_store_list_events (UlStore *store, const UlEventFilter *f, GError **error)
       !ul_bind_text (store, st, 3, f->user, error) ||
       !ul_bind_int64_or_null (store, st, 4, f->since, error) ||
       !ul_bind_int64_or_null (store, st, 5, f->until, error) ||
-      !ul_bind_int64 (store, st, 6, f->limit > 0 ? (gint64) f->limit : -1, error))
+      !ul_bind_int64 (store, st, 6, f->limit > 0 ? (gint64) f->limit : -1, error) ||
+      !ul_bind_int64 (store, st, 7, f->after_id, error))
     return NULL;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {

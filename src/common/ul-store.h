@@ -117,6 +117,7 @@ typedef struct {
   gint64 since;           /* µs, 0: no bound */
   gint64 until;           /* µs, exclusive, 0: no bound */
   guint limit;            /* 0: no limit */
+  gint64 after_id;        /* only events with a greater id (the next page); 0: from the start */
 } UlEventFilter;
 
 /* one erasure of a medium (ul-erase.c does the work) */

@@ -69,6 +69,9 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
     { "runtime-dir", 0, 0, G_OPTION_ARG_FILENAME, &opts->runtime_dir,
       "Where media registered read-only are marked for the udev rule (default "
       UL_RUNTIME_DIR ")", "DIR" },
+    { "max-unwritten-records", 0, 0, G_OPTION_ARG_INT, &opts->max_unwritten,
+      "File records kept while the logbook cannot take them, at most (default 50000); "
+      "then no new session opens until they are written", "N" },
     { "modules-dir", 0, 0, G_OPTION_ARG_FILENAME, &opts->modules_dir,
       "The running kernel's modules folder, whose modules.alias tells which devices a "
       "storage driver binds (default /lib/modules/RELEASE)", "DIR" },
@@ -290,6 +293,8 @@ ul_daemon_run (const UlDaemonOptions *opts)
   ul_manager_set_pdf_helper (mgr, opts->pdf_helper);
   ul_manager_set_runtime_dir (mgr, opts->runtime_dir);
   ul_manager_set_other_devices (mgr, other_devices);
+  if (opts->max_unwritten > 0)
+    ul_manager_set_max_unwritten (mgr, (guint) opts->max_unwritten);
   aliases = ul_driver_aliases_load (opts->modules_dir, &error);
   if (aliases == NULL)
     {

@@ -388,6 +388,8 @@ ul_record_parse_event_filter (GVariant *dict, UlEventFilter *f, char **user,
         f->until = g_variant_get_int64 (value);
       else if (g_str_equal (key, "limit") && (ok = check_type (key, value, "u", error)))
         f->limit = g_variant_get_uint32 (value);
+      else if (g_str_equal (key, "after-id") && (ok = check_type (key, value, "x", error)))
+        f->after_id = g_variant_get_int64 (value);
       else if (ok)
         {
           g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT, "unknown filter \"%s\"", key);
@@ -396,6 +398,10 @@ ul_record_parse_event_filter (GVariant *dict, UlEventFilter *f, char **user,
       if (!ok)
         return FALSE;
     }
+  /* one page at most: years of events never go into one reply (the
+   * daemon's memory, the bus's message limit); after-id gives the next */
+  if (f->limit == 0 || f->limit > UL_EVENTS_PAGE_MAX)
+    f->limit = UL_EVENTS_PAGE_MAX;
   return TRUE;
 }
 

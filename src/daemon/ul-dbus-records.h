@@ -19,6 +19,9 @@ GVariant *ul_record_erasure (const UlErasure *e);
 /* Reads a registration (see org.usbledger.Manager1.xml). Unknown keys and
  * wrong types are errors, so a typo never silently drops a restriction.
  * *device_name and *note are set when given. */
+/* the most events one ListEvents call returns */
+#define UL_EVENTS_PAGE_MAX 5000
+
 UlMedium *ul_record_parse_registration (GVariant *dict, UlRegisterChoices *choices,
                                         gboolean allow_identity,
                                         char **device_name, char **note, GError **error);

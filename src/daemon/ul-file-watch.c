@@ -28,6 +28,7 @@ struct _UlFileWatch {
   UlHasher *hasher;
   guint source;
   gboolean paused;
+  gboolean held;          /* by ul_file_watch_hold: not resumed by the hasher */
   GHashTable *created;    /* relative paths created, not yet closed after writing */
   GHashTable *writers;    /* pid -> "uid\tprogram", for one read batch */
   GHashTable *folders;    /* folder handle (GBytes) -> path relative to the mount;
@@ -279,10 +280,28 @@ pause_reading (UlFileWatch *w)
 void
 ul_file_watch_resume (UlFileWatch *w)
 {
-  if (!w->paused)
+  if (!w->paused || w->held)
     return;
   w->paused = FALSE;
   w->source = g_unix_fd_add (w->fd, G_IO_IN, on_readable, w);
+}
+
+void
+ul_file_watch_hold (UlFileWatch *w, gboolean hold)
+{
+  if (hold && !w->held)
+    {
+      w->held = TRUE;
+      if (w->source != 0)
+        g_source_remove (w->source);
+      w->source = 0;
+      w->paused = TRUE;
+    }
+  else if (!hold && w->held)
+    {
+      w->held = FALSE;
+      ul_file_watch_resume (w);
+    }
 }
 
 /* reads until the kernel has nothing more (or our backlog is full) */
@@ -300,6 +319,8 @@ read_events (UlFileWatch *w, gboolean ignore_backlog)
       ssize_t len;
       const struct fanotify_event_metadata *md;
 
+      if (!ignore_backlog && w->held)
+        break;
       if (!ignore_backlog && ul_hasher_pending (w->hasher) >= UL_FILE_WATCH_HIGH_WATER)
         {
           pause_reading (w);

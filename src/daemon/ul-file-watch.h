@@ -21,6 +21,9 @@ UlFileWatch *ul_file_watch_new (const char *mount_point, UlMountRoot *root, gint
 void ul_file_watch_free (UlFileWatch *w);
 /* after back-pressure: reads again */
 void ul_file_watch_resume (UlFileWatch *w);
+/* the logbook cannot take more records: reading stops until released (the
+ * kernel keeps the events meanwhile), whatever the hasher's backlog */
+void ul_file_watch_hold (UlFileWatch *w, gboolean hold);
 gint64 ul_file_watch_mount_id (UlFileWatch *w);
 void ul_file_watch_set_mount_id (UlFileWatch *w, gint64 mount_id);
 

@@ -33,6 +33,7 @@ struct _UlManager {
   UlDriverAliases *aliases;     /* storage drivers' aliases; NULL: could not be read */
   char *aliases_error;          /* why not, recorded at start */
   UlOtherDevices other_devices;
+  guint max_unwritten;          /* 0: the tracker's default */
   char *seat_user_decided;      /* the seat user present decisions were taken for */
   guint validity_source;        /* the next valid-from or valid-until of a present medium */
   gint64 validity_at;

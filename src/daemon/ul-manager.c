@@ -149,6 +149,12 @@ ul_manager_note_missing_aliases (UlManager *mgr, const char *why)
 }
 
 void
+ul_manager_set_max_unwritten (UlManager *mgr, guint max)
+{
+  mgr->max_unwritten = max;
+}
+
+void
 ul_manager_set_other_devices (UlManager *mgr, UlOtherDevices other_devices)
 {
   mgr->other_devices = other_devices;
@@ -515,6 +521,20 @@ ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger)
     }
   else
     p->decision = ul_policy_decide (&in, &p->reason);
+  {
+    guint waiting = 0;
+
+    /* a new session's records could not be kept: the logbook has not taken
+     * the ones waiting (disk full, locked) up to their bound */
+    if (ul_decision_allows (p->decision) && p->session_id == 0 && mgr->tracker != NULL &&
+        ul_session_tracker_is_stalled (mgr->tracker, &waiting))
+      {
+        g_free (p->reason);
+        p->reason = g_strdup_printf ("the logbook has not taken the %u file records waiting; "
+                                     "no new session until it does", waiting);
+        p->decision = UL_DECISION_BLOCK;
+      }
+  }
   p->seat_user = g_strdup (seat.user);
   p->medium_id = medium ? medium->id : 0;
   p->asset_number = medium ? g_strdup (medium->asset_number) : NULL;
@@ -747,6 +767,8 @@ ul_manager_start (UlManager *mgr, GError **error)
                                          mgr->manifest_helper, ul_manager_tracker_changed, mgr, error);
   if (mgr->tracker == NULL)
     return FALSE;
+  if (mgr->max_unwritten > 0)
+    ul_session_tracker_set_max_unwritten (mgr->tracker, mgr->max_unwritten);
 
   ev = ul_event_new ("daemon-started", "system", mgr->host, g_get_real_time ());
   ev->detail = g_strdup ("usbledgerd " PACKAGE_VERSION);

@@ -53,6 +53,8 @@ void ul_manager_set_driver_aliases (UlManager *mgr, struct _UlDriverAliases *ali
 void ul_manager_note_missing_aliases (UlManager *mgr, const char *why);
 /* decides every present device again (the policy changed) */
 void ul_manager_redecide_present (UlManager *mgr, const char *trigger);
+/* file records kept while the logbook cannot take them (0: the default) */
+void ul_manager_set_max_unwritten (UlManager *mgr, guint max);
 /* what happens to devices neither storage nor harmless */
 void ul_manager_set_other_devices (UlManager *mgr, UlOtherDevices other_devices);
 void ul_manager_set_runtime_dir (UlManager *mgr, const char *dir);

@@ -44,10 +44,15 @@ struct _UlSessionTracker {
   GHashTable *sessions;   /* &session_id -> Tracked* */
   UlHasher *hasher;       /* made at the first mount: no thread until needed */
   GPtrArray *unwritten;   /* UlFileRecord* whose commit failed, retried */
+  guint max_unwritten;    /* at this many, reading stops and no session opens */
+  gboolean stalled;       /* that bound was reached, until they are written */
   guint retry_source;
   UlSessionChangedFunc changed;
   gpointer user_data;
 };
+
+/* holds (or releases) every file watch: see ul_file_watch_hold */
+void ul_session_tracker_hold_watches (UlSessionTracker *t, gboolean hold);
 
 /* tells the owner that a session's mounts or files changed */
 void ul_session_tracker_notify (UlSessionTracker *t, gint64 session_id);

@@ -59,6 +59,7 @@ on_retry (gpointer data)
   UlSessionTracker *t = data;
   g_autoptr(GPtrArray) again = t->unwritten;
   g_autoptr(GError) error = NULL;
+  guint n = again->len;
 
   t->retry_source = 0;
   t->unwritten = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_file_record_free);
@@ -68,8 +69,58 @@ on_retry (gpointer data)
       g_ptr_array_extend_and_steal (again, g_steal_pointer (&t->unwritten));
       t->unwritten = g_steal_pointer (&again);
       t->retry_source = g_timeout_add_seconds (1, on_retry, t);
+      return G_SOURCE_REMOVE;
+    }
+  if (t->stalled)
+    {
+      g_autoptr(UlEvent) ev = ul_event_new ("records-backlog", "system", t->host,
+                                            g_get_real_time ());
+
+      /* said now that it can be: the logbook took nothing for a while */
+      ev->detail = g_strdup_printf ("incident: %u file records waited for the logbook (the "
+                                    "bound is %u); reading file events was paused and no "
+                                    "session opened meanwhile; all are written now", n,
+                                    t->max_unwritten);
+      if (!ul_store_append_event (t->store, ev, &error))
+        g_warning ("cannot record the backlog: %s", error->message);
+      t->stalled = FALSE;
+      ul_session_tracker_hold_watches (t, FALSE);
     }
   return G_SOURCE_REMOVE;
+}
+
+void
+ul_session_tracker_hold_watches (UlSessionTracker *t, gboolean hold)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, t->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Tracked *tr = value;
+
+      for (guint i = 0; i < tr->mounts->len; i++)
+        {
+          TrackedMount *tm = g_ptr_array_index (tr->mounts, i);
+
+          if (tm->watch != NULL)
+            ul_file_watch_hold (tm->watch, hold);
+        }
+    }
+}
+
+gboolean
+ul_session_tracker_is_stalled (UlSessionTracker *t, guint *n_waiting)
+{
+  *n_waiting = t->unwritten->len;
+  return t->stalled;
+}
+
+void
+ul_session_tracker_set_max_unwritten (UlSessionTracker *t, guint max)
+{
+  t->max_unwritten = MAX (max, 1);
 }
 
 static gboolean
@@ -117,6 +168,15 @@ deliver (GPtrArray *records, gpointer data)
     g_ptr_array_add (t->unwritten, g_steal_pointer (&g_ptr_array_index (records, i)));
   if (t->retry_source == 0)
     t->retry_source = g_timeout_add_seconds (1, on_retry, t);
+  /* bounded: past it the events wait in the kernel's queue, and no session
+   * opens until the logbook takes them (ul_manager_decide asks) */
+  if (!t->stalled && t->unwritten->len >= t->max_unwritten)
+    {
+      t->stalled = TRUE;
+      g_warning ("%u file records wait for the logbook: reading file events paused, no new "
+                 "session until they are written", t->unwritten->len);
+      ul_session_tracker_hold_watches (t, TRUE);
+    }
 }
 
 void
@@ -258,6 +318,8 @@ mounted (UlSessionTracker *t, Tracked *tr, const UlMount *m)
           g_clear_error (&error);
         }
     }
+  if (tm->watch != NULL && t->stalled)
+    ul_file_watch_hold (tm->watch, TRUE);
   rec->session_id = tr->session_id;
   rec->device = g_strdup_printf ("%u:%u", major (dev), minor (dev));
   rec->mount_point = g_bytes_new (m->mount_point, strlen (m->mount_point));
@@ -438,6 +500,7 @@ ul_session_tracker_new (UlStore *store, const char *host, const char *mountinfo_
   t->sessions = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                        (GDestroyNotify) tracked_free);
   t->unwritten = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_file_record_free);
+  t->max_unwritten = UL_SESSION_TRACKER_MAX_UNWRITTEN;
   t->changed = changed;
   t->user_data = user_data;
   return t;

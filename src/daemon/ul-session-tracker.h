@@ -33,4 +33,12 @@ gboolean ul_session_tracker_remove (UlSessionTracker *t, gint64 session_id,
 /* waits for every queued file record to be written (tests, shutdown) */
 void ul_session_tracker_flush (UlSessionTracker *t);
 
+/* records the logbook could not take are kept and retried, up to this many;
+ * then reading file events stops (the kernel keeps them) and no session
+ * opens until they are written */
+#define UL_SESSION_TRACKER_MAX_UNWRITTEN 50000
+void ul_session_tracker_set_max_unwritten (UlSessionTracker *t, guint max);
+/* whether that bound was reached (*n_waiting: records kept) */
+gboolean ul_session_tracker_is_stalled (UlSessionTracker *t, guint *n_waiting);
+
 G_END_DECLS

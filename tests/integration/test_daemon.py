@@ -711,6 +711,23 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 1)
         self.assertIn(b'does not match its hash', proc.stderr)
 
+    def test_event_log_is_paged(self):
+        # issue 9, item 17: ListEvents gives a page; the CLI reads them all
+        self.h.start_daemon()
+        for port in range(2, 6):
+            self.plug(port, b'PAGED-%05d' % port, 'block-and-request')
+        first = self.h.call('ListEvents', ({'limit': GLib.Variant('u', 3)},), '(a{sv})')[0]
+        self.assertEqual(len(first), 3)
+        rest = self.h.call('ListEvents', ({'after-id': GLib.Variant('x', first[-1]['id'])},),
+                           '(a{sv})')[0]
+        self.assertEqual(rest[0]['id'], first[-1]['id'] + 1)
+        n = self.h.call('VerifyEventLog')[0]
+        self.assertEqual(len(first) + len(rest), n)
+        import json
+        listed = json.loads(self.h.ctl('--json', 'log').stdout)
+        self.assertEqual([e['id'] for e in listed], list(range(1, n + 1)))
+        self.assertEqual(len(json.loads(self.h.ctl('--json', 'log', '--limit', '5').stdout)), 5)
+
     def test_corrupt_database_refused_and_untouched(self):
         os.makedirs(self.h.state_dir)
         with open(self.h.db_path(), 'wb') as f:

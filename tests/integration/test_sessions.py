@@ -439,6 +439,37 @@ class SessionTest(unittest.TestCase):
         self.assertEqual([final[n.encode()]['sha256'] for n in names],
                          [sha256(n.encode()) for n in names])
 
+    def test_records_waiting_for_the_logbook_are_bounded(self):
+        # issue 9, item 17: past the bound (5 here) reading file events stops,
+        # the kernel keeps them; nothing is lost, and the backlog is an incident
+        self.h.start_daemon(['--max-unwritten-records', '5'])
+        dev, disk, sid = self.registered_stick('ext4')
+        disk.mount()
+        self.wait_session(sid, lambda s, m, f: m and m[0].get('manifest', '').startswith('taken'),
+                          'the mount')
+        log = Gio.File.new_for_path(self.h.daemon_log)
+        monitor = log.monitor_file(Gio.FileMonitorFlags.NONE, None)
+        monitor.connect('changed', lambda *a: None)   # wakes the main loop
+        lock = sqlite3.connect(self.h.db_path(), timeout=30)
+        lock.execute('BEGIN EXCLUSIVE')
+        names = ['bounded-%02d.txt' % i for i in range(40)]
+        try:
+            for name in names:
+                with open(os.path.join(disk.mnt, name), 'wb') as f:
+                    f.write(name.encode())
+            iterate_until(lambda: 'reading file events paused, no new session' in
+                          self.h.read_log(), timeout=60, what='the bound reached')
+        finally:
+            lock.rollback()
+            lock.close()
+        files = self.wait_session(
+            sid, lambda s, m, f: all(self.final(f).get(n.encode(), {}).get('status') == 'ok'
+                                     for n in names), 'every record written')[2]
+        final = self.final(files)
+        self.assertEqual([final[n.encode()]['sha256'] for n in names],
+                         [sha256(n.encode()) for n in names])
+        self.assertIn('records-backlog', self.h.ctl('log').stdout.decode())
+
     # -- issue 9, items 7 and 17: mounts and names someone else chose -------
     def test_a_foreign_mount_naming_the_disk_is_not_adopted(self):
         self.start()
