@@ -372,6 +372,21 @@ on_checked (GObject *source, GAsyncResult *res, gpointer data)
   if (!ul_store_set_mount_manifest (c->t->store, c->record_id, result, &error))
     g_warning ("cannot record the manifest check: %s", error->message);
   g_clear_error (&error);
+  if (!g_str_has_prefix (result, "checked"))
+    {
+      /* never lost silently: what the watch may have missed is unknown */
+      g_autoptr(UlEvent) ev = ul_event_new ("manifest-not-checked", "system", c->t->host,
+                                            g_get_real_time ());
+
+      ev->session_id = c->session_id;
+      ev->medium_id = c->medium_id;
+      ev->detail = g_strdup_printf ("incident: mount %" G_GINT64_FORMAT " of session %"
+                                    G_GINT64_FORMAT " %s", c->record_id, c->session_id,
+                                    result);
+      if (!ul_store_append_event (c->t->store, ev, &error))
+        g_warning ("cannot record the incident: %s", error->message);
+      g_clear_error (&error);
+    }
   /* how the session left it, to compare at the next mount; unknown if the
    * check failed or could not read everything */
   if (c->medium_id != 0 &&

@@ -22,7 +22,10 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <limits.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -167,6 +170,82 @@ is_fuse (const char *fstype)
   return g_str_has_prefix (fstype, "fuse");
 }
 
+/* the folder mounted now, for the signal handler (async-signal-safe use) */
+static char mounted_dir[PATH_MAX];
+
+/* usbledgerd stopped (PR_SET_PDEATHSIG) or we are told to stop: nothing of
+ * ours stays mounted. A kernel filesystem goes with our mount namespace; a
+ * FUSE one's daemon (mount.exfat-fuse) would keep the namespace, and the
+ * mount, alive: detached, it exits. */
+static void
+on_term (int sig)
+{
+  if (mounted_dir[0] != '\0')
+    {
+      umount2 (mounted_dir, MNT_DETACH);
+      rmdir (mounted_dir);
+    }
+  _exit (128 + sig);
+}
+
+/* a block device just unmounted by its user may still be held by the
+ * kernel for a moment (EBUSY under load): tried again, a bounded number of
+ * times, before the check is given up (and said so) */
+#define MOUNT_TRIES 20
+
+/* for tests only: with USBLEDGER_MANIFEST_TEST_HOLD naming a FIFO, says
+ * "mounted" there and waits for a signal, so a test can stop usbledgerd
+ * while the check's mount is up */
+static void
+test_hold (const char *dir)
+{
+  const char *fifo = g_getenv ("USBLEDGER_MANIFEST_TEST_HOLD");
+  int fd;
+
+  if (fifo == NULL)
+    return;
+  fd = open (fifo, O_WRONLY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      g_autofree char *line = g_strdup_printf ("mounted %s\n", dir);
+
+      if (write (fd, line, strlen (line)) < 0)
+        g_printerr ("usbledger-manifest: %s: %s\n", fifo, g_strerror (errno));
+      close (fd);
+    }
+  for (;;)
+    pause ();
+}
+
+static gboolean
+mount_for_check (const char *device, const char *fstype, const char *dir, GError **error)
+{
+  for (int i = 0; i < MOUNT_TRIES; i++)
+    {
+      g_clear_error (error);
+      if (i > 0)
+        g_usleep ((gulong) MIN (i * 50, 500) * 1000);
+      if (is_fuse (fstype))
+        {
+          if (mount_fuse (device, dir, error))
+            return TRUE;
+          continue;
+        }
+      if (mount (device, dir, fstype, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0)
+        return TRUE;
+      {
+        int err = errno;
+
+        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err), "%s (%s): %s", device,
+                     fstype, g_strerror (err));
+        if (err != EBUSY)
+          return FALSE;
+      }
+    }
+  g_prefix_error (error, "after %d tries: ", MOUNT_TRIES);
+  return FALSE;
+}
+
 static int
 do_check (const char *device, const char *fstype)
 {
@@ -205,22 +284,15 @@ do_check (const char *device, const char *fstype)
       g_printerr ("usbledger-manifest: %s\n", error->message);
       return 1;
     }
-  if (is_fuse (fstype))
+  g_strlcpy (mounted_dir, dir, sizeof mounted_dir);
+  if (!mount_for_check (device, fstype, dir, &error))
     {
-      if (!mount_fuse (device, dir, &error))
-        {
-          g_printerr ("usbledger-manifest: cannot mount %s: %s\n", device, error->message);
-          rmdir (dir);
-          return 1;
-        }
-    }
-  else if (mount (device, dir, fstype, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
-    {
-      g_printerr ("usbledger-manifest: cannot mount %s (%s): %s\n", device, fstype,
-                  g_strerror (errno));
+      g_printerr ("usbledger-manifest: cannot mount %s: %s\n", device, error->message);
+      mounted_dir[0] = '\0';
       rmdir (dir);
       return 1;
     }
+  test_hold (dir);
 
   after = ul_manifest_walk (dir, &n_errors, &error);
   rc = after == NULL;
@@ -266,6 +338,16 @@ do_check (const char *device, const char *fstype)
 int
 main (int argc, char **argv)
 {
+  struct sigaction sa = { 0 };
+
+  sa.sa_handler = on_term;
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGINT, &sa, NULL);
+  pid_t parent = getppid ();
+
+  /* dies with usbledgerd (a SIGTERM, handled above), also if it died already */
+  if (prctl (PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid () != parent)
+    return 1;
   if (argc == 3 && strcmp (argv[1], "walk") == 0)
     return do_walk (argv[2]);
   if (argc == 4 && strcmp (argv[1], "check") == 0)

@@ -8,6 +8,7 @@ fanotify and hashing run on the real kernel.
 Needs root (loop devices, mount, fanotify), like the daemon itself."""
 
 import hashlib
+import select
 import os
 import shutil
 import sqlite3
@@ -20,7 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
 from gi.repository import Gio  # noqa: E402
 
-from harness import Harness  # noqa: E402
+from harness import Harness, binary  # noqa: E402
 from mainloop import iterate_until  # noqa: E402
 from mocksysfs import MASS_STORAGE  # noqa: E402
 
@@ -469,6 +470,43 @@ class SessionTest(unittest.TestCase):
         self.assertEqual([final[n.encode()]['sha256'] for n in names],
                          [sha256(n.encode()) for n in names])
         self.assertIn('records-backlog', self.h.ctl('log').stdout.decode())
+
+    def test_check_helper_leaves_nothing_mounted_when_usbledgerd_dies(self):
+        # issue 9, item 10: the check at unmount mounts the medium privately
+        # (exFAT: a mount.exfat-fuse process); usbledgerd killed meanwhile
+        # must not leave that mount or process behind
+        disk = LoopDisk(self.tmp, 'exfat')
+        self.disks.append(disk)
+        fifo = os.path.join(self.tmp, 'hold')
+        os.mkfifo(fifo)
+        reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        self.addCleanup(os.close, reader)
+        env = dict(os.environ, USBLEDGER_MANIFEST_TEST_HOLD=fifo)
+        # the helper's parent stands in for usbledgerd
+        parent = subprocess.Popen(['sh', '-c', '"$0" check "$1" fuseblk < /dev/null; exit',
+                                   binary('usbledger-manifest'), disk.dev], env=env)
+        ready = select.select([reader], [], [], 60)[0]
+        line = os.read(reader, 4096).decode() if ready else ''
+        self.assertTrue(line.startswith('mounted '), 'the helper never mounted the medium')
+        check_dir = line.split(' ', 1)[1].strip()
+        def cmdline(pid):
+            try:
+                with open('/proc/%s/cmdline' % pid, 'rb') as f:
+                    return f.read()
+            except OSError:
+                return b''
+        fuse = [pid for pid in os.listdir('/proc') if pid.isdigit() and
+                disk.dev.encode() in cmdline(pid) and b'exfat' in cmdline(pid)]
+        self.assertEqual(len(fuse), 1, 'one mount.exfat-fuse for the check')
+        pidfd = os.pidfd_open(int(fuse[0]))
+        self.addCleanup(os.close, pidfd)
+        parent.kill()
+        parent.wait()
+        # the FUSE daemon exits once the helper, told by the kernel that its
+        # parent died, detaches the mount
+        self.assertTrue(select.select([pidfd], [], [], 30)[0],
+                        'mount.exfat-fuse still running: the check mount was left behind')
+        self.assertFalse(os.path.exists(check_dir))
 
     # -- issue 9, items 7 and 17: mounts and names someone else chose -------
     def test_a_foreign_mount_naming_the_disk_is_not_adopted(self):
