@@ -67,7 +67,7 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
     { "manifest-helper", 0, 0, G_OPTION_ARG_FILENAME, &opts->manifest_helper,
       "The usbledger-manifest program (default " UL_LIBEXECDIR "/usbledger-manifest)", "FILE" },
     { "runtime-dir", 0, 0, G_OPTION_ARG_FILENAME, &opts->runtime_dir,
-      "Where media registered read-only are marked for the udev rule (default "
+      "Where the marks for the udev rule's helper are kept: media allowed, and read-only (default "
       UL_RUNTIME_DIR ")", "DIR" },
     { "max-unwritten-records", 0, 0, G_OPTION_ARG_INT, &opts->max_unwritten,
       "File records kept while the logbook cannot take them, at most (default 50000); "

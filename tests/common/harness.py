@@ -168,10 +168,26 @@ class Harness:
                                     Gio.DBusCallFlags.NONE, -1, None)
         return reply.unpack()[0]
 
-    def start_daemon(self, extra_args=(), wait=True):
+    @staticmethod
+    def unit_capabilities():
+        """CapabilityBoundingSet= of the built systemd unit, as names."""
+        unit = os.path.join(build_dir(), 'src', 'daemon', 'usbledgerd.service')
+        with open(unit) as f:
+            for line in f:
+                if line.startswith('CapabilityBoundingSet='):
+                    return line.split('=', 1)[1].split()
+        raise AssertionError('no CapabilityBoundingSet= in %s' % unit)
+
+    def start_daemon(self, extra_args=(), wait=True, unit_capabilities=False):
         log = open(self.daemon_log, 'a')
         # UL_DAEMON_WRAPPER: e.g. "valgrind -q" or "gdb -batch -ex run -ex bt --args"
         wrapper = os.environ.get('UL_DAEMON_WRAPPER', '').split()
+        if unit_capabilities:
+            # what systemd gives the root service: its capabilities are the
+            # bounding set, nothing inherited
+            caps = ','.join('+' + c[4:].lower() for c in self.unit_capabilities())
+            wrapper = ['setpriv', '--bounding-set', '-all,' + caps, '--inh-caps', '-all',
+                       '--'] + wrapper
         self.daemon = subprocess.Popen(
             wrapper + [binary('usbledgerd'), '--state-dir', self.state_dir,
                        '--runtime-dir', self.runtime_dir] + self.modules_args +

@@ -508,6 +508,43 @@ class SessionTest(unittest.TestCase):
                         'mount.exfat-fuse still running: the check mount was left behind')
         self.assertFalse(os.path.exists(check_dir))
 
+    def test_under_the_units_capability_set(self):
+        # issue 9, item 9: as systemd runs it (the unit's bounding set), the
+        # program a staff member writes with is recorded, and the check at
+        # unmount works
+        self.h.start_daemon(unit_capabilities=True)
+        with open('/proc/%d/status' % self.h.daemon.pid) as f:
+            status = dict(line.split(':\t', 1) for line in f.read().splitlines() if ':\t' in line)
+        names = {'CAP_DAC_OVERRIDE': 1, 'CAP_DAC_READ_SEARCH': 2, 'CAP_SYS_PTRACE': 19,
+                 'CAP_SYS_ADMIN': 21}
+        expected = sum(1 << names[c] for c in self.h.unit_capabilities())
+        self.assertEqual(int(status['CapBnd'], 16), expected)
+        self.assertEqual(int(status['CapEff'], 16), expected)
+        dev, disk, sid = self.registered_stick('ext4')
+        disk.mount()
+        self.wait_session(sid, lambda s, m, f: m and m[-1].get('manifest', '').startswith(
+            'taken at mount'), 'the mount')
+        os.chmod(self.tmp, 0o755)   # the way to the mount, for uid 1000
+        os.chmod(disk.mnt, 0o777)
+        # a staff member (uid 1000) writes, and stays until the record is in
+        writer = subprocess.Popen(['setpriv', '--reuid', '1000', '--regid', '1000',
+                                   '--clear-groups', '/bin/sh', '-c',
+                                   'echo data > "$1"; read x', 'sh',
+                                   os.path.join(disk.mnt, 'staff.txt')], stdin=subprocess.PIPE)
+        try:
+            files = self.wait_session(
+                sid, lambda s, m, f: self.final(f).get(b'staff.txt', {}).get('status') == 'ok',
+                'the file written')[2]
+        finally:
+            writer.communicate(b'\n')
+        record = self.final(files)[b'staff.txt']
+        self.assertEqual(record['uid'], 1000)
+        self.assertEqual(record.get('program'), os.path.realpath('/bin/sh'))
+        disk.umount()
+        mounts = self.wait_session(sid, lambda s, m, f: m[-1].get('manifest', '').startswith(
+            ('checked', 'not')), 'the check at unmount')[1]
+        self.assertTrue(mounts[-1]['manifest'].startswith('checked'), mounts[-1])
+
     # -- issue 9, items 7 and 17: mounts and names someone else chose -------
     def test_a_foreign_mount_naming_the_disk_is_not_adopted(self):
         self.start()
