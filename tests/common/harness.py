@@ -9,6 +9,7 @@ with simulated_usb=False, on the real kernel's devices.
 
 import ctypes
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -39,6 +40,18 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Config
 </busconfig>
 """
 
+
+# the polkit and logind mocks run as root: that root may own polkit's name
+# and drive logind's mock is the test's, not the distribution's policy
+MOCK_POLICY = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <policy user="root">
+    <allow own="org.freedesktop.PolicyKit1"/>
+    <allow send_destination="org.freedesktop.login1"/>
+  </policy>
+</busconfig>
+"""
 
 FIXTURE_MODULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures',
                                'modules')
@@ -77,8 +90,9 @@ class Harness:
 
     def __init__(self, seat_user=('tanaka', 1000), allowed=('org.usbledger.view',
                                                               'org.usbledger.approve'),
-                 simulated_usb=True):
+                 simulated_usb=True, system_policy=False):
         self.tmp = tempfile.mkdtemp(prefix='usbledger-test-')
+        self.system_policy = system_policy
         self.state_dir = os.path.join(self.tmp, 'state')
         # read-only marks: on the real kernel where the udev rule's helper
         # looks (its default), else a folder of this test
@@ -124,8 +138,29 @@ class Harness:
         own folder (the test guest's /tmp is read-only)."""
         path = os.path.join(self.tmp, 'bus.conf')
         with open(path, 'w') as f:
-            f.write(BUS_CONFIG % self.tmp)
+            f.write(self._system_policy_config() if self.system_policy else
+                    BUS_CONFIG % self.tmp)
         return path
+
+    def _system_policy_config(self):
+        """The distribution's system bus configuration as it is, with its
+        policies (system.d) and ours (org.usbledger.conf as installed), only
+        listening in our folder; plus what lets the test drive its mocks."""
+        with open('/usr/share/dbus-1/system.conf') as f:
+            text = f.read()
+        text = re.sub(r'<listen>.*?</listen>', '<listen>unix:dir=%s</listen>' % self.tmp, text)
+        for drop in (r'<pidfile>.*?</pidfile>', r'<includedir>/etc/dbus-1/system.d</includedir>',
+                     r'<include ignore_missing="yes">/etc/dbus-1/system[^<]*</include>'):
+            text = re.sub(drop, '', text)
+        policies = os.path.join(self.tmp, 'system.d')   # "system.d" is relative to it
+        shutil.copytree('/usr/share/dbus-1/system.d', policies)
+        shutil.copy(os.path.join(os.path.dirname(__file__), '..', '..', 'src', 'daemon',
+                                 'org.usbledger.conf'), policies)
+        with open(os.path.join(policies, 'zz-usbledger-test-mocks.conf'), 'w') as f:
+            f.write(MOCK_POLICY)
+        # the bus runs as messagebus
+        os.chmod(self.tmp, 0o755)
+        return text
 
     # -- mocks -------------------------------------------------------------
     def set_allowed(self, actions):
