@@ -16,7 +16,10 @@
 
 #include "ul-error.h"
 
-#define NAME_EVENTS (FAN_CREATE | FAN_DELETE | FAN_RENAME | FAN_CLOSE_WRITE | FAN_ONDIR)
+/* FAN_MODIFY as well: a file written through a descriptor that is never
+ * closed (the stick pulled meanwhile) gives no close-write */
+#define NAME_EVENTS (FAN_CREATE | FAN_DELETE | FAN_RENAME | FAN_CLOSE_WRITE | FAN_MODIFY | \
+                     FAN_ONDIR)
 
 struct _UlFileWatch {
   int fd;
@@ -30,6 +33,7 @@ struct _UlFileWatch {
   gboolean paused;
   gboolean held;          /* by ul_file_watch_hold: not resumed by the hasher */
   GHashTable *created;    /* relative paths created, not yet closed after writing */
+  GHashTable *modified;   /* existing files written to, not yet closed after writing */
   GHashTable *writers;    /* pid -> "uid\tprogram", for one read batch */
   GHashTable *folders;    /* folder handle (GBytes) -> path relative to the mount;
                            * emptied whenever a folder is renamed or deleted */
@@ -213,12 +217,15 @@ handle_named (UlFileWatch *w, int mount_fd, const struct fanotify_event_metadata
     {
       if (old_path && g_hash_table_remove (w->created, old_path))
         g_hash_table_add (w->created, g_strdup (path));
+      if (old_path && g_hash_table_remove (w->modified, old_path))
+        g_hash_table_add (w->modified, g_strdup (path));
       queue (w, "renamed", path, old_path, FALSE, -1, md, dir);
       return;
     }
   if (md->mask & FAN_DELETE)
     {
       g_hash_table_remove (w->created, path);
+      g_hash_table_remove (w->modified, path);
       queue (w, "deleted", path, NULL, FALSE, -1, md, dir);
       return;
     }
@@ -232,11 +239,20 @@ handle_named (UlFileWatch *w, int mount_fd, const struct fanotify_event_metadata
       /* one record for create-then-write: the file with its content */
       gboolean created = (md->mask & FAN_CREATE) || g_hash_table_remove (w->created, path);
 
+      g_hash_table_remove (w->modified, path);
       queue (w, created ? "created" : "modified", path, NULL, TRUE, -1, md, FALSE);
       return;
     }
   if (md->mask & FAN_CREATE)
-    g_hash_table_add (w->created, g_steal_pointer (&path));
+    {
+      g_hash_table_add (w->created, g_steal_pointer (&path));
+      return;
+    }
+  /* written and not closed yet: its close-write brings the record; if none
+   * comes (pulled out), it is still recorded, as incomplete */
+  if ((md->mask & FAN_MODIFY) && !dir && !g_hash_table_contains (w->created, path) &&
+      !g_hash_table_contains (w->modified, path))
+    g_hash_table_add (w->modified, g_steal_pointer (&path));
 }
 
 static void
@@ -439,6 +455,7 @@ ul_file_watch_new (const char *mount_point, UlMountRoot *root, gint64 session_id
   w->mount_id = mount_id;
   w->hasher = hasher;
   w->created = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  w->modified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   w->writers = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   w->folders = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                       (GDestroyNotify) g_bytes_unref, g_free);
@@ -465,10 +482,18 @@ ul_file_watch_free (UlFileWatch *w)
 
       queue_full (w, "created", path, NULL, FALSE, -1, &md, FALSE, "incomplete");
     }
+  g_hash_table_iter_init (&iter, w->modified);
+  while (g_hash_table_iter_next (&iter, &path, NULL))
+    {
+      struct fanotify_event_metadata md = { .pid = 0 };
+
+      queue_full (w, "modified", path, NULL, FALSE, -1, &md, FALSE, "incomplete");
+    }
   if (w->source != 0)
     g_source_remove (w->source);
   close (w->fd);
   g_hash_table_destroy (w->created);
+  g_hash_table_destroy (w->modified);
   g_hash_table_destroy (w->writers);
   g_hash_table_destroy (w->folders);
   g_free (w->mount_point);

@@ -207,7 +207,7 @@ test_hold (const char *dir)
   fd = open (fifo, O_WRONLY | O_CLOEXEC);
   if (fd >= 0)
     {
-      g_autofree char *line = g_strdup_printf ("mounted %s\n", dir);
+      g_autofree char *line = g_strdup_printf ("mounted %d %s\n", (int) getpid (), dir);
 
       if (write (fd, line, strlen (line)) < 0)
         g_printerr ("usbledger-manifest: %s: %s\n", fifo, g_strerror (errno));

@@ -380,6 +380,36 @@ class SessionTest(unittest.TestCase):
         log = self.h.ctl('log').stdout.decode()
         self.assertIn('(yanked)', log)
 
+    def test_existing_file_written_never_closed_then_yanked(self):
+        # issue 9, item 8: an existing file written through a descriptor that
+        # is never closed gives no close-write; pulled out, it is recorded all
+        # the same, as modified and incomplete
+        self.start()
+        dev, disk, sid = self.registered_stick('ext4')
+        disk.mount()
+        self.wait_session(sid, lambda s, m, f: m and m[0].get('manifest', '').startswith('taken'),
+                          'the mount')
+        path = os.path.join(disk.mnt, 'report.docx')
+        with open(path, 'wb') as f:
+            f.write(b'first version\n')
+        self.wait_session(sid, lambda s, m, f: self.final(f).get(b'report.docx', {}).get(
+            'status') == 'ok', 'report.docx')
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        try:
+            os.write(fd, os.urandom(92 * 1024))
+            os.fsync(fd)
+            self.h.expect_device(lambda: self.h.usb.unplug(dev), dev.name, removed=True)
+        finally:
+            os.close(fd)
+        session, mounts, files = self.wait_session(
+            sid, lambda s, m, f: s['ended-at'] and
+            len([x for x in f if bytes(x['path']) == b'report.docx']) == 2,
+            'the session end and the record of the second write')
+        self.assertEqual(session['end-reason'], 'yanked')
+        last = self.final(files)[b'report.docx']
+        self.assertEqual((last['action'], last['status']), ('modified', 'incomplete'))
+        self.assertNotIn('sha256', last)
+
     def test_revoked_while_mounted_and_daemon_restart(self):
         self.start()
         dev, disk, sid = self.registered_stick('ext4')
@@ -488,7 +518,10 @@ class SessionTest(unittest.TestCase):
         ready = select.select([reader], [], [], 60)[0]
         line = os.read(reader, 4096).decode() if ready else ''
         self.assertTrue(line.startswith('mounted '), 'the helper never mounted the medium')
-        check_dir = line.split(' ', 1)[1].strip()
+        helper_pid, check_dir = line.split(' ', 2)[1:]
+        check_dir = check_dir.strip()
+        helper = os.pidfd_open(int(helper_pid))
+        self.addCleanup(os.close, helper)
         def cmdline(pid):
             try:
                 with open('/proc/%s/cmdline' % pid, 'rb') as f:
@@ -506,6 +539,7 @@ class SessionTest(unittest.TestCase):
         # parent died, detaches the mount
         self.assertTrue(select.select([pidfd], [], [], 30)[0],
                         'mount.exfat-fuse still running: the check mount was left behind')
+        self.assertTrue(select.select([helper], [], [], 30)[0], 'the helper did not end')
         self.assertFalse(os.path.exists(check_dir))
 
     def test_under_the_units_capability_set(self):
