@@ -27,3 +27,10 @@ ALTER TABLE requests ADD COLUMN suspicion TEXT;
 -- sequence, one that cheap controllers share): registering it is an
 -- explicit, logged choice
 ALTER TABLE requests ADD COLUMN weak_serial TEXT;
+
+-- a medium's kept manifest may be the walk at the mount of a session that
+-- ended unchecked (pulled out, usbledgerd stopped): compared at the next
+-- mount, what that session recorded is not taken for an outside change, and
+-- anything else is (written where the watch could not see, or elsewhere)
+ALTER TABLE medium_manifests ADD COLUMN at_mount INTEGER NOT NULL DEFAULT 0
+  CHECK (at_mount IN (0, 1));

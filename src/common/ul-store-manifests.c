@@ -6,27 +6,32 @@
 
 gboolean
 ul_store_set_medium_manifest (UlStore *store, gint64 medium_id, gint64 part, gint64 session_id,
-                              gint64 taken_at, GBytes *manifest, GError **error)
+                              gint64 taken_at, gboolean at_mount, GBytes *manifest,
+                              GError **error)
 {
   sqlite3_stmt *st = ul_store_stmt (store,
                                     "INSERT OR REPLACE INTO medium_manifests (medium_id, part, "
-                                    "session_id, taken_at, manifest) VALUES (?1, ?2, ?3, ?4, ?5)",
-                                    error);
+                                    "session_id, taken_at, manifest, at_mount) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
 
   return st != NULL && ul_bind_int64 (store, st, 1, medium_id, error) &&
          ul_bind_int64 (store, st, 2, part, error) &&
          ul_bind_int64 (store, st, 3, session_id, error) &&
          ul_bind_int64 (store, st, 4, taken_at, error) &&
-         ul_bind_bytes (store, st, 5, manifest, error) && ul_store_step_done (store, st, error);
+         ul_bind_bytes (store, st, 5, manifest, error) &&
+         ul_bind_int64 (store, st, 6, at_mount ? 1 : 0, error) &&
+         ul_store_step_done (store, st, error);
 }
 
 GBytes *
 ul_store_get_medium_manifest (UlStore *store, gint64 medium_id, gint64 part,
-                              gint64 *session_id, gint64 *taken_at, GError **error)
+                              gint64 *session_id, gint64 *taken_at, gboolean *at_mount,
+                              GError **error)
 {
   sqlite3_stmt *st = ul_store_stmt (store,
-                                    "SELECT session_id, taken_at, manifest FROM medium_manifests "
-                                    "WHERE medium_id = ?1 AND part = ?2", error);
+                                    "SELECT session_id, taken_at, manifest, at_mount "
+                                    "FROM medium_manifests WHERE medium_id = ?1 AND part = ?2",
+                                    error);
   GBytes *manifest = NULL;
   int rc;
 
@@ -39,6 +44,7 @@ ul_store_get_medium_manifest (UlStore *store, gint64 medium_id, gint64 part,
       *session_id = sqlite3_column_int64 (st, 0);
       *taken_at = sqlite3_column_int64 (st, 1);
       manifest = ul_column_bytes (st, 2);
+      *at_mount = sqlite3_column_int (st, 3) != 0;
     }
   sqlite3_reset (st);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -233,11 +233,14 @@ gboolean ul_store_set_mount_manifest (UlStore *store, gint64 mount_id, const cha
  * was left by the last session whose unmount was checked (ul-manifest.h
  * records); get: NULL without @error when there is none; forget: @part < 0
  * for all of the medium's */
+/* @at_mount: the walk at the mount of a session that ended unchecked, not
+ * at a checked unmount */
 gboolean ul_store_set_medium_manifest (UlStore *store, gint64 medium_id, gint64 part,
-                                       gint64 session_id, gint64 taken_at, GBytes *manifest,
-                                       GError **error);
+                                       gint64 session_id, gint64 taken_at, gboolean at_mount,
+                                       GBytes *manifest, GError **error);
 GBytes *ul_store_get_medium_manifest (UlStore *store, gint64 medium_id, gint64 part,
-                                      gint64 *session_id, gint64 *taken_at, GError **error);
+                                      gint64 *session_id, gint64 *taken_at,
+                                      gboolean *at_mount, GError **error);
 gboolean ul_store_forget_medium_manifest (UlStore *store, gint64 medium_id, gint64 part,
                                           GError **error);
 /* the last record about each path (as path or as the old path of a rename)

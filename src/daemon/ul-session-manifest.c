@@ -23,15 +23,43 @@ typedef struct {
   TrackedMount *tm;
   gint64 now;
   guint n;
+  GHashTable *seen;       /* paths the earlier session recorded; NULL: none counts */
 } OutsideCtx;
+
+/* every path (and old path of a rename) a session recorded */
+static GHashTable *
+paths_recorded (UlSessionTracker *t, gint64 session_id, GError **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) files = ul_store_list_session_files (t->store, session_id, 0, 0, error);
+
+  if (files == NULL)
+    return NULL;
+  for (guint i = 0; i < files->len; i++)
+    {
+      UlFileRecord *f = g_ptr_array_index (files, i);
+
+      g_hash_table_add (seen, g_strndup (g_bytes_get_data (f->path, NULL),
+                                         g_bytes_get_size (f->path)));
+      if (f->old_path != NULL)
+        g_hash_table_add (seen, g_strndup (g_bytes_get_data (f->old_path, NULL),
+                                           g_bytes_get_size (f->old_path)));
+    }
+  return g_steal_pointer (&seen);
+}
 
 static void
 on_outside_change (const char *path, UlManifestChange change, const UlManifestEntry *now,
                    gpointer data)
 {
   OutsideCtx *c = data;
-  UlFileJob *job = g_new0 (UlFileJob, 1);
-  UlFileRecord *rec = g_new0 (UlFileRecord, 1);
+  UlFileJob *job;
+  UlFileRecord *rec;
+
+  if (c->seen != NULL && g_hash_table_contains (c->seen, path))
+    return;
+  job = g_new0 (UlFileJob, 1);
+  rec = g_new0 (UlFileRecord, 1);
 
   rec->session_id = c->tm->owner->session_id;
   rec->mount_id = c->tm->record_id;
@@ -69,12 +97,13 @@ compare_with_last_session (UlSessionTracker *t, TrackedMount *tm)
   g_autofree char *detail = NULL;
   gint64 last_session = 0;
   gint64 taken_at = 0;
-  OutsideCtx c = { t, tm, g_get_real_time (), 0 };
+  gboolean at_mount = FALSE;
+  OutsideCtx c = { t, tm, g_get_real_time (), 0, NULL };
 
   if (tm->owner->medium_id == 0)
     return g_strdup ("not compared: the medium is unknown");
   last = ul_store_get_medium_manifest (t->store, tm->owner->medium_id, tm->part,
-                                       &last_session, &taken_at, &error);
+                                       &last_session, &taken_at, &at_mount, &error);
   if (last == NULL)
     return error != NULL ? g_strdup_printf ("not compared: %s", error->message)
                          : g_strdup ("no checked earlier session to compare with");
@@ -88,7 +117,30 @@ compare_with_last_session (UlSessionTracker *t, TrackedMount *tm)
                  : NULL;
   if (after == NULL)
     return g_strdup_printf ("not compared: %s", error->message);
+  if (at_mount)
+    {
+      /* the walk at the mount of a session that ended unchecked: what it
+       * recorded was seen; anything else was not */
+      c.seen = paths_recorded (t, last_session, &error);
+      if (c.seen == NULL)
+        return g_strdup_printf ("not compared: %s", error->message);
+    }
   ul_manifest_diff (before, after, on_outside_change, &c);
+  g_clear_pointer (&c.seen, g_hash_table_unref);
+  if (at_mount && c.n > 0)
+    {
+      detail = g_strdup_printf ("incident: %u change(s) on the medium since the mount of session "
+                                "%" G_GINT64_FORMAT ", which ended unchecked, were not seen by "
+                                "usbledgerd (written through a mount it could not watch, or "
+                                "elsewhere after it was pulled); found at mount on %s", c.n,
+                                last_session, tm->mount->mount_point);
+      ul_session_tracker_log_event (t, tm->owner, "unseen-changes", detail);
+      return g_strdup_printf ("%u change(s) not seen by usbledgerd since session %"
+                              G_GINT64_FORMAT " was mounted", c.n, last_session);
+    }
+  if (at_mount)
+    return g_strdup_printf ("no change but those recorded since session %" G_GINT64_FORMAT
+                            " was mounted", last_session);
   if (c.n == 0)
     return g_strdup_printf ("unchanged since session %" G_GINT64_FORMAT, last_session);
   detail = g_strdup_printf ("%u change(s) made outside usbledger since session %"
@@ -391,8 +443,8 @@ on_checked (GObject *source, GAsyncResult *res, gpointer data)
    * check failed or could not read everything */
   if (c->medium_id != 0 &&
       !(left != NULL ? ul_store_set_medium_manifest (c->t->store, c->medium_id, c->part,
-                                                     c->session_id, g_get_real_time (), left,
-                                                     &error)
+                                                     c->session_id, g_get_real_time (), FALSE,
+                                                     left, &error)
                      : ul_store_forget_medium_manifest (c->t->store, c->medium_id, c->part,
                                                         &error)))
     g_warning ("cannot keep how session %" G_GINT64_FORMAT " left its medium: %s",
@@ -447,6 +499,24 @@ ul_session_manifest_check (UlSessionTracker *t, TrackedMount *tm)
   c->medium_id = tm->owner->medium_id;
   c->part = tm->part;
   g_subprocess_communicate_async (proc, tm->baseline, NULL, on_checked, c);
+}
+
+void
+ul_session_manifest_keep_mount_walk (UlSessionTracker *t, TrackedMount *tm)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* no walk at mount (not finished, failed): nothing known to compare */
+  if (tm->baseline == NULL || tm->owner->medium_id == 0)
+    {
+      ul_session_manifest_forget (t, tm);
+      return;
+    }
+  if (!ul_store_set_medium_manifest (t->store, tm->owner->medium_id, tm->part,
+                                     tm->owner->session_id, g_get_real_time (), TRUE,
+                                     tm->baseline, &error))
+    g_warning ("cannot keep the walk at mount of medium %" G_GINT64_FORMAT ": %s",
+               tm->owner->medium_id, error->message);
 }
 
 void

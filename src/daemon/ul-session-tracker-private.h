@@ -70,3 +70,7 @@ void ul_session_manifest_check (UlSessionTracker *t, TrackedMount *tm);
 /* how the medium's filesystem was left is unknown from now on (pulled while
  * mounted, not checked): nothing to compare at its next mount */
 void ul_session_manifest_forget (UlSessionTracker *t, TrackedMount *tm);
+/* ended unchecked (pulled while mounted, usbledgerd stopped): the walk at
+ * its mount is kept instead, so that what the watch did not see shows at
+ * the medium's next mount */
+void ul_session_manifest_keep_mount_walk (UlSessionTracker *t, TrackedMount *tm);

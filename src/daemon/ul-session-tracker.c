@@ -376,7 +376,7 @@ unmounted (UlSessionTracker *t, Tracked *tr, TrackedMount *tm, gboolean check,
   if (check)
     ul_session_manifest_check (t, tm);
   else
-    ul_session_manifest_forget (t, tm);
+    ul_session_manifest_keep_mount_walk (t, tm);
   ul_session_tracker_notify (t, tr->session_id);
 }
 

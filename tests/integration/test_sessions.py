@@ -318,13 +318,51 @@ class SessionTest(unittest.TestCase):
         dev, sid3 = self.replug(disk, b'OUTSIDE-1')
         mount = self.mount_and_compare(disk, sid3)
         self.assertIn('unchanged since session %d' % sid2, mount['manifest'])
-        # pulled while mounted: how it was left is unknown, nothing compared
+        # pulled while mounted: compared with the walk at that session's
+        # mount (issue 9, item 8); nothing changed but what it recorded
         self.h.expect_device(lambda: self.h.usb.unplug(dev), dev.name, removed=True)
         disk.umount()
         dev, sid4 = self.replug(disk, b'OUTSIDE-1')
         mount = self.mount_and_compare(disk, sid4)
-        self.assertIn('no checked earlier session to compare with', mount['manifest'])
+        self.assertIn('no change but those recorded since session %d was mounted' % sid3,
+                      mount['manifest'])
         self.assertEqual(self.h.ctl('log').stdout.decode().count('medium-changed-outside'), 1)
+        self.assertNotIn('unseen-changes', self.h.ctl('log').stdout.decode())
+
+    def test_writes_the_watch_missed_show_after_a_yank(self):
+        # issue 9, item 8: on a FUSE medium the watch is a mount mark; a
+        # write through a bind mount in another mount namespace is not seen.
+        # Pulled out, the walk at its mount is kept, and at the next mount
+        # that write shows, as an incident; what the watch saw does not
+        self.start()
+        dev, disk, sid = self.registered_stick('exfat', serial=b'UNSEEN-0001')
+        mount = self.mount_and_compare(disk, sid)
+        self.assertTrue(mount['watch'].startswith('fanotify'), mount)
+        with open(os.path.join(disk.mnt, 'seen.txt'), 'wb') as f:
+            f.write(b'written through the watched mount\n')
+        self.wait_session(sid, lambda s, m, f: self.final(f).get(b'seen.txt', {}).get(
+            'status') == 'ok', 'seen.txt')
+        other = os.path.join(self.tmp, 'other')
+        os.makedirs(other)
+        run('unshare', '-m', '--propagation', 'private', 'sh', '-c',
+            'mount --bind "$0" "$1" && echo unseen > "$1/unseen.txt" && umount "$1"',
+            disk.mnt, other)
+        self.h.expect_device(lambda: self.h.usb.unplug(dev), dev.name, removed=True)
+        session = self.h.session(sid)
+        self.assertEqual(session[0]['end-reason'], 'yanked')
+        self.assertNotIn(b'unseen.txt', self.final(session[2]))
+        disk.umount()
+        dev, sid2 = self.replug(disk, b'UNSEEN-0001')
+        mount = self.mount_and_compare(disk, sid2)
+        self.assertIn('1 change(s) not seen by usbledgerd since session %d was mounted' % sid,
+                      mount['manifest'])
+        files = self.wait_session(sid2, lambda s, m, f: self.final(f).get(
+            b'unseen.txt', {}).get('status') == 'ok', 'the unseen file hashed')[2]
+        unseen = self.final(files)[b'unseen.txt']
+        self.assertEqual((unseen['source'], unseen['action']), ('outside', 'created'))
+        self.assertEqual(unseen['sha256'], sha256(b'unseen\n'))
+        self.assertNotIn(b'seen.txt', self.final(files))
+        self.assertIn('unseen-changes', self.h.ctl('log').stdout.decode())
 
     def test_burst_of_10000_files_all_recorded_and_hashes_match_sha256sum(self):
         self.start()

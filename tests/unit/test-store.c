@@ -339,6 +339,7 @@ test_migrate_v4_session_files (Fixture *f, gconstpointer data)
   g_autoptr(GBytes) got = NULL;
   gint64 session_id = 0;
   gint64 taken_at = 0;
+  gboolean at_mount = TRUE;
 
   for (guint i = 0; i < G_N_ELEMENTS (scripts); i++)
     {
@@ -396,16 +397,19 @@ test_migrate_v4_session_files (Fixture *f, gconstpointer data)
   outside->uid = -1;
   g_assert_true (ul_store_add_file (store, outside, &error));
   g_assert_no_error (error);
-  g_assert_null (ul_store_get_medium_manifest (store, 1, 0, &session_id, &taken_at, &error));
+  g_assert_null (ul_store_get_medium_manifest (store, 1, 0, &session_id, &taken_at, &at_mount,
+                                               &error));
   g_assert_no_error (error);
-  g_assert_true (ul_store_set_medium_manifest (store, 1, 0, 1, 42, manifest, &error));
-  got = ul_store_get_medium_manifest (store, 1, 0, &session_id, &taken_at, &error);
+  g_assert_true (ul_store_set_medium_manifest (store, 1, 0, 1, 42, FALSE, manifest, &error));
+  got = ul_store_get_medium_manifest (store, 1, 0, &session_id, &taken_at, &at_mount, &error);
+  g_assert_false (at_mount);
   g_assert_true (g_bytes_equal (got, manifest));
   g_assert_cmpint (session_id, ==, 1);
   g_assert_cmpint (taken_at, ==, 42);
   g_assert_true (ul_store_forget_medium_manifest (store, 1, -1, &error));
   g_clear_pointer (&got, g_bytes_unref);
-  g_assert_null (ul_store_get_medium_manifest (store, 1, 0, &session_id, &taken_at, &error));
+  g_assert_null (ul_store_get_medium_manifest (store, 1, 0, &session_id, &taken_at, &at_mount,
+                                               &error));
   g_assert_no_error (error);
 }
 
