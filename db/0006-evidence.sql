@@ -34,3 +34,31 @@ ALTER TABLE requests ADD COLUMN weak_serial TEXT;
 -- anything else is (written where the watch could not see, or elsewhere)
 ALTER TABLE medium_manifests ADD COLUMN at_mount INTEGER NOT NULL DEFAULT 0
   CHECK (at_mount IN (0, 1));
+
+-- a file larger than the hashing budget (usbledgerd --hash-max-bytes) is
+-- recorded with its size and 'too-large', not hashed: one huge or sparse
+-- file must not stall the recording of every other (SQLite cannot alter a
+-- CHECK: the table is rebuilt, its rows and ids kept)
+CREATE TABLE session_files_v6 (
+  id            INTEGER PRIMARY KEY,
+  session_id    INTEGER NOT NULL REFERENCES sessions (id),
+  mount_id      INTEGER NOT NULL REFERENCES session_mounts (id),
+  action        TEXT NOT NULL CHECK (action IN ('created', 'modified', 'renamed',
+                                                'deleted', 'written')),
+  path          BLOB NOT NULL,              -- relative to the filesystem's root, bytes
+  old_path      BLOB,                       -- for 'renamed'
+  size          INTEGER,
+  sha256        TEXT,                       -- NULL unless status is 'ok'
+  status        TEXT NOT NULL CHECK (status IN ('ok', 'incomplete', 'changed',
+                                                'unreadable', 'gone', 'none', 'too-large')),
+  source        TEXT NOT NULL CHECK (source IN ('fanotify', 'manifest', 'outside')),
+  time          INTEGER NOT NULL,
+  uid           INTEGER,
+  program       TEXT
+);
+INSERT INTO session_files_v6 SELECT id, session_id, mount_id, action, path, old_path, size,
+  sha256, status, source, time, uid, program FROM session_files;
+DROP TABLE session_files;
+ALTER TABLE session_files_v6 RENAME TO session_files;
+CREATE INDEX session_files_session ON session_files (session_id, id);
+CREATE INDEX session_files_mount ON session_files (mount_id, id);

@@ -13,6 +13,7 @@ ul_hash_status_to_string (UlHashStatus status)
     case UL_HASH_CHANGED: return "changed";
     case UL_HASH_UNREADABLE: return "unreadable";
     case UL_HASH_GONE: return "gone";
+    case UL_HASH_TOO_LARGE: return "too-large";
     }
   return "unreadable";
 }

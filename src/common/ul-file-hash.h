@@ -13,6 +13,7 @@ typedef enum {
                            * brings the final content) */
   UL_HASH_UNREADABLE,     /* exists but cannot be opened or is not a regular file */
   UL_HASH_GONE,           /* no longer there */
+  UL_HASH_TOO_LARGE,      /* larger than the hashing budget: size only, no hash */
 } UlHashStatus;
 
 const char *ul_hash_status_to_string (UlHashStatus status);

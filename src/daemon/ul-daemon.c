@@ -13,6 +13,11 @@
 
 #include <glib-unix.h>
 #include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 typedef struct {
@@ -72,6 +77,9 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
     { "max-unwritten-records", 0, 0, G_OPTION_ARG_INT, &opts->max_unwritten,
       "File records kept while the logbook cannot take them, at most (default 50000); "
       "then no new session opens until they are written", "N" },
+    { "hash-max-bytes", 0, 0, G_OPTION_ARG_INT64, &opts->hash_max_bytes,
+      "Files larger than this are recorded with their size, not hashed (default 4294967295, "
+      "FAT32's largest file; 0: hash every file)", "N" },
     { "modules-dir", 0, 0, G_OPTION_ARG_FILENAME, &opts->modules_dir,
       "The running kernel's modules folder, whose modules.alias tells which devices a "
       "storage driver binds (default /lib/modules/RELEASE)", "DIR" },
@@ -82,6 +90,7 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
     { NULL }
   };
 
+  opts->hash_max_bytes = -1;   /* not given: the default */
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, argc, argv, &error))
     {
@@ -219,6 +228,48 @@ on_reload (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* systemd's watchdog (WatchdogSec=): pinged from the main loop, so a main
+ * loop that hangs is restarted. The sd_notify protocol is one datagram. */
+static gboolean
+on_watchdog (gpointer data)
+{
+  const char *path = g_getenv ("NOTIFY_SOCKET");
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  static const char msg[] = "WATCHDOG=1";
+  int fd;
+
+  if (path == NULL || strlen (path) >= sizeof sa.sun_path)
+    return G_SOURCE_REMOVE;
+  memcpy (sa.sun_path, path, strlen (path));
+  if (sa.sun_path[0] == '@')
+    sa.sun_path[0] = '\0';   /* abstract socket */
+  fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd >= 0)
+    {
+      if (sendto (fd, msg, sizeof msg - 1, MSG_NOSIGNAL, (struct sockaddr *) &sa,
+                  (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (path))) < 0)
+        g_debug ("watchdog ping: %s", g_strerror (errno));
+      close (fd);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_watchdog (void)
+{
+  const char *usec = g_getenv ("WATCHDOG_USEC");
+  const char *pid = g_getenv ("WATCHDOG_PID");
+  gint64 interval;
+
+  if (usec == NULL || (pid != NULL && g_ascii_strtoll (pid, NULL, 10) != getpid ()))
+    return;
+  interval = g_ascii_strtoll (usec, NULL, 10) / 2 / 1000;   /* half the timeout, ms */
+  if (interval <= 0)
+    return;
+  on_watchdog (NULL);
+  g_timeout_add ((guint) MIN (interval, G_MAXUINT), on_watchdog, NULL);
+}
+
 static void
 record_stop (UlManager *mgr)
 {
@@ -295,6 +346,8 @@ ul_daemon_run (const UlDaemonOptions *opts)
   ul_manager_set_other_devices (mgr, other_devices);
   if (opts->max_unwritten > 0)
     ul_manager_set_max_unwritten (mgr, (guint) opts->max_unwritten);
+  if (opts->hash_max_bytes >= 0)
+    ul_manager_set_hash_max_bytes (mgr, opts->hash_max_bytes);
   aliases = ul_driver_aliases_load (opts->modules_dir, &error);
   if (aliases == NULL)
     {
@@ -328,6 +381,7 @@ ul_daemon_run (const UlDaemonOptions *opts)
     owner = g_bus_own_name_on_connection (bus, UL_DBUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE, NULL,
                                           on_name_lost, &st, NULL);
 
+  start_watchdog ();
   g_message ("usbledgerd %s ready (logbook %s)", PACKAGE_VERSION, opts->db_path);
   g_main_loop_run (loop);
 

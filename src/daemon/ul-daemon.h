@@ -14,7 +14,8 @@ typedef struct {
   char *manifest_helper; /* usbledger-manifest (default in libexecdir) */
   char *crypto_module;   /* usbledger-crypto.so (default in libdir/usbledger) */
   char *runtime_dir;     /* read-only marks for the udev helper (default /run/usbledger) */
-  int max_unwritten;     /* file records kept for the logbook at most (0: default) */
+  int max_unwritten;
+  gint64 hash_max_bytes; /* -1: default (4 GiB - 1) */     /* file records kept for the logbook at most (0: default) */
   char *modules_dir;     /* the kernel's modules.alias (default /lib/modules/RELEASE) */
   char *pdf_helper;   /* usbledger-certificate-pdf (default in libexecdir) */
   char *config;       /* configuration file (default in UL_CONFIG_DIR) */

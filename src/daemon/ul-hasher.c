@@ -5,12 +5,14 @@
 #include "ul-hasher.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ul-crypto.h"
 
 struct _UlHasher {
   const UlCryptoOps *crypto;
+  gint64 max_bytes;       /* a larger file is not hashed (0: no budget) */
   GThread *thread;
   GAsyncQueue *jobs;
   GMutex lock;            /* guards done, pending, idle_id, stopping */
@@ -41,8 +43,24 @@ ul_file_job_free (UlFileJob *job)
   g_free (job);
 }
 
+/* one file's hash, within the budget: a huge (or sparse) file would hold
+ * every other record behind it for as long as it takes to read */
+static UlHashStatus
+hash_fd (const UlCryptoOps *crypto, gint64 max_bytes, int fd, UlHashBuffer *buf, gint64 *size,
+         char **sha)
+{
+  struct stat st;
+
+  if (max_bytes > 0 && fstat (fd, &st) == 0 && st.st_size > max_bytes)
+    {
+      *size = st.st_size;
+      return UL_HASH_TOO_LARGE;
+    }
+  return crypto->file_hash_fd_with (fd, buf, size, sha);
+}
+
 static void
-run_job (const UlCryptoOps *crypto, UlFileJob *job, UlHashBuffer *buf)
+run_job (const UlCryptoOps *crypto, gint64 max_bytes, UlFileJob *job, UlHashBuffer *buf)
 {
   UlFileRecord *rec = job->rec;
   UlHashStatus status;
@@ -61,7 +79,7 @@ run_job (const UlCryptoOps *crypto, UlFileJob *job, UlHashBuffer *buf)
     status = UL_HASH_UNREADABLE;
   else if (job->fd >= 0)
     status = ul_fd_is_regular_on (job->fd, ul_mount_root_dev (job->root))
-               ? crypto->file_hash_fd_with (job->fd, buf, &size, &sha)
+               ? hash_fd (crypto, max_bytes, job->fd, buf, &size, &sha)
                : UL_HASH_UNREADABLE;
   else
     {
@@ -69,7 +87,7 @@ run_job (const UlCryptoOps *crypto, UlFileJob *job, UlHashBuffer *buf)
 
       if (fd >= 0)
         {
-          status = crypto->file_hash_fd_with (fd, buf, &size, &sha);
+          status = hash_fd (crypto, max_bytes, fd, buf, &size, &sha);
           close (fd);
         }
     }
@@ -112,7 +130,7 @@ worker (gpointer data)
 
       if (job == &stop_job)
         break;
-      run_job (h->crypto, job, buf);
+      run_job (h->crypto, h->max_bytes, job, buf);
       g_mutex_lock (&h->lock);
       g_ptr_array_add (h->done, g_steal_pointer (&job->rec));
       h->pending--;
@@ -146,6 +164,12 @@ ul_hasher_new (UlHasherDeliver deliver, gpointer user_data, GError **error)
   h->user_data = user_data;
   h->thread = g_thread_new ("ul-hasher", worker, h);
   return h;
+}
+
+void
+ul_hasher_set_max_bytes (UlHasher *h, gint64 max_bytes)
+{
+  h->max_bytes = max_bytes;
 }
 
 void

@@ -36,6 +36,11 @@ guint ul_hasher_pending (UlHasher *h);
 void ul_hasher_drain (UlHasher *h);
 /* called in the main context when the backlog falls under the low mark */
 void ul_hasher_set_low_water (UlHasher *h, guint low, GSourceFunc func, gpointer data);
+/* a file larger than @max_bytes is recorded "too-large", not hashed (0: no
+ * budget); set before the first job */
+void ul_hasher_set_max_bytes (UlHasher *h, gint64 max_bytes);
+/* FAT32's largest file: no file on a vfat stick is left unhashed */
+#define UL_HASHER_DEFAULT_MAX_BYTES (G_GINT64_CONSTANT (4) * 1024 * 1024 * 1024 - 1)
 
 void ul_file_job_free (UlFileJob *job);
 

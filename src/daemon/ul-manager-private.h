@@ -34,6 +34,7 @@ struct _UlManager {
   char *aliases_error;          /* why not, recorded at start */
   UlOtherDevices other_devices;
   guint max_unwritten;          /* 0: the tracker's default */
+  gint64 hash_max_bytes;        /* -1: the tracker's default */
   char *seat_user_decided;      /* the seat user present decisions were taken for */
   guint validity_source;        /* the next valid-from or valid-until of a present medium */
   gint64 validity_at;

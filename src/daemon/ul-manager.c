@@ -119,6 +119,7 @@ ul_manager_init (UlManager *mgr)
   mgr->pdf_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-certificate-pdf", NULL);
   mgr->organisation = g_strdup ("(organisation not configured)");
   mgr->runtime_dir = g_strdup (UL_RUNTIME_DIR);
+  mgr->hash_max_bytes = -1;
 }
 
 const char *
@@ -152,6 +153,12 @@ void
 ul_manager_set_max_unwritten (UlManager *mgr, guint max)
 {
   mgr->max_unwritten = max;
+}
+
+void
+ul_manager_set_hash_max_bytes (UlManager *mgr, gint64 max_bytes)
+{
+  mgr->hash_max_bytes = max_bytes;
 }
 
 void
@@ -769,6 +776,8 @@ ul_manager_start (UlManager *mgr, GError **error)
     return FALSE;
   if (mgr->max_unwritten > 0)
     ul_session_tracker_set_max_unwritten (mgr->tracker, mgr->max_unwritten);
+  if (mgr->hash_max_bytes >= 0)
+    ul_session_tracker_set_hash_max_bytes (mgr->tracker, mgr->hash_max_bytes);
 
   ev = ul_event_new ("daemon-started", "system", mgr->host, g_get_real_time ());
   ev->detail = g_strdup ("usbledgerd " PACKAGE_VERSION);

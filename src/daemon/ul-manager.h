@@ -55,6 +55,8 @@ void ul_manager_note_missing_aliases (UlManager *mgr, const char *why);
 void ul_manager_redecide_present (UlManager *mgr, const char *trigger);
 /* file records kept while the logbook cannot take them (0: the default) */
 void ul_manager_set_max_unwritten (UlManager *mgr, guint max);
+/* files larger than this are not hashed (0: all are) */
+void ul_manager_set_hash_max_bytes (UlManager *mgr, gint64 max_bytes);
 /* what happens to devices neither storage nor harmless */
 void ul_manager_set_other_devices (UlManager *mgr, UlOtherDevices other_devices);
 void ul_manager_set_runtime_dir (UlManager *mgr, const char *dir);

@@ -467,6 +467,7 @@ device_node (const UlMount *m, dev_t dev)
 void
 ul_session_manifest_check (UlSessionTracker *t, TrackedMount *tm)
 {
+  g_autofree char *max_bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) proc = NULL;
   g_autofree char *node = device_node (tm->mount, ul_mount_block_device (tm->mount));
@@ -483,9 +484,10 @@ ul_session_manifest_check (UlSessionTracker *t, TrackedMount *tm)
       ul_session_manifest_forget (t, tm);
       return;
     }
+  max_bytes = g_strdup_printf ("%" G_GINT64_FORMAT, t->hash_max_bytes);
   proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, t->helper, "check", node,
-                           tm->mount->fstype, NULL);
+                           tm->mount->fstype, max_bytes, NULL);
   if (proc == NULL)
     {
       g_warning ("cannot check %s: %s", node, error->message);

@@ -45,6 +45,7 @@ struct _UlSessionTracker {
   UlHasher *hasher;       /* made at the first mount: no thread until needed */
   GPtrArray *unwritten;   /* UlFileRecord* whose commit failed, retried */
   guint max_unwritten;    /* at this many, reading stops and no session opens */
+  gint64 hash_max_bytes;  /* a larger file is not hashed (also by the check helper) */
   gboolean stalled;       /* that bound was reached, until they are written */
   guint retry_source;
   UlSessionChangedFunc changed;

@@ -118,6 +118,14 @@ ul_session_tracker_is_stalled (UlSessionTracker *t, guint *n_waiting)
 }
 
 void
+ul_session_tracker_set_hash_max_bytes (UlSessionTracker *t, gint64 max_bytes)
+{
+  t->hash_max_bytes = max_bytes;
+  if (t->hasher != NULL)
+    ul_hasher_set_max_bytes (t->hasher, max_bytes);
+}
+
+void
 ul_session_tracker_set_max_unwritten (UlSessionTracker *t, guint max)
 {
   t->max_unwritten = MAX (max, 1);
@@ -231,6 +239,7 @@ hasher (UlSessionTracker *t, GError **error)
       if (t->hasher == NULL)
         return NULL;
       ul_hasher_set_low_water (t->hasher, UL_FILE_WATCH_LOW_WATER, on_low_water, t);
+      ul_hasher_set_max_bytes (t->hasher, t->hash_max_bytes);
     }
   return t->hasher;
 }
@@ -501,6 +510,7 @@ ul_session_tracker_new (UlStore *store, const char *host, const char *mountinfo_
                                        (GDestroyNotify) tracked_free);
   t->unwritten = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_file_record_free);
   t->max_unwritten = UL_SESSION_TRACKER_MAX_UNWRITTEN;
+  t->hash_max_bytes = UL_HASHER_DEFAULT_MAX_BYTES;
   t->changed = changed;
   t->user_data = user_data;
   return t;

@@ -38,6 +38,8 @@ void ul_session_tracker_flush (UlSessionTracker *t);
  * opens until they are written */
 #define UL_SESSION_TRACKER_MAX_UNWRITTEN 50000
 void ul_session_tracker_set_max_unwritten (UlSessionTracker *t, guint max);
+/* files larger than this are recorded "too-large", not hashed (0: all) */
+void ul_session_tracker_set_hash_max_bytes (UlSessionTracker *t, gint64 max_bytes);
 /* whether that bound was reached (*n_waiting: records kept) */
 gboolean ul_session_tracker_is_stalled (UlSessionTracker *t, guint *n_waiting);
 

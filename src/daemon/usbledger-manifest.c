@@ -3,7 +3,7 @@
  *
  *   usbledger-manifest walk MOUNTPOINT
  *       prints the manifest of the mounted filesystem (ul-manifest.h format)
- *   usbledger-manifest check DEVICE FSTYPE  < manifest-at-mount
+ *   usbledger-manifest check DEVICE FSTYPE [MAX-BYTES]  < manifest-at-mount
  *       mounts DEVICE read-only in a private mount namespace (invisible to
  *       everyone else, gone when this process ends), walks it, and prints
  *       every path added, modified or deleted since the manifest given on
@@ -75,6 +75,7 @@ do_walk (const char *root)
 typedef struct {
   UlMountRoot *root;      /* files are read beneath it only (ul-mount-root.h) */
   GString *out;
+  gint64 max_bytes;       /* a larger file is not hashed (0: every file) */
 } DiffCtx;
 
 static void
@@ -93,7 +94,15 @@ on_change (const char *path, UlManifestChange change, const UlManifestEntry *now
 
       if (fd >= 0)
         {
-          st = ul_file_hash_fd (fd, &size, &sha);
+          struct stat fst;
+
+          if (ctx->max_bytes > 0 && fstat (fd, &fst) == 0 && fst.st_size > ctx->max_bytes)
+            {
+              size = fst.st_size;
+              st = UL_HASH_TOO_LARGE;
+            }
+          else
+            st = ul_file_hash_fd (fd, &size, &sha);
           close (fd);
         }
       status = ul_hash_status_to_string (st);
@@ -247,7 +256,7 @@ mount_for_check (const char *device, const char *fstype, const char *dir, GError
 }
 
 static int
-do_check (const char *device, const char *fstype)
+do_check (const char *device, const char *fstype, gint64 max_bytes)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) before = NULL;
@@ -305,6 +314,7 @@ do_check (const char *device, const char *fstype)
         g_printerr ("usbledger-manifest: cannot open %s: files are not hashed\n", dir);
       g_clear_error (&error);
       ctx.out = g_string_new (NULL);
+      ctx.max_bytes = max_bytes;
       ul_manifest_diff (before, after, on_change, &ctx);
       append_unchanged (before, after, ctx.out);
       if (n_errors == 0)
@@ -350,9 +360,9 @@ main (int argc, char **argv)
     return 1;
   if (argc == 3 && strcmp (argv[1], "walk") == 0)
     return do_walk (argv[2]);
-  if (argc == 4 && strcmp (argv[1], "check") == 0)
-    return do_check (argv[2], argv[3]);
+  if ((argc == 4 || argc == 5) && strcmp (argv[1], "check") == 0)
+    return do_check (argv[2], argv[3], argc == 5 ? g_ascii_strtoll (argv[4], NULL, 10) : 0);
   g_printerr ("usage: usbledger-manifest walk MOUNTPOINT\n"
-              "       usbledger-manifest check DEVICE FSTYPE < manifest\n");
+              "       usbledger-manifest check DEVICE FSTYPE [MAX-BYTES] < manifest\n");
   return 2;
 }

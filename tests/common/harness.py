@@ -213,7 +213,7 @@ class Harness:
                     return line.split('=', 1)[1].split()
         raise AssertionError('no CapabilityBoundingSet= in %s' % unit)
 
-    def start_daemon(self, extra_args=(), wait=True, unit_capabilities=False):
+    def start_daemon(self, extra_args=(), wait=True, unit_capabilities=False, extra_env=None):
         log = open(self.daemon_log, 'a')
         # UL_DAEMON_WRAPPER: e.g. "valgrind -q" or "gdb -batch -ex run -ex bt --args"
         wrapper = os.environ.get('UL_DAEMON_WRAPPER', '').split()
@@ -227,7 +227,8 @@ class Harness:
             wrapper + [binary('usbledgerd'), '--state-dir', self.state_dir,
                        '--runtime-dir', self.runtime_dir] + self.modules_args +
             build_tree_helpers() + list(extra_args),
-            env=self.env(), stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
+            env=dict(self.env(), **(extra_env or {})), stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent)
         log.close()
         if wait:
             # the daemon owns its name once coldplug is done; NameOwnerChanged

@@ -5,6 +5,7 @@ bus, and python-dbusmock for polkitd and logind. Run under umockdev-wrapper
 
 import hashlib
 import os
+import select
 import signal
 import sqlite3
 import subprocess
@@ -210,6 +211,21 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(adb.authorized(), '1')
         self.assertFalse([n for n, r in self.h.signals[start:] if n == 'DeviceChanged'])
         self.assertEqual(self.h.daemon.poll(), None)
+
+    def test_watchdog_pinged_from_the_main_loop(self):
+        # issue 9, item 16: WatchdogSec= in the unit; the daemon pings
+        # systemd's notify socket at half the interval
+        import socket
+        path = os.path.join(self.h.tmp, 'notify')
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.addCleanup(sock.close)
+        sock.bind(path)
+        self.h.start_daemon(extra_env={'NOTIFY_SOCKET': path, 'WATCHDOG_USEC': '400000'})
+        pings = []
+        for _ in range(3):
+            self.assertTrue(select.select([sock], [], [], 10)[0], 'no watchdog ping')
+            pings.append(sock.recv(64))
+        self.assertEqual(pings, [b'WATCHDOG=1'] * 3)
 
     def test_no_one_logged_in_is_recorded_as_such(self):
         self.h.log_out_seat()

@@ -448,6 +448,26 @@ class SessionTest(unittest.TestCase):
         self.assertEqual((last['action'], last['status']), ('modified', 'incomplete'))
         self.assertNotIn('sha256', last)
 
+    def test_a_huge_sparse_file_is_not_hashed_and_stalls_nothing(self):
+        # issue 9, item 16: each hash has a byte budget (default: FAT32's
+        # largest file); a 1 TiB sparse file is recorded with its size as
+        # too large, and a file written after it is recorded as usual
+        self.start()
+        dev, disk, sid = self.registered_stick('ext4')
+        disk.mount()
+        self.wait_session(sid, lambda s, m, f: m and m[0].get('manifest', '').startswith('taken'),
+                          'the mount')
+        with open(os.path.join(disk.mnt, 'huge.img'), 'wb') as f:
+            f.truncate(1 << 40)
+        with open(os.path.join(disk.mnt, 'after.txt'), 'wb') as f:
+            f.write(b'written after the huge one\n')
+        files = self.wait_session(sid, lambda s, m, f: self.final(f).get(
+            b'after.txt', {}).get('status') == 'ok', 'the file after the huge one', timeout=30)[2]
+        huge = self.final(files)[b'huge.img']
+        self.assertEqual((huge['status'], huge['size']), ('too-large', 1 << 40))
+        self.assertNotIn('sha256', huge)
+        self.assertIn('too-large', self.h.ctl('sessions', 'show', str(sid)).stdout.decode())
+
     def test_revoked_while_mounted_and_daemon_restart(self):
         self.start()
         dev, disk, sid = self.registered_stick('ext4')

@@ -80,6 +80,7 @@ class UnitFileTest(unittest.TestCase):
                          {'CAP_SYS_ADMIN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH',
                           'CAP_SYS_PTRACE'})
         self.assertEqual(all_values('ExecReload'), ['/bin/kill -HUP $MAINPID'])
+        self.assertEqual((service['WatchdogSec'], service['NotifyAccess']), ('60s', 'main'))
         self.assertTrue(service['SystemCallFilter'].startswith('@system-service'))
         self.assertEqual(service['NoNewPrivileges'], 'yes')
         self.assertEqual(service['RuntimeDirectory'], 'usbledger')
