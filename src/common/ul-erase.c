@@ -344,31 +344,32 @@ ul_erase_device_fd (int fd, const char *label, const UlEraseOptions *opts,
   return run (fd, label, opts, TRUE, cancellable, progress, user_data, result, error);
 }
 
+static gboolean
+open_and_run (const char *path, const UlEraseOptions *opts, gboolean write,
+              GCancellable *cancellable, UlEraseProgressFunc progress, gpointer user_data,
+              UlEraseResult *result, GError **error)
+{
+  int fd = ul_erase_open (path, write, error);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = run (fd, path, opts, write, cancellable, progress, user_data, result, error);
+  close (fd);
+  return ok;
+}
+
 gboolean
 ul_erase_device (const char *path, const UlEraseOptions *opts, GCancellable *cancellable,
                  UlEraseProgressFunc progress, gpointer user_data, UlEraseResult *result,
                  GError **error)
 {
-  int fd = ul_erase_open (path, TRUE, error);
-  gboolean ok;
-
-  if (fd < 0)
-    return FALSE;
-  ok = run (fd, path, opts, TRUE, cancellable, progress, user_data, result, error);
-  close (fd);
-  return ok;
+  return open_and_run (path, opts, TRUE, cancellable, progress, user_data, result, error);
 }
 
 gboolean
 ul_erase_verify (const char *path, const UlEraseOptions *opts, GCancellable *cancellable,
                  UlEraseResult *result, GError **error)
 {
-  int fd = ul_erase_open (path, FALSE, error);
-  gboolean ok;
-
-  if (fd < 0)
-    return FALSE;
-  ok = run (fd, path, opts, FALSE, cancellable, NULL, NULL, result, error);
-  close (fd);
-  return ok;
+  return open_and_run (path, opts, FALSE, cancellable, NULL, NULL, result, error);
 }

@@ -89,8 +89,10 @@ on_retry (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-void
-ul_session_tracker_hold_watches (UlSessionTracker *t, gboolean hold)
+/* every file watch of every session: held or released (@hold), or resumed
+ * after back-pressure (@resume) */
+static void
+each_watch (UlSessionTracker *t, gboolean resume, gboolean hold)
 {
   GHashTableIter iter;
   gpointer value;
@@ -104,10 +106,20 @@ ul_session_tracker_hold_watches (UlSessionTracker *t, gboolean hold)
         {
           TrackedMount *tm = g_ptr_array_index (tr->mounts, i);
 
-          if (tm->watch != NULL)
+          if (tm->watch == NULL)
+            continue;
+          if (resume)
+            ul_file_watch_resume (tm->watch);
+          else
             ul_file_watch_hold (tm->watch, hold);
         }
     }
+}
+
+void
+ul_session_tracker_hold_watches (UlSessionTracker *t, gboolean hold)
+{
+  each_watch (t, FALSE, hold);
 }
 
 gboolean
@@ -209,23 +221,7 @@ ul_session_tracker_record (UlSessionTracker *t, UlFileJob *job)
 static gboolean
 on_low_water (gpointer data)
 {
-  UlSessionTracker *t = data;
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, t->sessions);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Tracked *tr = value;
-
-      for (guint i = 0; i < tr->mounts->len; i++)
-        {
-          TrackedMount *tm = g_ptr_array_index (tr->mounts, i);
-
-          if (tm->watch != NULL)
-            ul_file_watch_resume (tm->watch);
-        }
-    }
+  each_watch (data, TRUE, FALSE);
   return G_SOURCE_REMOVE;
 }
 

@@ -112,6 +112,20 @@ class SessionTest(unittest.TestCase):
         self.h.close()
 
     # -- helpers ------------------------------------------------------------
+    def watch_daemon_log(self):
+        """A file monitor on the daemon's log: what it writes there wakes
+        the main loop. Keep the returned monitor while waiting."""
+        monitor = Gio.File.new_for_path(self.h.daemon_log).monitor_file(
+            Gio.FileMonitorFlags.NONE, None)
+        monitor.connect('changed', lambda *a: None)
+        return monitor
+
+    def lock_logbook(self):
+        """Another process holds the logbook's write lock (a full disk
+        takes the daemon down the same path); rollback() and close() free it."""
+        lock = sqlite3.connect(self.h.db_path(), timeout=30)
+        lock.execute('BEGIN EXCLUSIVE')
+        return lock
     def start(self):
         self.h.start_daemon()
 
@@ -506,11 +520,8 @@ class SessionTest(unittest.TestCase):
         disk.mount()
         self.wait_session(sid, lambda s, m, f: m and m[0].get('manifest', '').startswith('taken'),
                           'the mount')
-        log = Gio.File.new_for_path(self.h.daemon_log)
-        monitor = log.monitor_file(Gio.FileMonitorFlags.NONE, None)
-        monitor.connect('changed', lambda *a: None)   # wakes the main loop
-        lock = sqlite3.connect(self.h.db_path(), timeout=30)
-        lock.execute('BEGIN EXCLUSIVE')
+        monitor = self.watch_daemon_log()
+        lock = self.lock_logbook()
         try:
             names = ['kept-%02d.txt' % i for i in range(20)]
             for name in names:
@@ -536,11 +547,8 @@ class SessionTest(unittest.TestCase):
         disk.mount()
         self.wait_session(sid, lambda s, m, f: m and m[0].get('manifest', '').startswith('taken'),
                           'the mount')
-        log = Gio.File.new_for_path(self.h.daemon_log)
-        monitor = log.monitor_file(Gio.FileMonitorFlags.NONE, None)
-        monitor.connect('changed', lambda *a: None)   # wakes the main loop
-        lock = sqlite3.connect(self.h.db_path(), timeout=30)
-        lock.execute('BEGIN EXCLUSIVE')
+        monitor = self.watch_daemon_log()
+        lock = self.lock_logbook()
         names = ['bounded-%02d.txt' % i for i in range(40)]
         try:
             for name in names:

@@ -52,6 +52,21 @@ exec_raw (const char *path, const char *sql, int expected_rc)
   sqlite3_close (db);
 }
 
+/* a logbook made by the migration SQL files as they are, up to an old schema */
+static void
+run_scripts (const char *db, const char *const *scripts, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "db", scripts[i],
+                                                     NULL);
+      g_autofree char *sql = NULL;
+
+      g_assert_true (g_file_get_contents (path, &sql, NULL, NULL));
+      exec_raw (db, sql, SQLITE_OK);
+    }
+}
+
 static void
 test_fresh (Fixture *f, gconstpointer data)
 {
@@ -341,15 +356,7 @@ test_migrate_v4_session_files (Fixture *f, gconstpointer data)
   gint64 taken_at = 0;
   gboolean at_mount = TRUE;
 
-  for (guint i = 0; i < G_N_ELEMENTS (scripts); i++)
-    {
-      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "db", scripts[i],
-                                                     NULL);
-      g_autofree char *sql = NULL;
-
-      g_assert_true (g_file_get_contents (path, &sql, NULL, NULL));
-      exec_raw (f->path, sql, SQLITE_OK);
-    }
+  run_scripts (f->path, scripts, G_N_ELEMENTS (scripts));
   exec_raw (f->path,
             "PRAGMA user_version = 4; PRAGMA application_id = 1431522375;"
             "INSERT INTO media (id, asset_number, vendor_id, product_id, serial, "
@@ -429,15 +436,7 @@ test_migrate_v5_signing_keys (Fixture *f, gconstpointer data)
   g_autofree char *pem = NULL;
   gint64 n = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (scripts); i++)
-    {
-      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "db", scripts[i],
-                                                     NULL);
-      g_autofree char *sql = NULL;
-
-      g_assert_true (g_file_get_contents (path, &sql, NULL, NULL));
-      exec_raw (f->path, sql, SQLITE_OK);
-    }
+  run_scripts (f->path, scripts, G_N_ELEMENTS (scripts));
   exec_raw (f->path,
             "PRAGMA user_version = 5; PRAGMA application_id = 1431522375;"
             "INSERT INTO media (id, asset_number, vendor_id, product_id, serial, "
