@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -108,7 +109,41 @@ ul_fd_is_regular_on (int fd, dev_t dev)
 }
 
 int
+ul_mount_root_open_dir (const UlMountRoot *root)
+{
+  return open_root (root->mount_point, root->dev, NULL);
+}
+
+int
 ul_mount_root_open_file (const UlMountRoot *root, const char *rel, UlHashStatus *status)
+{
+  int root_fd = ul_mount_root_open_dir (root);
+  int fd, err;
+
+  if (root_fd < 0)
+    {
+      *status = UL_HASH_UNREADABLE;
+      return -1;
+    }
+  fd = ul_mount_root_open_file_at (root_fd, root->dev, ul_mount_root_fd_nodev (root_fd), rel,
+                                   status);
+  err = errno;
+  close (root_fd);
+  errno = err;
+  return fd;
+}
+
+gboolean
+ul_mount_root_fd_nodev (int root_fd)
+{
+  struct statvfs sv;
+
+  return fstatvfs (root_fd, &sv) == 0 && (sv.f_flag & ST_NODEV) != 0;
+}
+
+int
+ul_mount_root_open_file_at (int root_fd, dev_t dev, gboolean nodev, const char *rel,
+                            UlHashStatus *status)
 {
   struct open_how how = {
     .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
@@ -116,18 +151,29 @@ ul_mount_root_open_file (const UlMountRoot *root, const char *rel, UlHashStatus 
                RESOLVE_NO_MAGICLINKS,
   };
   char proc[64];
-  int root_fd, path_fd, fd, err;
+  int path_fd, fd;
 
-  root_fd = open_root (root->mount_point, root->dev, NULL);
-  if (root_fd < 0)
+  if (nodev)
     {
-      *status = UL_HASH_UNREADABLE;
-      return -1;
+      /* no device can be opened there, and a FIFO opened O_NONBLOCK does
+       * not block: opened for reading at once (a third of the system calls
+       * of a burst), then checked */
+      how.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+      fd = sys_openat2 (root_fd, rel, &how);
+      if (fd < 0)
+        {
+          *status = errno == ENOENT || errno == ENOTDIR ? UL_HASH_GONE : UL_HASH_UNREADABLE;
+          return -1;
+        }
+      if (!ul_fd_is_regular_on (fd, dev))
+        {
+          close (fd);
+          *status = UL_HASH_UNREADABLE;
+          return -1;
+        }
+      return fd;
     }
   path_fd = sys_openat2 (root_fd, rel, &how);
-  err = errno;
-  close (root_fd);
-  errno = err;
   if (path_fd < 0)
     {
       /* ELOOP: a symlink on the way; EXDEV: out of the root or the mount;
@@ -135,7 +181,7 @@ ul_mount_root_open_file (const UlMountRoot *root, const char *rel, UlHashStatus 
       *status = errno == ENOENT || errno == ENOTDIR ? UL_HASH_GONE : UL_HASH_UNREADABLE;
       return -1;
     }
-  if (!ul_fd_is_regular_on (path_fd, root->dev))
+  if (!ul_fd_is_regular_on (path_fd, dev))
     {
       close (path_fd);
       *status = UL_HASH_UNREADABLE;

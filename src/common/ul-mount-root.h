@@ -32,6 +32,16 @@ dev_t ul_mount_root_dev (const UlMountRoot *root);
  * way, another filesystem, not a regular file, or an error) */
 int ul_mount_root_open_file (const UlMountRoot *root, const char *rel, UlHashStatus *status);
 
+/* the root, opened and checked (O_PATH; -1 if it is not the filesystem):
+ * for many files in a row, with ul_mount_root_open_file_at; closed soon
+ * after, since it keeps the mount busy */
+int ul_mount_root_open_dir (const UlMountRoot *root);
+/* @nodev: the filesystem is mounted nodev (ul_mount_root_fd_nodev): no
+ * device node on it can be opened, so a file is opened for reading at once */
+int ul_mount_root_open_file_at (int root_fd, dev_t dev, gboolean nodev, const char *rel,
+                                UlHashStatus *status);
+gboolean ul_mount_root_fd_nodev (int root_fd);
+
 /* whether the open @fd is a regular file on the filesystem @dev */
 gboolean ul_fd_is_regular_on (int fd, dev_t dev);
 

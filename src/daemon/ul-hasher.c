@@ -59,8 +59,40 @@ hash_fd (const UlCryptoOps *crypto, gint64 max_bytes, int fd, UlHashBuffer *buf,
   return crypto->file_hash_fd_with (fd, buf, size, sha);
 }
 
+/* the root of the filesystem the worker reads now, held while jobs for it
+ * follow one another (not reopened for each file of a burst) and closed as
+ * soon as the queue is empty: an open root keeps the mount busy */
+typedef struct {
+  UlMountRoot *root;
+  int fd;
+  gboolean nodev;
+} RootCache;
+
 static void
-run_job (const UlCryptoOps *crypto, gint64 max_bytes, UlFileJob *job, UlHashBuffer *buf)
+root_cache_clear (RootCache *rc)
+{
+  if (rc->fd >= 0)
+    close (rc->fd);
+  rc->fd = -1;
+  g_clear_pointer (&rc->root, ul_mount_root_unref);
+}
+
+static int
+root_cache_get (RootCache *rc, UlMountRoot *root)
+{
+  if (rc->root != root)
+    {
+      root_cache_clear (rc);
+      rc->root = ul_mount_root_ref (root);
+      rc->fd = ul_mount_root_open_dir (root);
+      rc->nodev = rc->fd >= 0 && ul_mount_root_fd_nodev (rc->fd);
+    }
+  return rc->fd;
+}
+
+static void
+run_job (const UlCryptoOps *crypto, gint64 max_bytes, UlFileJob *job, UlHashBuffer *buf,
+         RootCache *rc)
 {
   UlFileRecord *rec = job->rec;
   UlHashStatus status;
@@ -83,7 +115,13 @@ run_job (const UlCryptoOps *crypto, gint64 max_bytes, UlFileJob *job, UlHashBuff
                : UL_HASH_UNREADABLE;
   else
     {
-      int fd = ul_mount_root_open_file (job->root, job->rel_path, &status);
+      int root_fd = root_cache_get (rc, job->root);
+      int fd = -1;
+
+      status = UL_HASH_UNREADABLE;
+      if (root_fd >= 0)
+        fd = ul_mount_root_open_file_at (root_fd, ul_mount_root_dev (job->root), rc->nodev,
+                                         job->rel_path, &status);
 
       if (fd >= 0)
         {
@@ -123,6 +161,7 @@ worker (gpointer data)
 {
   UlHasher *h = data;
   UlHashBuffer *buf = h->crypto->hash_buffer_new ();
+  RootCache rc = { NULL, -1, FALSE };
 
   for (;;)
     {
@@ -130,7 +169,9 @@ worker (gpointer data)
 
       if (job == &stop_job)
         break;
-      run_job (h->crypto, h->max_bytes, job, buf);
+      run_job (h->crypto, h->max_bytes, job, buf, &rc);
+      if (g_async_queue_length (h->jobs) <= 0)
+        root_cache_clear (&rc);
       g_mutex_lock (&h->lock);
       g_ptr_array_add (h->done, g_steal_pointer (&job->rec));
       h->pending--;
@@ -141,6 +182,7 @@ worker (gpointer data)
       g_mutex_unlock (&h->lock);
       ul_file_job_free (job);
     }
+  root_cache_clear (&rc);
   h->crypto->hash_buffer_free (buf);
   return NULL;
 }

@@ -74,6 +74,7 @@ do_walk (const char *root)
 
 typedef struct {
   UlMountRoot *root;      /* files are read beneath it only (ul-mount-root.h) */
+  int root_fd;            /* held: the mount is our own */
   GString *out;
   gint64 max_bytes;       /* a larger file is not hashed (0: every file) */
 } DiffCtx;
@@ -90,7 +91,11 @@ on_change (const char *path, UlManifestChange change, const UlManifestEntry *now
   if (now != NULL && !now->dir)
     {
       UlHashStatus st = UL_HASH_UNREADABLE;
-      int fd = ctx->root ? ul_mount_root_open_file (ctx->root, path, &st) : -1;
+      /* our own mount is nodev */
+      int fd = ctx->root_fd >= 0 ? ul_mount_root_open_file_at (ctx->root_fd,
+                                                                ul_mount_root_dev (ctx->root),
+                                                                TRUE, path, &st)
+                                 : -1;
 
       if (fd >= 0)
         {
@@ -310,7 +315,8 @@ do_check (const char *device, const char *fstype, gint64 max_bytes)
       struct stat st;
 
       ctx.root = stat (dir, &st) == 0 ? ul_mount_root_open (dir, st.st_dev, &error) : NULL;
-      if (ctx.root == NULL)
+      ctx.root_fd = ctx.root ? ul_mount_root_open_dir (ctx.root) : -1;
+      if (ctx.root_fd < 0)
         g_printerr ("usbledger-manifest: cannot open %s: files are not hashed\n", dir);
       g_clear_error (&error);
       ctx.out = g_string_new (NULL);
@@ -328,6 +334,8 @@ do_check (const char *device, const char *fstype, gint64 max_bytes)
         g_printerr ("usbledger-manifest: %u entries could not be read\n", n_errors);
       rc = write_all (ctx.out->str, ctx.out->len);
       g_string_free (ctx.out, TRUE);
+      if (ctx.root_fd >= 0)
+        close (ctx.root_fd);
       ul_mount_root_unref (ctx.root);
     }
   else

@@ -100,6 +100,32 @@ test_open_beneath (Fixture *f, gconstpointer data)
   g_assert_cmpint (open_status (f, "d.old/f"), ==, UL_HASH_OK);
 }
 
+/* the same through the faster path for a filesystem mounted nodev (the
+ * check helper's own mount, udisks' mounts): a FIFO does not block it */
+static void
+test_open_beneath_nodev (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fifo = g_build_filename (f->medium, "fifo", NULL);
+  int root_fd = ul_mount_root_open_dir (f->root);
+  dev_t dev = ul_mount_root_dev (f->root);
+  UlHashStatus status = UL_HASH_OK;
+  int fd;
+
+  g_assert_cmpint (root_fd, >=, 0);
+  fd = ul_mount_root_open_file_at (root_fd, dev, TRUE, "d/f", &status);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
+  g_assert_cmpint (ul_mount_root_open_file_at (root_fd, dev, TRUE, "fifo", &status), ==, -1);
+  g_assert_cmpint (status, ==, UL_HASH_UNREADABLE);
+  g_assert_cmpint (ul_mount_root_open_file_at (root_fd, dev, TRUE, "../secret/f", &status), ==,
+                   -1);
+  swap_folder_for_symlink (f);
+  g_assert_cmpint (ul_mount_root_open_file_at (root_fd, dev, TRUE, "d/f", &status), ==, -1);
+  g_assert_cmpint (status, ==, UL_HASH_UNREADABLE);
+  close (root_fd);
+}
+
 static void
 test_root_must_be_the_filesystem (Fixture *f, gconstpointer data)
 {
@@ -189,6 +215,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/mount-root/open-beneath", Fixture, NULL, setup, test_open_beneath, teardown);
+  g_test_add ("/mount-root/open-beneath-nodev", Fixture, NULL, setup, test_open_beneath_nodev,
+              teardown);
   g_test_add ("/mount-root/root-is-the-filesystem", Fixture, NULL, setup,
               test_root_must_be_the_filesystem, teardown);
   g_test_add ("/mount-root/hasher-refuses-symlinked-folder", Fixture, NULL, setup,
