@@ -51,16 +51,21 @@ class Subscriber:
              '/usr/bin/python3', '-c', SUBSCRIBER, address],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
         self.lines = []
+        self.partial = b''
         self.read_until('ready')
 
     def read_until(self, what, timeout=30):
+        # the pipe's own bytes, split here: a buffered reader may hold lines
+        # that select() no longer sees
+        fd = self.proc.stdout.fileno()
         while what not in self.lines:
-            if not select.select([self.proc.stdout], [], [], timeout)[0]:
+            if not select.select([fd], [], [], timeout)[0]:
                 raise TimeoutError('waiting for %r, got %r' % (what, self.lines))
-            line = self.proc.stdout.readline()
-            if not line:
+            data = os.read(fd, 4096)
+            if not data:
                 raise AssertionError('subscriber ended: %r' % self.lines)
-            self.lines.append(line.strip())
+            *complete, self.partial = (self.partial + data).split(b'\n')
+            self.lines += [line.decode().strip() for line in complete]
         return self.lines
 
     def sync(self):
