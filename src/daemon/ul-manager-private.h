@@ -58,8 +58,14 @@ void ul_manager_session_changed (UlManager *mgr, gint64 session_id);
 /* ul-manager.c: an event about the present device @p */
 UlEvent *ul_manager_device_event (UlManager *mgr, const char *kind, UlPresent *p, gint64 now);
 
-/* ul-manager.c: decides about @p and applies it; @trigger names the event */
+/* ul-manager-decide.c: decides about @p and applies it; @trigger names the
+ * event */
 void ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger);
+/* the same insertion announced again: its decision applied again (marks,
+ * "authorized"), no new event */
+void ul_manager_reapply (UlManager *mgr, UlPresent *p);
+/* other present devices with @self's vendor, product and serial */
+guint ul_manager_count_same_identity (UlManager *mgr, UlPresent *self);
 
 /* ul-manager-redecide.c: decisions taken again when what they rest on
  * changes: the person at the seat, a registration's start or end, the
