@@ -251,6 +251,15 @@ end_session (UlManager *mgr, UlPresent *p, gint64 now, GError **error)
   return TRUE;
 }
 
+/* the erasure did not start: its session goes on, followed again (what is
+ * still mounted is walked anew) */
+static void
+follow_again (UlManager *mgr, UlPresent *p)
+{
+  if (p->session_id != 0 && mgr->tracker != NULL)
+    ul_session_tracker_add (mgr->tracker, p->session_id, p->dev->syspath);
+}
+
 static char *
 disk_nodes (GArray *disks)
 {
@@ -312,11 +321,15 @@ ul_manager_erase_medium (UlManager *mgr, const char *asset_number, const char *c
   disks = ul_erase_disks_new ();
   if (!ul_erase_targets_find (mgr, p, disks, error))
     return 0;
-  /* its files are followed no more: the unmount below is ours */
+  /* its files are followed no more: the unmount below is ours (followed,
+   * it would be checked, and the check's mount would hold the disk) */
   if (p->session_id != 0)
     ul_manager_end_session_files (mgr, p, "erase-started");
   if (!ul_erase_targets_prepare (mgr, p, disks, error))
-    return 0;
+    {
+      follow_again (mgr, p);
+      return 0;
+    }
 
   job = g_new0 (EraseJob, 1);
   job->mgr = mgr;
@@ -363,6 +376,7 @@ ul_manager_erase_medium (UlManager *mgr, const char *asset_number, const char *c
     {
       ul_store_rollback (mgr->store);
       erase_job_free (job);
+      follow_again (mgr, p);
       return 0;
     }
   /* no session opens on it until the job ends (ul-manager.c) */

@@ -293,6 +293,29 @@ class EraseTest(unittest.TestCase):
             self.assertNotEqual(f.read(1 << 20).count(0), 1 << 20)
         self.assertEqual(self.h.call('ListErasures', ('',), '(s)')[0], [])
 
+    def test_an_erasure_that_cannot_start_leaves_the_session_followed(self):
+        self.h.start_daemon()
+        disk, sid = self.stick()
+        disk.mount()
+        self.h.wait_session(sid, lambda s, m, f: m and
+                            m[0].get('manifest', '').startswith('taken'), 'the mount')
+        # a file held open on it: the unmount before the erasure is refused
+        held = open(os.path.join(disk.mnt, 'held.txt'), 'wb')
+        try:
+            failed = self.erase(check=False)
+        finally:
+            held.close()
+        self.assertEqual(failed.returncode, 1)
+        self.assertIn('cannot unmount', failed.stderr.decode())
+        # still the same session, and what is written now is recorded
+        with open(os.path.join(disk.mnt, 'after.txt'), 'wb') as f:
+            f.write(b'written after the refused erasure\n')
+        files = self.h.wait_session(sid, lambda s, m, f: any(
+            bytes(x['path']) == b'after.txt' and x.get('sha256') for x in f),
+            'the file written after the refused erasure')[2]
+        self.assertFalse(self.h.session(sid)[0]['ended-at'])
+        self.assertTrue(files)
+
     def test_a_replaced_usb_device_is_not_erased(self):
         self.h.start_daemon()
         disk, sid = self.stick()
