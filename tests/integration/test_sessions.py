@@ -438,9 +438,7 @@ class SessionTest(unittest.TestCase):
         # the same, as modified and incomplete
         self.start()
         dev, disk, sid = self.registered_stick('ext4')
-        disk.mount()
-        self.wait_session(sid, lambda s, m, f: m and m[0].get('manifest', '').startswith('taken'),
-                          'the mount')
+        self.mount_and_compare(disk, sid)
         path = os.path.join(disk.mnt, 'report.docx')
         with open(path, 'wb') as f:
             f.write(b'first version\n')
@@ -468,9 +466,7 @@ class SessionTest(unittest.TestCase):
         # too large, and a file written after it is recorded as usual
         self.start()
         dev, disk, sid = self.registered_stick('ext4')
-        disk.mount()
-        self.wait_session(sid, lambda s, m, f: m and m[0].get('manifest', '').startswith('taken'),
-                          'the mount')
+        self.mount_and_compare(disk, sid)
         with open(os.path.join(disk.mnt, 'huge.img'), 'wb') as f:
             f.truncate(1 << 40)
         with open(os.path.join(disk.mnt, 'after.txt'), 'wb') as f:
@@ -485,9 +481,7 @@ class SessionTest(unittest.TestCase):
     def test_revoked_while_mounted_and_daemon_restart(self):
         self.start()
         dev, disk, sid = self.registered_stick('ext4')
-        disk.mount()
-        self.wait_session(sid, lambda s, m, f: m and m[0].get('manifest', '').startswith('taken'),
-                          'the mount')
+        self.mount_and_compare(disk, sid)
         # restarted while mounted: the old mount record ends, the session
         # goes on and follows the filesystem again
         self.h.stop_daemon()
@@ -517,9 +511,7 @@ class SessionTest(unittest.TestCase):
         # records are kept and written once it can, none lost
         self.start()
         dev, disk, sid = self.registered_stick('ext4')
-        disk.mount()
-        self.wait_session(sid, lambda s, m, f: m and m[0].get('manifest', '').startswith('taken'),
-                          'the mount')
+        self.mount_and_compare(disk, sid)
         monitor = self.watch_daemon_log()
         lock = self.lock_logbook()
         try:
@@ -544,9 +536,7 @@ class SessionTest(unittest.TestCase):
         # the kernel keeps them; nothing is lost, and the backlog is an incident
         self.h.start_daemon(['--max-unwritten-records', '5'])
         dev, disk, sid = self.registered_stick('ext4')
-        disk.mount()
-        self.wait_session(sid, lambda s, m, f: m and m[0].get('manifest', '').startswith('taken'),
-                          'the mount')
+        self.mount_and_compare(disk, sid)
         monitor = self.watch_daemon_log()
         lock = self.lock_logbook()
         names = ['bounded-%02d.txt' % i for i in range(40)]
@@ -621,9 +611,7 @@ class SessionTest(unittest.TestCase):
         self.assertEqual(int(status['CapBnd'], 16), expected)
         self.assertEqual(int(status['CapEff'], 16), expected)
         dev, disk, sid = self.registered_stick('ext4')
-        disk.mount()
-        self.wait_session(sid, lambda s, m, f: m and m[-1].get('manifest', '').startswith(
-            'taken at mount'), 'the mount')
+        self.mount_and_compare(disk, sid)
         os.chmod(self.tmp, 0o755)   # the way to the mount, for uid 1000
         os.chmod(disk.mnt, 0o777)
         # a staff member (uid 1000) writes, and stays until the record is in
@@ -676,9 +664,7 @@ class SessionTest(unittest.TestCase):
     def test_program_path_not_utf8_is_recorded_escaped(self):
         self.start()
         dev, disk, sid = self.registered_stick('ext4')
-        disk.mount()
-        self.wait_session(sid, lambda s, m, f: m and m[-1].get('manifest', '').startswith(
-            'taken at mount'), 'the mount')
+        self.mount_and_compare(disk, sid)
         # a program whose path is not UTF-8 writes a file, and stays until
         # its record is in (a program already gone is unknown)
         tool = os.path.join(self.tmp.encode(), b'sh\xff\xfe')
