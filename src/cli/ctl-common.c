@@ -181,6 +181,8 @@ ctl_registration_add_entries (GArray *entries, CtlRegistration *reg)
       N_("Approve although the device was judged suspicious (logged)"), NULL },
     { "accept-weak-serial", 0, 0, G_OPTION_ARG_NONE, &reg->accept_weak_serial,
       N_("Register although its serial is not unique in practice (logged)"), NULL },
+    { "card-reader", 0, 0, G_OPTION_ARG_NONE, &reg->card_reader,
+      N_("The device is a card reader: each card in it is decided by itself"), NULL },
   };
 
   g_array_append_vals (entries, e, G_N_ELEMENTS (e));
@@ -231,6 +233,8 @@ ctl_registration_build (CtlRegistration *reg, GVariantBuilder *b)
     g_variant_builder_add (b, "{sv}", "override-suspicion", g_variant_new_boolean (TRUE));
   if (reg->accept_weak_serial)
     g_variant_builder_add (b, "{sv}", "accept-weak-serial", g_variant_new_boolean (TRUE));
+  if (reg->card_reader)
+    g_variant_builder_add (b, "{sv}", "card-reader", g_variant_new_boolean (TRUE));
   return TRUE;
 }
 
@@ -283,8 +287,9 @@ ctl_print_medium (GVariant *m)
   users_text = ctl_rec_bool (m, "all-staff") || users == NULL || users[0] == NULL
                  ? g_strdup (_("all staff"))
                  : g_strjoinv (", ", (char **) users);
-  g_print ("%s  %04x:%04x  %s\n", asset, ctl_rec_uint16 (m, "vendor-id"),
-           ctl_rec_uint16 (m, "product-id"), ctl_rec_str (m, "status"));
+  g_autofree char *ids = ctl_rec_ids (m);
+
+  g_print ("%s  %s  %s\n", asset, ids, ctl_rec_str (m, "status"));
   g_print (_("  serial:      %s\n"), serial);
   g_print (_("  product:     %s\n"), product);
   g_print (_("  label:       %s\n"), label);
@@ -301,4 +306,18 @@ ctl_print_medium (GVariant *m)
 
       g_print (_("  revoked:     %s by %s: %s\n"), rat, rby, why);
     }
+}
+
+char *
+ctl_rec_ids (GVariant *rec)
+{
+  const char *kind = ctl_rec_str (rec, "kind");
+
+  if (g_strcmp0 (kind, "card") == 0)
+    return g_strdup (_("card"));
+  if (g_strcmp0 (kind, "reader") == 0)
+    return g_strdup_printf (_("%04x:%04x (card reader)"), ctl_rec_uint16 (rec, "vendor-id"),
+                            ctl_rec_uint16 (rec, "product-id"));
+  return g_strdup_printf ("%04x:%04x", ctl_rec_uint16 (rec, "vendor-id"),
+                          ctl_rec_uint16 (rec, "product-id"));
 }

@@ -41,6 +41,10 @@ char *ctl_rec_time (GVariant *rec, const char *key);
  * characters and bidi overrides are made visible once more, for safety */
 char *ctl_escape (const char *s);
 
+/* "04b8:0602", "04b8:0602 (card reader)" or "card": what a device,
+ * request or medium record is, by its ids and "kind" */
+char *ctl_rec_ids (GVariant *rec);
+
 /* prints @v (a reply's first child) as JSON */
 void ctl_print_json (GVariant *v);
 
@@ -56,6 +60,7 @@ typedef struct {
   char *note;
   gboolean override_suspicion;
   gboolean accept_weak_serial;
+  gboolean card_reader;
 } CtlRegistration;
 
 void ctl_registration_add_entries (GArray *entries, CtlRegistration *reg);

@@ -26,10 +26,17 @@ ctl_devices (CtlContext *ctx, int argc, char **argv)
       g_autofree char *reason = ctl_escape (ctl_rec_str (rec, "reason"));
       g_autofree char *user = ctl_escape (ctl_rec_str (rec, "seat-user"));
 
-      g_print ("%-10s %04x:%04x  %-18s %s\n", ctl_rec_str (rec, "name"),
-               ctl_rec_uint16 (rec, "vendor-id"), ctl_rec_uint16 (rec, "product-id"),
+      g_autofree char *ids = ctl_rec_ids (rec);
+
+      g_print ("%-10s %s  %-18s %s\n", ctl_rec_str (rec, "name"), ids,
                ctl_rec_str (rec, "decision"), ctl_rec_bool (rec, "authorized")
                                                 ? _("authorized") : _("blocked"));
+      if (ctl_rec_str (rec, "card-volume") != NULL)
+        {
+          g_autofree char *volume = ctl_escape (ctl_rec_str (rec, "card-volume"));
+
+          g_print (_("  card:         %s\n"), volume);
+        }
       g_print (_("  manufacturer: %s\n  product:      %s\n  serial:       %s\n"),
                manufacturer, product, serial);
       g_print (_("  interfaces:   %s\n  reason:       %s\n"), ctl_rec_str (rec, "interfaces"),

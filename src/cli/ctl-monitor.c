@@ -24,11 +24,11 @@ on_signal (GDBusConnection *bus, const char *sender, const char *path, const cha
     {
       g_autofree char *serial = ctl_rec_bytes_escaped (rec, "serial");
       g_autofree char *reason = ctl_escape (ctl_rec_str (rec, "reason"));
+      g_autofree char *ids = ctl_rec_ids (rec);
 
-      g_print ("%s %s %04x:%04x serial=%s %s: %s\n",
+      g_print ("%s %s %s serial=%s %s: %s\n",
                ctl_rec_bool (rec, "removed") ? _("removed") : _("device"),
-               ctl_rec_str (rec, "name"), ctl_rec_uint16 (rec, "vendor-id"),
-               ctl_rec_uint16 (rec, "product-id"), serial, ctl_rec_str (rec, "decision"), reason);
+               ctl_rec_str (rec, "name"), ids, serial, ctl_rec_str (rec, "decision"), reason);
     }
   else if (g_str_equal (signal, "SessionChanged"))
     g_print (_("session #%" PRId64 " %s %" PRId64 " file(s)%s%s\n"),

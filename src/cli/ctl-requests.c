@@ -35,9 +35,10 @@ ctl_requests (CtlContext *ctx, int argc, char **argv)
       g_autofree char *reason = ctl_escape (ctl_rec_str (rec, "reason"));
       g_autofree char *host = ctl_escape (ctl_rec_str (rec, "host"));
 
-      g_print (_("#%" PRId64 "  %s  %04x:%04x  %s\n"), ctl_rec_int64 (rec, "id"),
-               ctl_rec_str (rec, "state"), ctl_rec_uint16 (rec, "vendor-id"),
-               ctl_rec_uint16 (rec, "product-id"), created);
+      g_autofree char *ids = ctl_rec_ids (rec);
+
+      g_print (_("#%" PRId64 "  %s  %s  %s\n"), ctl_rec_int64 (rec, "id"),
+               ctl_rec_str (rec, "state"), ids, created);
       g_print (_("  requester:    %s on %s\n"),
                ctl_rec_str (rec, "requester") ? requester : _("(no one logged in)"), host);
       g_print (_("  manufacturer: %s\n  product:      %s\n  serial:       %s\n"),

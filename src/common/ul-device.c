@@ -193,8 +193,8 @@ bytes_equal0 (GBytes *a, GBytes *b)
 gboolean
 ul_device_same_identity (const UlDevice *a, const UlDevice *b)
 {
-  return a->vendor_id == b->vendor_id && a->product_id == b->product_id &&
-         bytes_equal0 (a->serial, b->serial);
+  return a->card == b->card && a->vendor_id == b->vendor_id &&
+         a->product_id == b->product_id && bytes_equal0 (a->serial, b->serial);
 }
 
 gboolean
@@ -229,6 +229,8 @@ ul_device_describe (const UlDevice *dev)
   g_autofree char *serial = ul_escape_gbytes_quoted (dev->serial);
   g_autofree char *product = ul_escape_gbytes_quoted (dev->product);
 
+  if (dev->card)
+    return g_strdup_printf ("%s card \"%s\" label=\"%s\"", dev->name, serial, product);
   return g_strdup_printf ("%s %04x:%04x serial=\"%s\" product=\"%s\"", dev->name,
                           dev->vendor_id, dev->product_id, serial, product);
 }

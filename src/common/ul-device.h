@@ -28,6 +28,8 @@ typedef struct {
   char *storage_driver;   /* a storage driver that would bind it by its ids, or NULL
                            * (set by ul_device_match_drivers) */
   char *storage_modalias; /* the interface's modalias it would bind */
+  gboolean card;          /* a card in a reader: syspath and name are its disk's, serial
+                           * its volume identity, product its label, ids 0 */
 } UlDevice;
 
 /* Reads the identity below the open device directory @dirfd. Fails only when

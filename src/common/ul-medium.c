@@ -55,6 +55,28 @@ ul_medium_status_from_string (const char *s, UlMediumStatus *out)
   return FALSE;
 }
 
+static const char *const kind_names[] = { "usb", "reader", "card" };
+
+const char *
+ul_medium_kind_to_string (UlMediumKind kind)
+{
+  if ((guint) kind < G_N_ELEMENTS (kind_names))
+    return kind_names[kind];
+  return "unknown";
+}
+
+gboolean
+ul_medium_kind_from_string (const char *s, UlMediumKind *out)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
+    if (g_strcmp0 (s, kind_names[i]) == 0)
+      {
+        *out = (UlMediumKind) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 static gboolean
 is_printable_text (const char *s, gsize max)
 {

@@ -12,6 +12,15 @@ typedef enum {
   UL_MEDIUM_DISPOSED,
 } UlMediumStatus;
 
+/* what was registered: a USB medium (a stick, a disk), a card reader (no
+ * medium itself: each card in it is decided by itself), or a card by its
+ * volume identity (see db/0007-card-readers.sql) */
+typedef enum {
+  UL_MEDIUM_KIND_USB,
+  UL_MEDIUM_KIND_READER,
+  UL_MEDIUM_KIND_CARD,
+} UlMediumKind;
+
 typedef struct {
   gint64 id;
   char *asset_number;     /* 管理番号 */
@@ -34,6 +43,7 @@ typedef struct {
   char *revoked_by;
   gint64 revoked_at;
   char *revoke_reason;
+  UlMediumKind kind;
 } UlMedium;
 
 UlMedium *ul_medium_new (void);
@@ -41,6 +51,8 @@ void ul_medium_free (UlMedium *m);
 
 const char *ul_medium_status_to_string (UlMediumStatus status);
 gboolean ul_medium_status_from_string (const char *s, UlMediumStatus *out);
+const char *ul_medium_kind_to_string (UlMediumKind kind);
+gboolean ul_medium_kind_from_string (const char *s, UlMediumKind *out);
 
 /* Checks what a supervisor typed: an asset number of printable characters,
  * a serial, a sane validity window. */

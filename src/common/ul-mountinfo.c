@@ -125,5 +125,6 @@ ul_block_device_under (dev_t dev, const char *syspath)
     return FALSE;
   link = g_strdup_printf ("/sys/dev/block/%u:%u", major (dev), minor (dev));
   real = realpath (link, NULL);
-  return real != NULL && strncmp (real, syspath, n) == 0 && real[n] == '/';
+  /* beneath it, or itself (a card without partitions, mounted whole) */
+  return real != NULL && strncmp (real, syspath, n) == 0 && (real[n] == '/' || real[n] == '\0');
 }

@@ -29,7 +29,8 @@ GPtrArray *ul_mountinfo_read (const char *path, GError **error);
 dev_t ul_mount_block_device (const UlMount *m);
 
 /* whether the block device @dev lies under the sysfs device @syspath (a USB
- * device, or a disk for its partitions), by its /sys/dev/block link */
+ * device, or a disk for its partitions) or is that disk, by its
+ * /sys/dev/block link */
 gboolean ul_block_device_under (dev_t dev, const char *syspath);
 
 G_END_DECLS

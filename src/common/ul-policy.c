@@ -6,7 +6,7 @@
 
 static const char *const decision_names[] = {
   "not-storage", "allow", "allow-read-only", "block", "block-and-request",
-  "block-suspicious",
+  "block-suspicious", "allow-reader",
 };
 
 const char *
@@ -109,11 +109,101 @@ user_allowed (const UlMedium *m, const char *user)
   return m->users != NULL && g_strv_contains ((const char *const *) m->users, user);
 }
 
+/* the rules for a device with an identity that may be registered: @kind
+ * says what made it controlled, for the reason */
+static UlDecision
+decide_registered (const UlPolicyInput *in, const char *kind, char **reason)
+{
+  const UlDevice *dev = in->device;
+  const UlMedium *m = in->medium;
+
+  if (m == NULL)
+    {
+      *reason = g_strdup_printf ("not registered%s", kind);
+      return UL_DECISION_BLOCK_AND_REQUEST;
+    }
+  if (m->status != UL_MEDIUM_ACTIVE)
+    {
+      *reason = g_strdup_printf ("medium %s is %s", m->asset_number,
+                                 ul_medium_status_to_string (m->status));
+      return UL_DECISION_BLOCK;
+    }
+  if (g_strcmp0 (m->descriptor_hash, dev->descriptor_hash) != 0)
+    {
+      *reason = g_strdup_printf ("possible clone: descriptors differ from those registered "
+                                 "for %s", m->asset_number);
+      return UL_DECISION_BLOCK_SUSPICIOUS;
+    }
+  if (m->valid_from != 0 && in->now < m->valid_from)
+    {
+      *reason = g_strdup_printf ("registration of %s is not valid yet", m->asset_number);
+      return UL_DECISION_BLOCK;
+    }
+  if (m->valid_until != 0 && in->now >= m->valid_until)
+    {
+      *reason = g_strdup_printf ("registration of %s has expired", m->asset_number);
+      return UL_DECISION_BLOCK;
+    }
+  if (!user_allowed (m, in->seat_user))
+    {
+      if (in->seat_user == NULL)
+        *reason = g_strdup_printf ("no one is logged in, and %s is for named users only",
+                                   m->asset_number);
+      else
+        *reason = g_strdup_printf ("user %s may not use %s", in->seat_user, m->asset_number);
+      return UL_DECISION_BLOCK;
+    }
+  if (m->kind == UL_MEDIUM_KIND_READER)
+    {
+      *reason = g_strdup_printf ("registered card reader %s: each card in it is decided by "
+                                 "itself", m->asset_number);
+      return UL_DECISION_ALLOW_READER;
+    }
+  if (m->read_only)
+    {
+      *reason = g_strdup_printf ("registered as %s (read-only)", m->asset_number);
+      return UL_DECISION_ALLOW_READ_ONLY;
+    }
+  *reason = g_strdup_printf ("registered as %s", m->asset_number);
+  return UL_DECISION_ALLOW;
+}
+
+UlDecision
+ul_policy_decide_card (const UlPolicyInput *in, char **reason)
+{
+  if (in->n_same_identity > 0)
+    {
+      *reason = g_strdup_printf ("possible clone: %u other card(s) present with the same "
+                                 "volume identity", in->n_same_identity);
+      return UL_DECISION_BLOCK_SUSPICIOUS;
+    }
+  if (in->seat_user != NULL && in->shared_accounts != NULL &&
+      g_strv_contains (in->shared_accounts, in->seat_user))
+    {
+      *reason = g_strdup_printf ("the seat user %s is a shared account; media are used only "
+                                 "under personal accounts", in->seat_user);
+      return UL_DECISION_BLOCK;
+    }
+  return decide_registered (in, " (a card in a card reader)", reason);
+}
+
+char *
+ul_card_identity_weakness (GBytes *identity)
+{
+  gsize len = 0;
+  const char *s = identity ? g_bytes_get_data (identity, &len) : NULL;
+  g_autofree char *text = s ? g_strndup (s, len) : NULL;
+
+  if (text == NULL || strstr (text, "uuid=") == NULL)
+    return g_strdup ("the card has no partition-table or filesystem id: any card of its size "
+                     "without one would pass");
+  return NULL;
+}
+
 UlDecision
 ul_policy_decide (const UlPolicyInput *in, char **reason)
 {
   const UlDevice *dev = in->device;
-  const UlMedium *m = in->medium;
   g_autofree char *kind = NULL;   /* what made it controlled, for the reason */
   UlClassFlags classes;
   gboolean storage;
@@ -187,47 +277,5 @@ ul_policy_decide (const UlPolicyInput *in, char **reason)
                                  "under personal accounts", in->seat_user);
       return UL_DECISION_BLOCK;
     }
-  if (m == NULL)
-    {
-      *reason = g_strdup_printf ("not registered%s", kind);
-      return UL_DECISION_BLOCK_AND_REQUEST;
-    }
-  if (m->status != UL_MEDIUM_ACTIVE)
-    {
-      *reason = g_strdup_printf ("medium %s is %s", m->asset_number,
-                                 ul_medium_status_to_string (m->status));
-      return UL_DECISION_BLOCK;
-    }
-  if (g_strcmp0 (m->descriptor_hash, dev->descriptor_hash) != 0)
-    {
-      *reason = g_strdup_printf ("possible clone: descriptors differ from those registered "
-                                 "for %s", m->asset_number);
-      return UL_DECISION_BLOCK_SUSPICIOUS;
-    }
-  if (m->valid_from != 0 && in->now < m->valid_from)
-    {
-      *reason = g_strdup_printf ("registration of %s is not valid yet", m->asset_number);
-      return UL_DECISION_BLOCK;
-    }
-  if (m->valid_until != 0 && in->now >= m->valid_until)
-    {
-      *reason = g_strdup_printf ("registration of %s has expired", m->asset_number);
-      return UL_DECISION_BLOCK;
-    }
-  if (!user_allowed (m, in->seat_user))
-    {
-      if (in->seat_user == NULL)
-        *reason = g_strdup_printf ("no one is logged in, and %s is for named users only",
-                                   m->asset_number);
-      else
-        *reason = g_strdup_printf ("user %s may not use %s", in->seat_user, m->asset_number);
-      return UL_DECISION_BLOCK;
-    }
-  if (m->read_only)
-    {
-      *reason = g_strdup_printf ("registered as %s (read-only)", m->asset_number);
-      return UL_DECISION_ALLOW_READ_ONLY;
-    }
-  *reason = g_strdup_printf ("registered as %s", m->asset_number);
-  return UL_DECISION_ALLOW;
+  return decide_registered (in, kind, reason);
 }

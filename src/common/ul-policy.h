@@ -15,6 +15,8 @@ typedef enum {
   UL_DECISION_BLOCK,
   UL_DECISION_BLOCK_AND_REQUEST,
   UL_DECISION_BLOCK_SUSPICIOUS,
+  UL_DECISION_ALLOW_READER,       /* a registered card reader: authorized, no session of its
+                                   * own; each card in it is decided by itself */
 } UlDecision;
 
 /* what happens to a device that is neither storage nor of a harmless class
@@ -41,6 +43,14 @@ typedef struct {
 
 /* Returns the decision; *reason gets a sentence for the log. */
 UlDecision ul_policy_decide (const UlPolicyInput *in, char **reason);
+/* the same for a card in a registered reader: in->device is the card's
+ * volume identity (ul-card-volume.h), in->medium a card registration */
+UlDecision ul_policy_decide_card (const UlPolicyInput *in, char **reason);
+
+/* why a card's volume identity cannot tell it from other cards (it has no
+ * partition-table or filesystem id: any blank card of that size would
+ * pass), or NULL */
+char *ul_card_identity_weakness (GBytes *identity);
 
 /* why @serial is not unique in practice (too short, one repeated
  * character, a counting sequence, one that cheap controllers share), or
@@ -48,6 +58,7 @@ UlDecision ul_policy_decide (const UlPolicyInput *in, char **reason);
 char *ul_serial_weakness (GBytes *serial);
 
 const char *ul_decision_to_string (UlDecision d);
+/* a medium in use: a session is open while this holds (not for a reader) */
 gboolean ul_decision_allows (UlDecision d);
 gboolean ul_decision_blocks (UlDecision d);
 

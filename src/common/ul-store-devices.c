@@ -11,8 +11,8 @@ ul_store_note_device (UlStore *store, const UlDevice *dev, gint64 now, gint64 *d
   sqlite3_stmt *st = ul_store_stmt (store,
                                     "INSERT INTO devices_seen (vendor_id, product_id, serial, "
                                     "manufacturer, product, bcd_device, speed, port_path, "
-                                    "interfaces, descriptor_hash, first_seen, last_seen) VALUES "
-                                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) "
+                                    "interfaces, descriptor_hash, first_seen, last_seen, kind) VALUES "
+                                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12) "
                                     "ON CONFLICT (vendor_id, product_id, ifnull(serial, x''), "
                                     "descriptor_hash) DO UPDATE SET last_seen = excluded.last_seen, "
                                     "port_path = excluded.port_path, speed = excluded.speed "
@@ -28,7 +28,8 @@ ul_store_note_device (UlStore *store, const UlDevice *dev, gint64 now, gint64 *d
       !ul_bind_text (store, st, 8, dev->name, error) ||
       !ul_bind_text (store, st, 9, ifaces, error) ||
       !ul_bind_text (store, st, 10, dev->descriptor_hash, error) ||
-      !ul_bind_int64 (store, st, 11, now, error))
+      !ul_bind_int64 (store, st, 11, now, error) ||
+      !ul_bind_text (store, st, 12, dev->card ? "card" : "usb", error))
     return FALSE;
   if (sqlite3_step (st) != SQLITE_ROW)
     {

@@ -5,7 +5,7 @@
 #define MEDIUM_COLUMNS \
   "id, asset_number, label, vendor_id, product_id, serial, manufacturer, product, " \
   "descriptor_hash, holder, all_staff, valid_from, valid_until, read_only, status, " \
-  "registered_by, registered_at, revoked_by, revoked_at, revoke_reason"
+  "registered_by, registered_at, revoked_by, revoked_at, revoke_reason, kind"
 
 static gboolean
 load_users (UlStore *store, UlMedium *m, GError **error)
@@ -61,6 +61,16 @@ medium_from_row (UlStore *store, sqlite3_stmt *st, GError **error)
   m->revoked_by = ul_column_text (st, 17);
   m->revoked_at = sqlite3_column_int64 (st, 18);
   m->revoke_reason = ul_column_text (st, 19);
+  {
+    g_autofree char *kind = ul_column_text (st, 20);
+
+    if (!ul_medium_kind_from_string (kind, &m->kind))
+      {
+        g_set_error (error, UL_ERROR, UL_ERROR_DATABASE, "medium %s has an unknown kind",
+                     m->asset_number);
+        return NULL;
+      }
+  }
   return g_steal_pointer (&m);
 }
 
@@ -112,8 +122,9 @@ ul_store_add_medium (UlStore *store, UlMedium *m, GError **error)
   st = ul_store_stmt (store,
                       "INSERT INTO media (asset_number, label, vendor_id, product_id, serial, "
                       "manufacturer, product, descriptor_hash, holder, all_staff, valid_from, "
-                      "valid_until, read_only, status, registered_by, registered_at) VALUES "
-                      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'active', ?14, ?15) "
+                      "valid_until, read_only, status, registered_by, registered_at, kind) VALUES "
+                      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'active', ?14, ?15, "
+                      "?16) "
                       "RETURNING id",
                       error);
   if (st == NULL ||
@@ -131,7 +142,8 @@ ul_store_add_medium (UlStore *store, UlMedium *m, GError **error)
       !ul_bind_int64_or_null (store, st, 12, m->valid_until, error) ||
       !ul_bind_int64 (store, st, 13, m->read_only ? 1 : 0, error) ||
       !ul_bind_text (store, st, 14, m->registered_by, error) ||
-      !ul_bind_int64 (store, st, 15, m->registered_at, error))
+      !ul_bind_int64 (store, st, 15, m->registered_at, error) ||
+      !ul_bind_text (store, st, 16, ul_medium_kind_to_string (m->kind), error))
     return FALSE;
   if (sqlite3_step (st) != SQLITE_ROW)
     {
@@ -165,8 +177,8 @@ ul_store_add_medium (UlStore *store, UlMedium *m, GError **error)
 }
 
 UlMedium *
-ul_store_find_medium_for_identity (UlStore *store, guint16 vid, guint16 pid, GBytes *serial,
-                                   GError **error)
+ul_store_find_medium_for_identity (UlStore *store, gboolean card, guint16 vid, guint16 pid,
+                                   GBytes *serial, GError **error)
 {
   sqlite3_stmt *st;
   g_autoptr(GPtrArray) media = NULL;
@@ -175,11 +187,12 @@ ul_store_find_medium_for_identity (UlStore *store, guint16 vid, guint16 pid, GBy
     return NULL;
   st = ul_store_stmt (store,
                       "SELECT " MEDIUM_COLUMNS " FROM media WHERE vendor_id = ?1 AND "
-                      "product_id = ?2 AND serial = ?3 "
+                      "product_id = ?2 AND serial = ?3 AND (kind = 'card') = ?4 "
                       "ORDER BY status = 'active' DESC, id DESC LIMIT 1", error);
   if (st == NULL || !ul_bind_int64 (store, st, 1, vid, error) ||
       !ul_bind_int64 (store, st, 2, pid, error) ||
-      !ul_bind_bytes (store, st, 3, serial, error))
+      !ul_bind_bytes (store, st, 3, serial, error) ||
+      !ul_bind_int64 (store, st, 4, card ? 1 : 0, error))
     return NULL;
   media = collect_media (store, st, error);
   return first_or_null (media);

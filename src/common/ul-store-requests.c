@@ -6,7 +6,7 @@
   "SELECT r.id, r.device_id, r.state, r.requester, r.requester_uid, r.host, r.created_at, " \
   "r.reason, r.decided_by, r.decided_at, r.decision_note, r.medium_id, d.vendor_id, " \
   "d.product_id, d.bcd_device, d.serial, d.manufacturer, d.product, d.descriptor_hash, " \
-  "d.interfaces, d.port_path, r.suspicion, r.weak_serial " \
+  "d.interfaces, d.port_path, r.suspicion, r.weak_serial, d.kind = 'card' " \
   "FROM requests r JOIN devices_seen d ON d.id = r.device_id "
 
 static UlRequest *
@@ -38,6 +38,7 @@ request_from_row (sqlite3_stmt *st)
   r->port_path = ul_column_text (st, 20);
   r->suspicion = ul_column_text (st, 21);
   r->weak_serial = ul_column_text (st, 22);
+  r->card = sqlite3_column_int (st, 23) != 0;
   return r;
 }
 

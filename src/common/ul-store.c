@@ -20,6 +20,7 @@ static const char *const migrations[] = {
   "/org/usbledger/db/0004-erasures.sql",
   "/org/usbledger/db/0005-outside-changes.sql",
   "/org/usbledger/db/0006-evidence.sql",
+  "/org/usbledger/db/0007-card-readers.sql",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == UL_STORE_SCHEMA_VERSION);
 

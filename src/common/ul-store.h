@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define UL_STORE_SCHEMA_VERSION 6
+#define UL_STORE_SCHEMA_VERSION 7
 
 typedef struct _UlStore UlStore;
 
@@ -55,6 +55,7 @@ typedef struct {
   char *port_path;
   char *suspicion;        /* the device was judged suspicious since: why; NULL: not */
   char *weak_serial;      /* why its serial is not unique in practice; NULL: it may be */
+  gboolean card;          /* a card in a reader: serial is its volume identity */
 } UlRequest;
 
 typedef struct {
@@ -178,9 +179,10 @@ gboolean ul_store_note_device (UlStore *store, const UlDevice *dev, gint64 now,
 /* media */
 gboolean ul_store_add_medium (UlStore *store, UlMedium *m, GError **error);
 /* the active registration of this identity, else its latest one (revoked,
- * lost, disposed), else NULL without error */
-UlMedium *ul_store_find_medium_for_identity (UlStore *store, guint16 vid, guint16 pid,
-                                             GBytes *serial, GError **error);
+ * lost, disposed), else NULL without error; @card: among cards (a card's
+ * identity never matches a USB device's registration, nor the reverse) */
+UlMedium *ul_store_find_medium_for_identity (UlStore *store, gboolean card, guint16 vid,
+                                             guint16 pid, GBytes *serial, GError **error);
 UlMedium *ul_store_get_medium (UlStore *store, const char *asset_number, GError **error);
 GPtrArray *ul_store_list_media (UlStore *store, GError **error);
 gboolean ul_store_revoke_medium (UlStore *store, const char *asset_number,

@@ -75,6 +75,17 @@ ul_record_present (const UlPresent *p, gboolean removed)
   add_x (&b, "session-id", p->session_id);
   add_x (&b, "since", p->since);
   g_variant_builder_add (&b, "{sv}", "removed", g_variant_new_boolean (removed));
+  /* "usb", "reader" (a registered card reader) or "card" (in a reader) */
+  add_str (&b, "kind", p->dev->card ? "card"
+                       : p->decision == UL_DECISION_ALLOW_READER || p->card_blocked_identity
+                         ? "reader" : "usb");
+  if (p->reader_syspath != NULL)
+    {
+      g_autofree char *reader = g_path_get_basename (p->reader_syspath);
+
+      add_str (&b, "reader", reader);
+    }
+  add_str (&b, "card-volume", p->card_volume);
   return g_variant_builder_end (&b);
 }
 
@@ -106,6 +117,7 @@ ul_record_request (const UlRequest *r)
   add_str (&b, "port", r->port_path);
   add_str (&b, "suspicion", r->suspicion);
   add_str (&b, "weak-serial", r->weak_serial);
+  add_str (&b, "kind", r->card ? "card" : "usb");
   return g_variant_builder_end (&b);
 }
 
@@ -134,6 +146,7 @@ ul_record_medium (const UlMedium *m)
   add_x (&b, "valid-until", m->valid_until);
   g_variant_builder_add (&b, "{sv}", "read-only", g_variant_new_boolean (m->read_only));
   add_str (&b, "status", ul_medium_status_to_string (m->status));
+  add_str (&b, "kind", ul_medium_kind_to_string (m->kind));
   add_str (&b, "registered-by", m->registered_by);
   add_x (&b, "registered-at", m->registered_at);
   add_str (&b, "revoked-by", m->revoked_by);
@@ -278,6 +291,8 @@ ul_record_parse_registration (GVariant *dict, UlRegisterChoices *choices,
         m->valid_until = g_variant_get_int64 (value);
       else if (g_str_equal (key, "read-only") && (ok = check_type (key, value, "b", error)))
         m->read_only = g_variant_get_boolean (value);
+      else if (g_str_equal (key, "card-reader") && (ok = check_type (key, value, "b", error)))
+        m->kind = g_variant_get_boolean (value) ? UL_MEDIUM_KIND_READER : UL_MEDIUM_KIND_USB;
       else if (g_str_equal (key, "override-suspicion") &&
                (ok = check_type (key, value, "b", error)))
         choices->override_suspicion = g_variant_get_boolean (value);

@@ -12,6 +12,7 @@
 #include "ul-error.h"
 #include "ul-mountinfo.h"
 #include "ul-read-only.h"
+#include "ul-card-volume.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -69,12 +70,21 @@ ul_erase_targets_find (UlManager *mgr, UlPresent *p, GArray *disks, GError **err
       g_autofree char *usb = NULL;
       struct udev_device *d;
 
-      if (!g_str_has_prefix (path, prefix))
-        continue;
-      /* the nearest USB device up the tree must be the medium itself */
-      usb = ul_read_only_usb_parent (path);
-      if (g_strcmp0 (usb, p->dev->syspath) != 0)
-        continue;
+      if (p->dev->card)
+        {
+          /* a card: the reader's disk it is in, nothing else of the reader */
+          if (g_strcmp0 (path, p->dev->syspath) != 0)
+            continue;
+        }
+      else
+        {
+          if (!g_str_has_prefix (path, prefix))
+            continue;
+          /* the nearest USB device up the tree must be the medium itself */
+          usb = ul_read_only_usb_parent (path);
+          if (g_strcmp0 (usb, p->dev->syspath) != 0)
+            continue;
+        }
       d = udev_device_new_from_syspath (mgr->udev, path);
       if (d != NULL && udev_device_get_devnode (d) != NULL)
         {
@@ -168,8 +178,25 @@ ul_erase_targets_prepare (UlManager *mgr, UlPresent *p, GArray *disks, GError **
   for (guint i = 0; i < disks->len; i++)
     if (!open_checked (p, &g_array_index (disks, UlEraseDisk, i), error))
       return FALSE;
-  /* the disks are held now: the USB device must still be the medium */
+  /* the disks are held now: the USB device must still be the medium, a
+   * card still the one decided on (the kernel's number of the medium) */
   if (p->dev->dirfd >= 0 && !ul_device_check_unchanged (p->dev, p->dev->dirfd, error))
     return FALSE;
+  if (p->dev->card)
+    {
+      struct udev_device *disk = udev_device_new_from_syspath (mgr->udev, p->dev->syspath);
+      guint64 capacity = 0, diskseq = 0;
+      gboolean same = disk != NULL && ul_card_disk_read (disk, &capacity, &diskseq) &&
+                      diskseq == p->diskseq;
+
+      if (disk != NULL)
+        udev_device_unref (disk);
+      if (!same)
+        {
+          g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,
+                       "the card in %s changed: not erased", p->dev->name);
+          return FALSE;
+        }
+    }
   return TRUE;
 }

@@ -29,6 +29,24 @@ copy_identity_from_request (UlMedium *m, const UlRequest *r)
   m->descriptor_hash = g_strdup (r->descriptor_hash);
 }
 
+/* a card is registered as a card; a USB device as a medium, or as a card
+ * reader when the supervisor says so (reg->kind READER) */
+static gboolean
+set_kind (UlMedium *m, gboolean card, GError **error)
+{
+  if (card && m->kind == UL_MEDIUM_KIND_READER)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT,
+                   "this is a card in a reader, not a card reader");
+      return FALSE;
+    }
+  if (card)
+    m->kind = UL_MEDIUM_KIND_CARD;
+  else if (m->kind == UL_MEDIUM_KIND_CARD)
+    m->kind = UL_MEDIUM_KIND_USB;
+  return TRUE;
+}
+
 /* registers @m and writes its event; inside the caller's transaction */
 static gboolean
 register_locked (UlManager *mgr, UlMedium *m, const UlRegisterChoices *choices,
@@ -36,7 +54,11 @@ register_locked (UlManager *mgr, UlMedium *m, const UlRegisterChoices *choices,
 {
   g_autoptr(UlEvent) ev = NULL;
   g_autofree char *serial = ul_escape_gbytes (m->serial);
-  g_autofree char *weakness = ul_serial_weakness (m->serial);
+  g_autofree char *weakness = m->kind == UL_MEDIUM_KIND_CARD ? ul_card_identity_weakness (m->serial)
+                                                            : ul_serial_weakness (m->serial);
+  const char *what = m->kind == UL_MEDIUM_KIND_CARD     ? "card"
+                     : m->kind == UL_MEDIUM_KIND_READER ? "card reader"
+                                                        : "stick";
 
   gboolean disposed = FALSE;
 
@@ -55,9 +77,9 @@ register_locked (UlManager *mgr, UlMedium *m, const UlRegisterChoices *choices,
   if (weakness != NULL && !choices->accept_weak_serial)
     {
       g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,
-                   "the serial \"%s\" is not unique in practice (%s): any stick of this model "
-                   "with the same serial and descriptors would pass as %s; register it only "
-                   "with --accept-weak-serial", serial, weakness, m->asset_number);
+                   "the identity \"%s\" is not unique in practice (%s): any %s of this model "
+                   "with the same identity would pass as %s; register it only "
+                   "with --accept-weak-serial", serial, weakness, what, m->asset_number);
       return FALSE;
     }
   g_free (m->registered_by);
@@ -68,8 +90,8 @@ register_locked (UlManager *mgr, UlMedium *m, const UlRegisterChoices *choices,
   ev = actor_event (mgr, "medium-registered", actor);
   ev->medium_id = m->id;
   ev->request_id = request_id;
-  ev->detail = g_strdup_printf ("%s: %04x:%04x serial=\"%s\"%s%s", m->asset_number,
-                                m->vendor_id, m->product_id, serial,
+  ev->detail = g_strdup_printf ("%s: %s %04x:%04x serial=\"%s\"%s%s", m->asset_number,
+                                what, m->vendor_id, m->product_id, serial,
                                 m->read_only ? ", read-only" : "",
                                 m->all_staff ? ", all staff" : "");
   if (!ul_store_append_event (mgr->store, ev, error))
@@ -119,6 +141,11 @@ ul_manager_approve_request (UlManager *mgr, gint64 id, UlMedium *reg, const char
       return NULL;
     }
   copy_identity_from_request (reg, r);
+  if (!set_kind (reg, r->card, error))
+    {
+      ul_store_rollback (mgr->store);
+      return NULL;
+    }
   ev = actor_event (mgr, "request-approved", actor);
   ev->request_id = id;
   ev->device_id = r->device_id;
@@ -241,7 +268,17 @@ ul_manager_register_medium (UlManager *mgr, UlMedium *reg, const char *device_na
       reg->product = p->dev->product ? g_bytes_ref (p->dev->product) : NULL;
       g_free (reg->descriptor_hash);
       reg->descriptor_hash = g_strdup (p->dev->descriptor_hash);
+      if (p->pending)
+        {
+          g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,
+                       "the card in %s is still being read", device_name);
+          return NULL;
+        }
+      if (!set_kind (reg, p->dev->card, error))
+        return NULL;
     }
+  else if (reg->kind == UL_MEDIUM_KIND_CARD)
+    reg->kind = UL_MEDIUM_KIND_USB;
 
   if (!ul_store_begin (mgr->store, error))
     return NULL;

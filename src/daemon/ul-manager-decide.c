@@ -23,7 +23,8 @@ ul_manager_count_same_identity (UlManager *mgr, UlPresent *self)
     {
       UlPresent *other = value;
 
-      if (other != self && other->controlled && ul_device_same_identity (other->dev, self->dev))
+      if (other != self && other->controlled && !other->pending &&
+          ul_device_same_identity (other->dev, self->dev))
         n++;
     }
   return n;
@@ -41,7 +42,10 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
                  gint64 now, GError **error)
 {
   g_autoptr(UlEvent) ev = NULL;
-  g_autofree char *who = ul_device_describe (p->dev);
+  g_autofree char *dev_who = ul_device_describe (p->dev);
+  /* a card: what is on it, so the event names it fully */
+  g_autofree char *who = p->card_volume ? g_strdup_printf ("%s %s", dev_who, p->card_volume)
+                                        : g_strdup (dev_who);
   gboolean created = FALSE;
 
   /* a session this decision ends stops following its files first: the
@@ -59,7 +63,8 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
 
   if (p->decision == UL_DECISION_BLOCK_AND_REQUEST)
     {
-      g_autofree char *weak = ul_serial_weakness (p->dev->serial);
+      g_autofree char *weak = p->dev->card ? ul_card_identity_weakness (p->dev->serial)
+                                           : ul_serial_weakness (p->dev->serial);
 
       if (!ul_store_ensure_request (mgr->store, p->device_id, seat->user, seat->uid, mgr->host,
                                     now, p->reason, weak, &p->request_id, &created, error))
@@ -171,8 +176,11 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
 static gboolean
 mark_read_only (UlManager *mgr, UlPresent *p, GError **error)
 {
-  return ul_read_only_mark (mgr->runtime_dir, p->dev->name,
-                            p->decision == UL_DECISION_ALLOW_READ_ONLY, error);
+  const char *state = p->decision == UL_DECISION_ALLOW_READ_ONLY ? UL_MARK_READ_ONLY
+                      : p->decision == UL_DECISION_ALLOW_READER   ? UL_MARK_READER
+                                                                  : NULL;
+
+  return ul_read_only_mark (mgr->runtime_dir, p->dev->name, state, error);
 }
 
 /* a controlled device decided "not storage" (other-devices=allow) is let
@@ -180,7 +188,8 @@ mark_read_only (UlManager *mgr, UlPresent *p, GError **error)
 static gboolean
 decision_authorizes (UlDecision d)
 {
-  return ul_decision_allows (d) || d == UL_DECISION_NOT_STORAGE;
+  return ul_decision_allows (d) || d == UL_DECISION_NOT_STORAGE ||
+         d == UL_DECISION_ALLOW_READER;
 }
 
 /* the udev helper leaves a device we authorized alone when udev announces it
@@ -222,6 +231,22 @@ record_failure (UlManager *mgr, UlPresent *p, const char *what, const GError *er
     g_warning ("cannot record failure for %s: %s", p->dev->name, local->message);
 }
 
+/* what follows every decision once applied */
+static void
+decided (UlManager *mgr, UlPresent *p, const char *trigger)
+{
+  gint64 request_id = p->request_id;
+
+  ul_manager_wrote_logbook (mgr);
+  /* a registration that starts or ends later is decided again then */
+  ul_manager_schedule_validity (mgr);
+  g_debug ("%s %s: %s (%s)", trigger, p->dev->name, ul_decision_to_string (p->decision),
+           p->reason);
+  g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, p, FALSE);
+  if (request_id != 0)
+    g_signal_emit (mgr, ul_manager_signals[SIGNAL_REQUEST_CHANGED], 0, request_id);
+}
+
 /* decides about @p and applies it; @trigger names the event */
 void
 ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger)
@@ -247,7 +272,7 @@ ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger)
       return;
     }
 
-  medium = ul_store_find_medium_for_identity (mgr->store, p->dev->vendor_id,
+  medium = ul_store_find_medium_for_identity (mgr->store, p->dev->card, p->dev->vendor_id,
                                               p->dev->product_id, p->dev->serial, &error);
   if (mgr->seat != NULL)
     ul_seat_get_user (mgr->seat, &seat);
@@ -271,8 +296,18 @@ ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger)
       p->reason = g_strdup_printf ("cannot read the logbook: %s", error->message);
       g_clear_error (&error);
     }
+  else if (p->dev->card)
+    p->decision = ul_policy_decide_card (&in, &p->reason);
   else
     p->decision = ul_policy_decide (&in, &p->reason);
+  /* blocked because of the card (medium) inside it, until that changes */
+  if (p->card_blocked != NULL &&
+      (p->decision == UL_DECISION_ALLOW_READER || ul_decision_allows (p->decision)))
+    {
+      g_free (p->reason);
+      p->reason = g_strdup (p->card_blocked);
+      p->decision = UL_DECISION_BLOCK;
+    }
   {
     guint waiting = 0;
 
@@ -307,6 +342,26 @@ ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger)
     }
   ul_seat_user_clear (&seat);
 
+  if (p->dev->card)
+    {
+      /* a card: marked for the udev helper, or its reader blocked */
+      if (!ul_manager_card_apply (mgr, p, &error))
+        {
+          g_warning ("%s", error->message);
+          record_failure (mgr, p, ul_decision_allows (p->decision) ? "authorize" : "block",
+                          error);
+          if (ul_decision_allows (p->decision))
+            allow_failed (mgr, p);
+          g_clear_error (&error);
+        }
+      else if (p->session_id != 0 && mgr->tracker != NULL)
+        {
+          ul_session_tracker_add (mgr->tracker, p->session_id, p->dev->syspath);
+          ul_manager_session_changed (mgr, p->session_id);
+        }
+      decided (mgr, p, trigger);
+      return;
+    }
   /* before the disk can exist: the udev helper reads the mark when it
    * appears (a read-only medium we cannot mark is not allowed) */
   if (p->controlled && !mark_read_only (mgr, p, &error))
@@ -335,14 +390,7 @@ ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger)
         }
     }
 
-  ul_manager_wrote_logbook (mgr);
-  /* a registration that starts or ends later is decided again then */
-  ul_manager_schedule_validity (mgr);
-  g_debug ("%s %s: %s (%s)", trigger, p->dev->name, ul_decision_to_string (p->decision),
-           p->reason);
-  g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, p, FALSE);
-  if (p->request_id != 0)
-    g_signal_emit (mgr, ul_manager_signals[SIGNAL_REQUEST_CHANGED], 0, p->request_id);
+  decided (mgr, p, trigger);
 }
 
 void
@@ -355,10 +403,14 @@ ul_manager_reevaluate_identity (UlManager *mgr, guint16 vid, guint16 pid, GBytes
     {
       UlPresent *p = g_ptr_array_index (list, i);
 
-      if (p->controlled && p->dev->vendor_id == vid && p->dev->product_id == pid &&
-          p->dev->serial != NULL && serial != NULL && g_bytes_equal (p->dev->serial, serial))
+      if (p->controlled && !p->pending && p->dev->vendor_id == vid &&
+          p->dev->product_id == pid && p->dev->serial != NULL && serial != NULL &&
+          g_bytes_equal (p->dev->serial, serial))
         ul_manager_decide (mgr, p, trigger);
     }
+  /* a card (ids 0): the readers it blocked may show it again */
+  if (vid == 0 && pid == 0)
+    ul_manager_readers_redecide (mgr, serial, trigger);
 }
 
 void

@@ -55,6 +55,23 @@ extern guint ul_manager_signals[N_SIGNALS];
  * (session-changed) at most a few times a second */
 void ul_manager_session_changed (UlManager *mgr, gint64 session_id);
 
+/* ul-manager.c: the device at @syspath is gone (its session ends) */
+void ul_manager_remove_present (UlManager *mgr, const char *syspath);
+
+/* ul-manager-cards.c: cards in registered readers, and media changing
+ * inside a device registered as a stick */
+void ul_manager_block_event (UlManager *mgr, struct udev_device *d, const char *action);
+void ul_manager_cards_coldplug (UlManager *mgr);
+void ul_manager_remove_cards_of (UlManager *mgr, const char *reader_syspath);
+/* a card decided about: allowed, it is marked for the udev helper and
+ * announced again (udev makes it writable and shows it to udisks); not
+ * allowed, its reader is blocked */
+gboolean ul_manager_card_apply (UlManager *mgr, UlPresent *card, GError **error);
+/* a card gone: its mark removed */
+void ul_manager_card_forget (UlManager *mgr, UlPresent *card);
+/* re-decides the readers blocked because of the card with @identity */
+void ul_manager_readers_redecide (UlManager *mgr, GBytes *identity, const char *trigger);
+
 /* ul-manager.c: an event about the present device @p */
 UlEvent *ul_manager_device_event (UlManager *mgr, const char *kind, UlPresent *p, gint64 now);
 

@@ -23,6 +23,13 @@ present_free (gpointer data)
   UlPresent *p = data;
 
   ul_device_free (p->dev);
+  if (p->pending_source != 0)
+    g_source_remove (p->pending_source);
+  g_free (p->reader_syspath);
+  g_free (p->card_volume);
+  g_free (p->card_blocked);
+  g_clear_pointer (&p->card_blocked_identity, g_bytes_unref);
+  g_clear_pointer (&p->disk_capacity, g_hash_table_unref);
   g_free (p->reason);
   g_free (p->seat_user);
   g_free (p->asset_number);
@@ -264,8 +271,6 @@ ul_manager_device_event (UlManager *mgr, const char *kind, UlPresent *p, gint64 
   return ev;
 }
 
-static void handle_remove (UlManager *mgr, const char *syspath);
-
 static void
 handle_add (UlManager *mgr, const char *syspath, const char *trigger)
 {
@@ -292,7 +297,7 @@ handle_add (UlManager *mgr, const char *syspath, const char *trigger)
       return;
     }
   if (p != NULL)
-    handle_remove (mgr, syspath);
+    ul_manager_remove_present (mgr, syspath);
 
   p = g_new0 (UlPresent, 1);
   p->dev = g_steal_pointer (&dev);
@@ -321,8 +326,8 @@ handle_add (UlManager *mgr, const char *syspath, const char *trigger)
     }
 }
 
-static void
-handle_remove (UlManager *mgr, const char *syspath)
+void
+ul_manager_remove_present (UlManager *mgr, const char *syspath)
 {
   g_autoptr(GError) error = NULL;
   UlPresent *p = g_hash_table_lookup (mgr->present, syspath);
@@ -330,7 +335,11 @@ handle_remove (UlManager *mgr, const char *syspath)
 
   if (p == NULL)
     return;
-  if (p->controlled)
+  /* the cards go with their reader (their disks' removal is announced
+   * first, but a missed one must not leave a card behind) */
+  if (!p->dev->card)
+    ul_manager_remove_cards_of (mgr, syspath);
+  if (p->controlled && !p->pending)
     {
       g_autoptr(UlEvent) ev = ul_manager_device_event (mgr, "device-removed", p, now);
       g_autofree char *who = ul_device_describe (p->dev);
@@ -351,12 +360,14 @@ handle_remove (UlManager *mgr, const char *syspath)
         }
       ul_manager_wrote_logbook (mgr);
     }
-  if (p->controlled)
+  if (p->controlled && p->dev->card)
+    ul_manager_card_forget (mgr, p);
+  else if (p->controlled)
     {
       g_autoptr(GError) local = NULL;
 
       /* a mark left behind only restricts the next device on this port */
-      if (!ul_read_only_mark (mgr->runtime_dir, p->dev->name, FALSE, &local) ||
+      if (!ul_read_only_mark (mgr->runtime_dir, p->dev->name, NULL, &local) ||
           !ul_allow_mark_set (mgr->runtime_dir, p->dev, FALSE, &local))
         g_warning ("%s", local->message);
     }
@@ -383,8 +394,11 @@ on_monitor_readable (int fd, GIOCondition cond, gpointer user_data)
           if (g_strcmp0 (action, "add") == 0)
             handle_add (mgr, syspath, "device-added");
           else if (g_strcmp0 (action, "remove") == 0)
-            handle_remove (mgr, syspath);
+            ul_manager_remove_present (mgr, syspath);
         }
+      else if (syspath != NULL && action != NULL &&
+               g_strcmp0 (udev_device_get_subsystem (d), "block") == 0)
+        ul_manager_block_event (mgr, d, action);
       udev_device_unref (d);
     }
   return G_SOURCE_CONTINUE;
@@ -406,6 +420,7 @@ ul_manager_start (UlManager *mgr, GError **error)
   mgr->monitor = udev_monitor_new_from_netlink (mgr->udev, "udev");
   if (mgr->monitor == NULL ||
       udev_monitor_filter_add_match_subsystem_devtype (mgr->monitor, "usb", "usb_device") < 0 ||
+      udev_monitor_filter_add_match_subsystem_devtype (mgr->monitor, "block", NULL) < 0 ||
       udev_monitor_enable_receiving (mgr->monitor) < 0)
     {
       g_set_error (error, UL_ERROR, UL_ERROR_FAILED, "cannot listen to udev events");
@@ -472,6 +487,8 @@ ul_manager_start (UlManager *mgr, GError **error)
   udev_list_entry_foreach (entry, udev_enumerate_get_list_entry (en))
     handle_add (mgr, udev_list_entry_get_name (entry), "device-coldplug");
   udev_enumerate_unref (en);
+  /* the cards in readers allowed before, and the disks of media in use */
+  ul_manager_cards_coldplug (mgr);
 
   ul_manager_close_orphaned_sessions (mgr);
   return TRUE;

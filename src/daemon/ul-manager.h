@@ -26,6 +26,18 @@ typedef struct {
   gboolean erasing;       /* being erased: no session opens on it */
   gint64 valid_from;      /* of its registration, µs (0: none), decided again then */
   gint64 valid_until;
+  /* a card in a registered reader (dev->card): */
+  char *reader_syspath;   /* the reader it is in */
+  guint64 diskseq;        /* the kernel's number of this card in that disk */
+  char *card_volume;      /* what is on it, escaped, for the log */
+  gboolean pending;       /* udev has not read its partitions yet: not decided */
+  guint pending_source;   /* decides with what is known if udev takes too long */
+  /* a reader, or a device registered as a stick, blocked because of the card
+   * (medium) inside it: why, and for a reader the card's identity, whose
+   * approval lets the reader through again */
+  char *card_blocked;
+  GBytes *card_blocked_identity;
+  GHashTable *disk_capacity; /* a USB medium's disks: syspath -> capacity at first sight */
 } UlPresent;
 
 /* who asks for a supervisor action */

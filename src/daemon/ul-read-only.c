@@ -15,19 +15,27 @@
 #include "ul-runtime-mark.h"
 
 gboolean
-ul_read_only_mark (const char *runtime_dir, const char *name, gboolean read_only,
+ul_read_only_mark (const char *runtime_dir, const char *name, const char *state,
                    GError **error)
 {
-  return ul_runtime_mark_set (runtime_dir, "read-only", name, read_only ? "read-only\n" : NULL,
-                              error);
+  g_autofree char *contents = state ? g_strconcat (state, "\n", NULL) : NULL;
+
+  return ul_runtime_mark_set (runtime_dir, "read-only", name, contents, error);
 }
 
-gboolean
-ul_read_only_is_marked (const char *runtime_dir, const char *name)
+char *
+ul_read_only_mark_get (const char *runtime_dir, const char *name)
 {
   g_autofree char *mark = ul_runtime_mark_get (runtime_dir, "read-only", name);
 
-  return mark != NULL;
+  if (mark == NULL)
+    return NULL;
+  g_strstrip (mark);
+  /* anything but a reader's mark restricts as read-only: an unreadable or
+   * unknown mark never lets more through */
+  if (g_strcmp0 (mark, UL_MARK_READER) == 0)
+    return g_strdup (UL_MARK_READER);
+  return g_strdup (UL_MARK_READ_ONLY);
 }
 
 /* a USB device (not an interface, not a hub's port): it has a bus and device
@@ -63,9 +71,9 @@ ul_read_only_usb_parent (const char *block_syspath)
 }
 
 gboolean
-ul_read_only_set (const char *devnode, GError **error)
+ul_read_only_set (const char *devnode, gboolean read_only, GError **error)
 {
-  int one = 1;
+  int one = read_only ? 1 : 0;
   int fd = open (devnode, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   int err;
 
@@ -74,7 +82,8 @@ ul_read_only_set (const char *devnode, GError **error)
       err = errno;
       if (fd >= 0)
         close (fd);
-      g_set_error (error, UL_ERROR, UL_ERROR_IO, "cannot set %s read-only: %s", devnode,
+      g_set_error (error, UL_ERROR, UL_ERROR_IO, "cannot set %s %s: %s", devnode,
+                   read_only ? "read-only" : "writable",
                    g_strerror (err));
       return FALSE;
     }

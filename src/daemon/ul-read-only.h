@@ -9,17 +9,25 @@
 
 G_BEGIN_DECLS
 
-/* creates (@read_only) or removes the mark of the USB device @name
- * ("1-2.3"); removing a mark that is not there is no error */
-gboolean ul_read_only_mark (const char *runtime_dir, const char *name, gboolean read_only,
+/* the marks' contents: the medium is read-only; or it is a registered card
+ * reader, whose cards stay read-only (and hidden from udisks) until
+ * usbledgerd allows each one (ul-card-mark.h) */
+#define UL_MARK_READ_ONLY "read-only"
+#define UL_MARK_READER "reader"
+
+/* writes @state (UL_MARK_*) as the mark of the USB device @name ("1-2.3"),
+ * or removes it when @state is NULL; removing a mark that is not there is
+ * no error */
+gboolean ul_read_only_mark (const char *runtime_dir, const char *name, const char *state,
                             GError **error);
-gboolean ul_read_only_is_marked (const char *runtime_dir, const char *name);
+/* the mark's state, or NULL when there is none */
+char *ul_read_only_mark_get (const char *runtime_dir, const char *name);
 
 /* the USB device (sysfs path) a block device at @block_syspath is under, or
  * NULL when it is not on USB */
 char *ul_read_only_usb_parent (const char *block_syspath);
 
-/* sets the block device @devnode read-only in the kernel */
-gboolean ul_read_only_set (const char *devnode, GError **error);
+/* sets the block device @devnode read-only (or writable) in the kernel */
+gboolean ul_read_only_set (const char *devnode, gboolean read_only, GError **error);
 
 G_END_DECLS

@@ -10,16 +10,20 @@
  * (ul-allow-mark.h) is left as it is when udev announces it again. It uses the daemon's own classification code and needs no
  * database.
  *
- * With --block, for every new disk or partition on USB: if usbledgerd marked
- * its USB device read-only (ul-read-only.h), set it read-only in the kernel;
- * if that fails, take the device's authorization back rather than leave a
- * read-only medium writable. */
+ * With --block, for every disk or partition on USB that appears or changes
+ * (a card inserted): if usbledgerd marked its USB device read-only
+ * (ul-read-only.h), set it read-only in the kernel; if the device is a
+ * registered card reader, the card is read-only and hidden from udisks
+ * until usbledgerd allowed that very card (ul-card-mark.h). If that fails,
+ * take the device's authorization back rather than leave a read-only
+ * medium writable. */
 #include "config.h"
 
 #include <locale.h>
 
 #include "ul-allow-mark.h"
 #include "ul-authorize.h"
+#include "ul-card-mark.h"
 #include "ul-driver-aliases.h"
 #include "ul-policy.h"
 #include "ul-read-only.h"
@@ -87,42 +91,14 @@ classify (const char *syspath, gboolean apply, const char *modules_dir, const ch
   return 0;
 }
 
+/* the USB device is taken back when a disk of it cannot be set as its mark
+ * says: never a read-only medium left writable */
 static int
-block (const char *syspath, const char *runtime_dir, const char *devnode)
+block_usb_device (const char *usb, const char *name)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(UlDevice) dev = NULL;
-  g_autofree char *usb = ul_read_only_usb_parent (syspath);
-  g_autofree char *name = NULL;
-  g_autofree char *node = NULL;
+  g_autoptr(UlDevice) dev = ul_device_new_from_syspath (usb, &error);
 
-  if (usb == NULL)
-    {
-      g_print ("not on USB\n");
-      return 0;
-    }
-  name = g_path_get_basename (usb);
-  if (!ul_read_only_is_marked (runtime_dir, name))
-    {
-      g_print ("read-write (%s)\n", name);
-      return 0;
-    }
-  if (devnode == NULL)
-    devnode = g_getenv ("DEVNAME");   /* udev's, for RUN programs */
-  if (devnode == NULL)
-    {
-      g_autofree char *base = g_path_get_basename (syspath);
-
-      devnode = node = g_build_filename ("/dev", base, NULL);
-    }
-  if (ul_read_only_set (devnode, &error))
-    {
-      g_print ("read-only %s (%s)\n", devnode, name);
-      return 0;
-    }
-  g_printerr ("usbledger-udev-classify: %s; blocking %s\n", error->message, name);
-  g_clear_error (&error);
-  dev = ul_device_new_from_syspath (usb, &error);
   if (dev == NULL || !ul_authorize_device (dev, FALSE, &error))
     {
       g_printerr ("usbledger-udev-classify: cannot block %s either: %s\n", name,
@@ -130,6 +106,87 @@ block (const char *syspath, const char *runtime_dir, const char *devnode)
       return 1;
     }
   return 1;
+}
+
+/* the card's number: the disk's diskseq, also for one of its partitions */
+static guint64
+card_diskseq (const char *syspath)
+{
+  g_autofree char *partition = g_build_filename (syspath, "partition", NULL);
+  g_autofree char *disk = g_file_test (partition, G_FILE_TEST_EXISTS)
+                            ? g_path_get_dirname (syspath) : g_strdup (syspath);
+  g_autofree char *path = g_build_filename (disk, "diskseq", NULL);
+  g_autofree char *text = NULL;
+  guint64 seq = 0;
+
+  if (g_file_get_contents (path, &text, NULL, NULL))
+    seq = g_ascii_strtoull (g_strstrip (text), NULL, 10);
+  return seq;
+}
+
+/* Run as IMPORT{program}: stdout is KEY=VALUE lines udev adds to the
+ * block device (USBLEDGER_BLOCK says what was done). */
+static int
+block (const char *syspath, const char *runtime_dir, const char *devnode)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *usb = ul_read_only_usb_parent (syspath);
+  g_autofree char *name = NULL;
+  g_autofree char *node = NULL;
+  g_autofree char *mark = NULL;
+  g_autofree char *card = NULL;
+  gboolean read_only = TRUE;
+  const char *state;
+
+  if (usb == NULL)
+    {
+      g_print ("USBLEDGER_BLOCK=not-on-usb\n");
+      return 0;
+    }
+  name = g_path_get_basename (usb);
+  mark = ul_read_only_mark_get (runtime_dir, name);
+  if (mark == NULL)
+    {
+      g_print ("USBLEDGER_BLOCK=read-write\n");
+      return 0;
+    }
+  state = "read-only";
+  if (g_strcmp0 (mark, UL_MARK_READER) == 0)
+    {
+      /* a card reader: the card in it is writable only once usbledgerd
+       * allowed this very card, by its number */
+      g_autofree char *size_path = g_build_filename (syspath, "size", NULL);
+      g_autofree char *size = NULL;
+
+      /* an empty reader: no card to protect (and opening it may fail) */
+      if (g_file_get_contents (size_path, &size, NULL, NULL) &&
+          g_strcmp0 (g_strstrip (size), "0") == 0)
+        {
+          g_print ("USBLEDGER_BLOCK=no-card\n");
+          return 0;
+        }
+      card = ul_card_mark_get (runtime_dir, card_diskseq (syspath));
+      read_only = g_strcmp0 (card, UL_CARD_READ_WRITE) != 0;
+      state = card == NULL ? "card-pending" : read_only ? "card-read-only" : "card-read-write";
+    }
+  if (devnode == NULL)
+    devnode = g_getenv ("DEVNAME");   /* udev's, for its programs */
+  if (devnode == NULL)
+    {
+      g_autofree char *base = g_path_get_basename (syspath);
+
+      devnode = node = g_build_filename ("/dev", base, NULL);
+    }
+  if (!ul_read_only_set (devnode, read_only, &error))
+    {
+      g_printerr ("usbledger-udev-classify: %s; blocking %s\n", error->message, name);
+      return block_usb_device (usb, name);
+    }
+  g_print ("USBLEDGER_BLOCK=%s\n", state);
+  /* not yet decided: desktops neither show nor mount it meanwhile */
+  if (g_strcmp0 (mark, UL_MARK_READER) == 0 && card == NULL)
+    g_print ("UDISKS_IGNORE=1\nUDISKS_AUTO=0\n");
+  return 0;
 }
 
 int
@@ -146,7 +203,8 @@ main (int argc, char **argv)
     { "apply", 0, 0, G_OPTION_ARG_NONE, &apply,
       "Authorize harmless devices, keep storage devices unauthorized", NULL },
     { "block", 0, 0, G_OPTION_ARG_NONE, &is_block,
-      "SYSPATH is a disk or partition: set it read-only if its medium is marked so", NULL },
+      "SYSPATH is a disk or partition: set it read-only if its medium is marked so, or "
+      "its card is not allowed yet", NULL },
     { "runtime-dir", 0, 0, G_OPTION_ARG_FILENAME, &runtime_dir,
       "usbledgerd's runtime folder (default " UL_RUNTIME_DIR ")", "DIR" },
     { "modules-dir", 0, 0, G_OPTION_ARG_FILENAME, &modules_dir,

@@ -82,6 +82,26 @@ def device_record(syspath, props, attrs):
     return '\n'.join(lines) + '\n'
 
 
+class Card:
+    """A memory card as udev's blkid reads it: capacity, partition table,
+    and each partition's filesystem properties."""
+
+    DISK_KEYS = ('ID_PART_TABLE_TYPE', 'ID_PART_TABLE_UUID', 'ID_FS_TYPE', 'ID_FS_UUID',
+                 'ID_FS_LABEL', 'ID_FS_LABEL_ENC')
+
+    def __init__(self, capacity, ptuuid=None, pttype='dos', partitions=(), fs=None):
+        self.capacity = capacity
+        self.ptuuid = ptuuid
+        self.pttype = pttype
+        self.partitions = [list(p) for p in partitions]
+        self.fs = fs                # properties of a filesystem on the whole card
+
+    def disk_props(self):
+        if self.ptuuid is not None:
+            return [('ID_PART_TABLE_TYPE', self.pttype), ('ID_PART_TABLE_UUID', self.ptuuid)]
+        return list(self.fs or [])
+
+
 class MockBus:
     """A root hub with devices on its ports."""
 
@@ -96,6 +116,7 @@ class MockBus:
              ('speed', b'480\n'), ('bDeviceClass', b'09\n'),
              ('descriptors', make_descriptors(0x1d6b, 0x0002, [[HUB]], dev_class=9))]))
         self.next_devnum = 2
+        self.partitions = {}    # disk path -> its partitions' paths
 
     def add(self, port, vid, pid, configs, serial=b'', manufacturer=b'ACME',
             product=b'Stick', authorized=0, descriptors=None, bcd=0x0100):
@@ -140,6 +161,7 @@ class MockBus:
     def remove_interfaces(self, dev):
         """What the kernel does when a device is deauthorized."""
         for path, links in reversed(dev.disks):
+            self.remove_partitions(path)
             self.testbed.uevent(path, 'remove')
             self.testbed.remove_device(path)
             # umockdev leaves the links, the kernel does not
@@ -177,11 +199,14 @@ class MockBus:
             [('bInterfaceClass', b'08\n')]))
         return iface
 
-    def add_disk(self, dev, block_dev, name='sdb', lun=0, under=None, devname=None):
+    def add_disk(self, dev, block_dev, name='sdb', lun=0, under=None, devname=None,
+                 card=None, diskseq=None):
         """A disk of an authorized stick, backed by a real block device
         (`block_dev`, a loop device the test made): its sysfs node says the
         loop device's major:minor, so the daemon ties mounts of the loop
-        device to this stick, as it would a real /dev/sdb."""
+        device to this stick, as it would a real /dev/sdb. For a card
+        reader's disk, `card` is a Card (or None: no card in it) and
+        `diskseq` the kernel's number of the medium."""
         st = os.stat(block_dev)
         major, minor = os.major(st.st_rdev), os.minor(st.st_rdev)
         fd = os.open(block_dev, os.O_RDONLY)
@@ -190,10 +215,25 @@ class MockBus:
         finally:
             os.close(fd)
         path = '%s/host0/target0:0:0/0:0:0:%d/block/%s' % (under or dev.interfaces[0], lun, name)
-        self.testbed.add_from_string(device_record(
-            path, [('SUBSYSTEM', 'block'), ('DEVTYPE', 'disk'), ('DEVNAME', devname or block_dev),
-                   ('MAJOR', str(major)), ('MINOR', str(minor))],
-            [('dev', b'%d:%d\n' % (major, minor)), ('size', b'%d\n' % sectors)]))
+        props = [('SUBSYSTEM', 'block'), ('DEVTYPE', 'disk'), ('DEVNAME', devname or block_dev),
+                 ('MAJOR', str(major)), ('MINOR', str(minor))]
+        attrs = [('dev', b'%d:%d\n' % (major, minor)), ('size', b'%d\n' % sectors)]
+        records = []
+        if diskseq is not None:
+            attrs.append(('diskseq', b'%d\n' % diskseq))
+            if card is None:
+                attrs[1] = ('size', b'0\n')
+            else:
+                attrs[1] = ('size', b'%d\n' % (card.capacity // 512))
+                props += card.disk_props()
+                records = [self.partition_record(path, i, p)
+                           for i, p in enumerate(card.partitions, start=1)]
+        # one load, children first as umockdev-record writes them: umockdev
+        # sends the partitions' "add" before the disk's, so the disk's comes
+        # when its partitions are there, as udev's does
+        self.testbed.add_from_string('\n'.join([r for _, r in records] +
+                                               [device_record(path, props, attrs)]))
+        self.partitions[path] = [p for p, _ in records]
         # umockdev does not make the /sys/dev/block link the kernel makes
         links = os.path.join(self.root, 'sys', 'dev', 'block')
         os.makedirs(links, exist_ok=True)
@@ -204,6 +244,44 @@ class MockBus:
         dev.disks.append((path, [link, os.path.join(self.root, 'sys', 'class', 'block', name),
                                  os.path.join(self.root, 'sys', 'block', name)]))
         return path
+
+    def insert_card(self, disk, card, diskseq):
+        """A card put into (or, with `card` None, taken out of) a reader's
+        disk: the kernel's media change. Its new size and number, what
+        udev's blkid reads from it, its partitions, then the disk's
+        "change" uevent (the partitions exist by then: udev's blkid opened
+        the disk, which made the kernel read the partition table)."""
+        self.remove_partitions(disk)
+        self.testbed.set_attribute(disk, 'size', '%d\n' % (card.capacity // 512 if card else 0))
+        self.testbed.set_attribute(disk, 'diskseq', '%d\n' % diskseq)
+        for key in Card.DISK_KEYS:
+            self.testbed.set_property(disk, key, '')
+        if card is not None:
+            for key, value in card.disk_props():
+                self.testbed.set_property(disk, key, value)
+            for i, props in enumerate(card.partitions, start=1):
+                path, record = self.partition_record(disk, i, props)
+                self.testbed.add_from_string(record)
+                self.partitions.setdefault(disk, []).append(path)
+        self.testbed.uevent(disk, 'change')
+
+    def remove_partitions(self, disk):
+        for part in reversed(self.partitions.pop(disk, [])):
+            self.testbed.uevent(part, 'remove')
+            self.testbed.remove_device(part)
+            # umockdev leaves the links, the kernel does not
+            name = os.path.basename(part)
+            for link in (os.path.join(self.root, 'sys', 'class', 'block', name),
+                         os.path.join(self.root, 'sys', 'block', name)):
+                if os.path.lexists(link):
+                    os.unlink(link)
+
+    @staticmethod
+    def partition_record(disk, number, props):
+        path = '%s/%s%d' % (disk, os.path.basename(disk), number)
+        return path, device_record(
+            path, [('SUBSYSTEM', 'block'), ('DEVTYPE', 'partition')] + list(props),
+            [('partition', b'%d\n' % number), ('size', b'2048\n')])
 
     def unplug(self, dev):
         self.remove_interfaces(dev)

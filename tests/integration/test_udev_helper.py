@@ -190,7 +190,7 @@ class UdevHelperTest(unittest.TestCase):
         usb, disk, runtime, helper = self.block_helper('1-7', dev)
         proc = helper(disk)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertEqual(proc.stdout.strip(), 'read-write (1-7)')
+        self.assertEqual(proc.stdout.strip(), 'USBLEDGER_BLOCK=read-write')
         self.assertEqual(self.kernel_ro(dev), '0')
 
     def test_block_of_read_only_medium_set_read_only_in_kernel(self):
@@ -202,7 +202,7 @@ class UdevHelperTest(unittest.TestCase):
         for path in (disk, os.path.join(disk, 'sdz1')):
             proc = helper(path)
             self.assertEqual(proc.returncode, 0, proc.stderr)
-            self.assertEqual(proc.stdout.strip(), 'read-only %s (1-8)' % dev)
+            self.assertEqual(proc.stdout.strip(), 'USBLEDGER_BLOCK=read-only')
         self.assertEqual(self.kernel_ro(dev), '1')
         with self.assertRaises(PermissionError):
             fd = os.open(dev, os.O_WRONLY)
@@ -229,7 +229,75 @@ class UdevHelperTest(unittest.TestCase):
         os.makedirs(path)
         proc = self.run_helper(path, '--block', '--runtime-dir', self.tmp.name)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertEqual(proc.stdout.strip(), 'not on USB')
+        self.assertEqual(proc.stdout.strip(), 'USBLEDGER_BLOCK=not-on-usb')
+
+    # -- --block: cards in a registered card reader ----------------------------
+    def card_reader(self, usb_name, devnode, diskseq, sectors):
+        usb, disk, runtime, helper = self.block_helper(usb_name, devnode)
+        os.makedirs(os.path.join(runtime, 'read-only'))
+        with open(os.path.join(runtime, 'read-only', usb_name), 'w') as f:
+            f.write('reader\n')
+        with open(os.path.join(disk, 'diskseq'), 'w') as f:
+            f.write('%d\n' % diskseq)
+        with open(os.path.join(disk, 'size'), 'w') as f:
+            f.write('%d\n' % sectors)
+        open(os.path.join(disk, 'sdz1', 'partition'), 'w').close()
+        return usb, disk, runtime, helper
+
+    def mark_card(self, runtime, diskseq, state):
+        os.makedirs(os.path.join(runtime, 'cards'), exist_ok=True)
+        with open(os.path.join(runtime, 'cards', str(diskseq)), 'w') as f:
+            f.write(state + '\n')
+
+    def test_card_not_yet_allowed_is_read_only_and_hidden_from_udisks(self):
+        dev = self.loop_device()
+        usb, disk, runtime, helper = self.card_reader('1-10', dev, 41, 2048)
+        # the card allowed before had another number: it does not count
+        self.mark_card(runtime, 40, 'read-write')
+        for path in (disk, os.path.join(disk, 'sdz1')):
+            proc = helper(path)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertEqual(proc.stdout.split(), ['USBLEDGER_BLOCK=card-pending',
+                                                   'UDISKS_IGNORE=1', 'UDISKS_AUTO=0'])
+        self.assertEqual(self.kernel_ro(dev), '1')
+        self.assertEqual(authorized(usb), '1')
+
+    def test_card_allowed_by_its_number_becomes_writable_or_stays_read_only(self):
+        dev = self.loop_device()
+        usb, disk, runtime, helper = self.card_reader('1-11', dev, 42, 2048)
+        subprocess.run(['blockdev', '--setro', dev], check=True)
+        self.mark_card(runtime, 42, 'read-write')
+        proc = helper(os.path.join(disk, 'sdz1'))
+        self.assertEqual(proc.stdout.split(), ['USBLEDGER_BLOCK=card-read-write'])
+        self.assertEqual(self.kernel_ro(dev), '0')
+        self.mark_card(runtime, 42, 'read-only')
+        proc = helper(disk)
+        self.assertEqual(proc.stdout.split(), ['USBLEDGER_BLOCK=card-read-only'])
+        self.assertEqual(self.kernel_ro(dev), '1')
+        # anything else in a mark restricts
+        self.mark_card(runtime, 42, 'garbage')
+        subprocess.run(['blockdev', '--setrw', dev], check=True)
+        proc = helper(disk)
+        self.assertEqual(proc.stdout.split(), ['USBLEDGER_BLOCK=card-read-only'])
+        self.assertEqual(self.kernel_ro(dev), '1')
+
+    def test_empty_reader_is_left_alone(self):
+        not_a_disk = os.path.join(self.tmp.name, 'not-a-disk')
+        open(not_a_disk, 'w').close()
+        usb, disk, runtime, helper = self.card_reader('1-12', not_a_disk, 43, 0)
+        proc = helper(disk)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.split(), ['USBLEDGER_BLOCK=no-card'])
+        self.assertEqual(authorized(usb), '1')
+
+    def test_card_that_cannot_be_made_read_only_blocks_the_reader(self):
+        not_a_disk = os.path.join(self.tmp.name, 'not-a-disk')
+        open(not_a_disk, 'w').close()
+        usb, disk, runtime, helper = self.card_reader('1-13', not_a_disk, 44, 2048)
+        proc = helper(disk)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('blocking 1-13', proc.stderr)
+        self.assertEqual(authorized(usb), '0')
 
     def test_bad_arguments(self):
         proc = subprocess.run([binary('usbledger-udev-classify')], capture_output=True)

@@ -203,6 +203,85 @@ test_vendor_zero_is_suspicious (void)
                    UL_DECISION_BLOCK_SUSPICIOUS);
 }
 
+/* a registered reader is let through, but no medium itself: no session;
+ * whether it is read-only does not matter, its cards are decided each */
+static void
+test_card_reader (void)
+{
+  g_autoptr(UlDevice) reader = ul_test_device_new ("1-2", "RDR-20261127", STORAGE, 1);
+  g_autoptr(UlMedium) m = medium_for (reader);
+
+  m->kind = UL_MEDIUM_KIND_READER;
+  m->read_only = TRUE;
+  g_assert_cmpint (decide (reader, m, "tanaka", 0, "card reader YZ-1"), ==,
+                   UL_DECISION_ALLOW_READER);
+  g_assert_false (ul_decision_allows (UL_DECISION_ALLOW_READER));
+  g_assert_false (ul_decision_blocks (UL_DECISION_ALLOW_READER));
+  g_assert_cmpstr (ul_decision_to_string (UL_DECISION_ALLOW_READER), ==, "allow-reader");
+  /* every rule of a registration still holds for the reader */
+  m->valid_until = NOW;
+  g_assert_cmpint (decide (reader, m, "tanaka", 0, "expired"), ==, UL_DECISION_BLOCK);
+  m->valid_until = 0;
+  m->status = UL_MEDIUM_REVOKED;
+  g_assert_cmpint (decide (reader, m, "tanaka", 0, "revoked"), ==, UL_DECISION_BLOCK);
+}
+
+static UlDecision
+decide_card (const UlDevice *card, const UlMedium *m, const char *user, guint n_same,
+             const char *reason_part)
+{
+  g_autofree char *reason = NULL;
+  const char *const shared[] = { "kyoyu", NULL };
+  UlPolicyInput in = { card, m, user, NOW, n_same, shared };
+  UlDecision d = ul_policy_decide_card (&in, &reason);
+
+  if (reason_part != NULL && strstr (reason, reason_part) == NULL)
+    g_error ("reason \"%s\" lacks \"%s\"", reason, reason_part);
+  return d;
+}
+
+static void
+test_cards (void)
+{
+  static const char id[] = "capacity=34359738368 pttype=dos ptuuid=a1b2c3d4";
+  g_autoptr(UlDevice) card = g_new0 (UlDevice, 1);
+  g_autoptr(UlMedium) m = NULL;
+  g_autoptr(GBytes) blank = g_bytes_new_static ("capacity=17179869184", 20);
+  g_autoptr(GBytes) superfloppy = g_bytes_new_static ("capacity=1 fstype=vfat fsuuid=12-34",
+                                                      35);
+  g_autofree char *weak = NULL;
+
+  card->card = TRUE;
+  card->name = g_strdup ("sdb");
+  card->dirfd = -1;
+  card->serial = g_bytes_new_static (id, strlen (id));
+  card->descriptor_hash = ul_sha256_hex ((const guint8 *) id, strlen (id));
+  m = medium_for (card);
+  m->kind = UL_MEDIUM_KIND_CARD;
+
+  /* no descriptors, vendor 0: neither is suspicious for a card */
+  g_assert_cmpint (decide_card (card, NULL, "tanaka", 0, "not registered (a card"), ==,
+                   UL_DECISION_BLOCK_AND_REQUEST);
+  g_assert_cmpint (decide_card (card, m, "tanaka", 0, "registered as YZ-1"), ==,
+                   UL_DECISION_ALLOW);
+  m->read_only = TRUE;
+  g_assert_cmpint (decide_card (card, m, "tanaka", 0, "read-only"), ==,
+                   UL_DECISION_ALLOW_READ_ONLY);
+  g_assert_cmpint (decide_card (card, m, "tanaka", 1, "possible clone"), ==,
+                   UL_DECISION_BLOCK_SUSPICIOUS);
+  g_assert_cmpint (decide_card (card, m, "kyoyu", 0, "shared account"), ==, UL_DECISION_BLOCK);
+  m->all_staff = FALSE;
+  m->users = g_strsplit ("suzuki", ",", -1);
+  g_assert_cmpint (decide_card (card, m, "tanaka", 0, "may not use"), ==, UL_DECISION_BLOCK);
+
+  /* a card is known by its partition-table or filesystem id; without one
+   * any blank card of that size would pass */
+  g_assert_null (ul_card_identity_weakness (card->serial));
+  g_assert_null (ul_card_identity_weakness (superfloppy));
+  weak = ul_card_identity_weakness (blank);
+  g_assert_nonnull (strstr (weak, "no partition-table or filesystem id"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,5 +292,7 @@ main (int argc, char **argv)
   g_test_add_func ("/policy/validate", test_validate);
   g_test_add_func ("/policy/weak-serials", test_weak_serials);
   g_test_add_func ("/policy/vendor-zero", test_vendor_zero_is_suspicious);
+  g_test_add_func ("/policy/card-reader", test_card_reader);
+  g_test_add_func ("/policy/cards", test_cards);
   return g_test_run ();
 }

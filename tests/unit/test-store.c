@@ -319,7 +319,7 @@ test_media (Fixture *f, gconstpointer data)
   g_assert_error (error, UL_ERROR, UL_ERROR_ALREADY_EXISTS);
   g_clear_error (&error);
 
-  found = ul_store_find_medium_for_identity (store, dev->vendor_id, dev->product_id,
+  found = ul_store_find_medium_for_identity (store, FALSE, dev->vendor_id, dev->product_id,
                                              dev->serial, &error);
   g_assert_nonnull (found);
   g_assert_cmpstrv (found->users, ((const char *[]){ "suzuki", "tanaka", NULL }));
@@ -328,7 +328,7 @@ test_media (Fixture *f, gconstpointer data)
   g_assert_false (ul_store_revoke_medium (store, "YZ-1", "sato", "lost", 5, &id, &error));
   g_assert_error (error, UL_ERROR, UL_ERROR_BAD_STATE);
   g_clear_error (&error);
-  revoked = ul_store_find_medium_for_identity (store, dev->vendor_id, dev->product_id,
+  revoked = ul_store_find_medium_for_identity (store, FALSE, dev->vendor_id, dev->product_id,
                                                dev->serial, &error);
   g_assert_cmpint (revoked->status, ==, UL_MEDIUM_REVOKED);
   /* once revoked the identity may be registered again */
@@ -472,6 +472,36 @@ test_migrate_v5_signing_keys (Fixture *f, gconstpointer data)
   exec_raw (f->path, "DELETE FROM signing_keys", SQLITE_CONSTRAINT);
 }
 
+/* a card (kind card, ids 0, its volume identity as serial) and a USB
+ * registration never stand for each other; the kind survives the store */
+static void
+test_card_media (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlStore) store = ul_store_open (f->path, &error);
+  g_autoptr(GBytes) id = g_bytes_new_static ("capacity=1024 pttype=dos ptuuid=a1b2c3d4", 40);
+  g_autoptr(UlMedium) card = ul_medium_new ();
+  g_autoptr(UlMedium) as_usb = NULL;
+  g_autoptr(UlMedium) as_card = NULL;
+  g_autoptr(UlMedium) listed = NULL;
+
+  card->asset_number = g_strdup ("SD-1");
+  card->serial = g_bytes_ref (id);
+  card->descriptor_hash = ul_sha256_hex (g_bytes_get_data (id, NULL), g_bytes_get_size (id));
+  card->registered_by = g_strdup ("sato");
+  card->kind = UL_MEDIUM_KIND_CARD;
+  g_assert_true (ul_store_add_medium (store, card, &error));
+  g_assert_no_error (error);
+  as_usb = ul_store_find_medium_for_identity (store, FALSE, 0, 0, id, &error);
+  g_assert_no_error (error);
+  g_assert_null (as_usb);
+  as_card = ul_store_find_medium_for_identity (store, TRUE, 0, 0, id, &error);
+  g_assert_nonnull (as_card);
+  g_assert_cmpint (as_card->kind, ==, UL_MEDIUM_KIND_CARD);
+  listed = ul_store_get_medium (store, "SD-1", &error);
+  g_assert_cmpstr (ul_medium_kind_to_string (listed->kind), ==, "card");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -489,5 +519,7 @@ main (int argc, char **argv)
               test_failed_migration_rolls_back, fixture_teardown);
   g_test_add ("/store/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
   g_test_add ("/store/media", Fixture, NULL, fixture_setup, test_media, fixture_teardown);
+  g_test_add ("/store/card-media", Fixture, NULL, fixture_setup, test_card_media,
+              fixture_teardown);
   return g_test_run ();
 }

@@ -1,0 +1,417 @@
+/* ul-manager-cards.c: card readers. A reader is not a medium: the card in
+ * it is. A registered reader (decision allow-reader) is authorized, and
+ * every card inserted into one of its disks is a device of its own: udev
+ * announces the disk again (a media change), the card is read (capacity,
+ * partition table, filesystems), recorded, and decided by its volume
+ * identity like a stick by its USB identity. A card not allowed blocks the
+ * whole reader: taking its authorization back is the one way to keep the
+ * card unreadable (a read-only disk can still be read), at the price that
+ * another card is seen only once the reader is plugged in again or the
+ * card is approved. Until a card is decided the udev helper keeps it
+ * read-only and hidden from udisks (ul-card-mark.h).
+ *
+ * A reader registered as a stick (before readers were known, or by
+ * mistake) would let every card through as that stick: a change of a
+ * medium's capacity while plugged in, which no stick does, is an incident
+ * and blocks it. */
+#include "config.h"
+
+#include "ul-manager-private.h"
+#include "ul-card-mark.h"
+#include "ul-card-volume.h"
+#include "ul-read-only.h"
+#include "ul-authorize.h"
+#include "ul-error.h"
+#include "ul-escape.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+/* how long a card waits for udev to read its partitions before it is
+ * decided with what is known (it stays blocked meanwhile) */
+#define CARD_PENDING_SECONDS 5
+
+static gboolean card_try_decide (UlManager *mgr, UlPresent *card, gboolean timed_out);
+
+static void
+append_incident (UlManager *mgr, UlPresent *p, const char *kind, const char *detail)
+{
+  g_autoptr(UlEvent) ev = ul_manager_device_event (mgr, kind, p, g_get_real_time ());
+  g_autoptr(GError) error = NULL;
+
+  ev->detail = g_strdup (detail);
+  if (!ul_store_append_event (mgr->store, ev, &error))
+    g_warning ("cannot record %s: %s", kind, error->message);
+  ul_manager_wrote_logbook (mgr);
+}
+
+/* blocks @owner (a reader, or a device registered as a stick) because of
+ * the medium inside it */
+static void
+block_for_card (UlManager *mgr, UlPresent *owner, const char *why, GBytes *identity)
+{
+  g_free (owner->card_blocked);
+  owner->card_blocked = g_strdup (why);
+  g_clear_pointer (&owner->card_blocked_identity, g_bytes_unref);
+  owner->card_blocked_identity = identity ? g_bytes_ref (identity) : NULL;
+  ul_manager_decide (mgr, owner, "device-redecided");
+}
+
+typedef struct {
+  UlManager *mgr;
+  char *syspath;
+} PendingWait;
+
+static void
+pending_wait_free (gpointer data)
+{
+  PendingWait *w = data;
+
+  g_free (w->syspath);
+  g_free (w);
+}
+
+static gboolean
+on_card_pending (gpointer data)
+{
+  PendingWait *w = data;
+  UlPresent *card = g_hash_table_lookup (w->mgr->present, w->syspath);
+
+  if (card != NULL && card->pending)
+    {
+      card->pending_source = 0;
+      card_try_decide (w->mgr, card, TRUE);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* udev announces the card again: it makes it writable (or keeps it
+ * read-only) and shows it to udisks, now that it is marked */
+static void
+announce_again (const char *syspath)
+{
+  g_autofree char *path = g_build_filename (syspath, "uevent", NULL);
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+
+  if (fd < 0 || write (fd, "change", 6) != 6)
+    g_warning ("cannot announce %s again: %s", syspath, g_strerror (errno));
+  if (fd >= 0)
+    close (fd);
+}
+
+static void
+announce_card (UlManager *mgr, UlPresent *card)
+{
+  struct udev_enumerate *en = udev_enumerate_new (mgr->udev);
+  struct udev_device *disk = udev_device_new_from_syspath (mgr->udev, card->dev->syspath);
+  struct udev_list_entry *entry;
+
+  /* the disk first, then its partitions, as udev would */
+  announce_again (card->dev->syspath);
+  if (disk != NULL)
+    {
+      udev_enumerate_add_match_parent (en, disk);
+      udev_enumerate_add_match_subsystem (en, "block");
+      udev_enumerate_scan_devices (en);
+      udev_list_entry_foreach (entry, udev_enumerate_get_list_entry (en))
+        if (g_strcmp0 (udev_list_entry_get_name (entry), card->dev->syspath) != 0)
+          announce_again (udev_list_entry_get_name (entry));
+      udev_device_unref (disk);
+    }
+  udev_enumerate_unref (en);
+}
+
+gboolean
+ul_manager_card_apply (UlManager *mgr, UlPresent *card, GError **error)
+{
+  UlPresent *reader = g_hash_table_lookup (mgr->present, card->reader_syspath);
+
+  if (ul_decision_allows (card->decision))
+    {
+      if (!ul_card_mark_set (mgr->runtime_dir, card->diskseq,
+                             card->decision == UL_DECISION_ALLOW_READ_ONLY ? UL_CARD_READ_ONLY
+                                                                           : UL_CARD_READ_WRITE,
+                             error))
+        return FALSE;
+      card->dev->authorized = 1;
+      announce_card (mgr, card);
+      return TRUE;
+    }
+  card->dev->authorized = 0;
+  if (!ul_card_mark_set (mgr->runtime_dir, card->diskseq, NULL, error))
+    return FALSE;
+  if (reader != NULL && reader->decision == UL_DECISION_ALLOW_READER)
+    {
+      g_autofree char *who = ul_device_describe (card->dev);
+      g_autofree char *why = g_strdup_printf ("the card in it is not allowed (%s: %s); pull the "
+                                              "reader out to use another card", who,
+                                              card->reason);
+
+      block_for_card (mgr, reader, why, card->dev->serial);
+    }
+  return TRUE;
+}
+
+void
+ul_manager_card_forget (UlManager *mgr, UlPresent *card)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (card->diskseq != 0 && !ul_card_mark_set (mgr->runtime_dir, card->diskseq, NULL, &error))
+    g_warning ("%s", error->message);
+}
+
+/* reads the card and decides about it, once udev has read all its
+ * partitions (or @timed_out); FALSE while it waits */
+static gboolean
+card_try_decide (UlManager *mgr, UlPresent *card, gboolean timed_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlCardVolume) v = ul_card_volume_read (mgr->udev, card->dev->syspath, &error);
+  g_autofree char *reader_name = NULL;
+  g_autofree char *volume = NULL;
+
+  if (v == NULL)
+    {
+      /* the disk is gone: its removal follows */
+      g_debug ("%s", error->message);
+      return FALSE;
+    }
+  if (v->diskseq != card->diskseq)
+    return FALSE;   /* another card already: its change event follows */
+  if (v->n_pending > 0 && !timed_out)
+    {
+      if (card->pending_source == 0)
+        {
+          PendingWait *w = g_new0 (PendingWait, 1);
+
+          w->mgr = mgr;
+          w->syspath = g_strdup (card->dev->syspath);
+          card->pending_source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT,
+                                                             CARD_PENDING_SECONDS,
+                                                             on_card_pending, w,
+                                                             pending_wait_free);
+        }
+      return FALSE;
+    }
+  if (card->pending_source != 0)
+    {
+      g_source_remove (card->pending_source);
+      card->pending_source = 0;
+    }
+  card->pending = FALSE;
+  /* the table's key is the device's syspath: re-keyed with the new device */
+  g_hash_table_steal (mgr->present, card->dev->syspath);
+  ul_device_free (card->dev);
+  card->dev = ul_card_volume_to_device (v);
+  g_hash_table_insert (mgr->present, card->dev->syspath, card);
+  reader_name = g_path_get_basename (card->reader_syspath);
+  volume = ul_card_volume_describe (v);
+  g_free (card->card_volume);
+  card->card_volume = g_strdup_printf ("in reader %s: %s%s", reader_name, volume,
+                                       v->n_pending > 0 ? " (udev had not read every partition)"
+                                                        : "");
+  ul_manager_decide (mgr, card, "card-inserted");
+  return TRUE;
+}
+
+/* a card in @reader's disk at @disk_syspath: the same one, taken out, or a
+ * new one */
+static void
+card_update (UlManager *mgr, UlPresent *reader, const char *disk_syspath)
+{
+  struct udev_device *disk = udev_device_new_from_syspath (mgr->udev, disk_syspath);
+  UlPresent *card = g_hash_table_lookup (mgr->present, disk_syspath);
+  guint64 capacity = 0, diskseq = 0;
+  gboolean readable = disk != NULL && ul_card_disk_read (disk, &capacity, &diskseq);
+
+  if (disk != NULL)
+    udev_device_unref (disk);
+  if (card != NULL && card->dev->card)
+    {
+      if (readable && card->diskseq == diskseq && capacity > 0)
+        {
+          /* announced again (by us, or udevadm trigger): the same card */
+          if (card->pending)
+            card_try_decide (mgr, card, FALSE);
+          return;
+        }
+      ul_manager_remove_present (mgr, disk_syspath);
+    }
+  if (!readable || capacity == 0)
+    return;   /* no card in it */
+  if (diskseq == 0)
+    {
+      block_for_card (mgr, reader, "this kernel does not number the media in a disk "
+                      "(no diskseq): one card cannot be told from the next", NULL);
+      return;
+    }
+  card = g_new0 (UlPresent, 1);
+  card->dev = g_new0 (UlDevice, 1);
+  card->dev->card = TRUE;
+  card->dev->syspath = g_strdup (disk_syspath);
+  card->dev->name = g_path_get_basename (disk_syspath);
+  card->dev->dirfd = -1;
+  card->reader_syspath = g_strdup (reader->dev->syspath);
+  card->diskseq = diskseq;
+  card->controlled = TRUE;
+  card->pending = TRUE;
+  card->decision = UL_DECISION_BLOCK;
+  card->reason = g_strdup ("the card is being read");
+  card->since = g_get_real_time ();
+  g_hash_table_insert (mgr->present, card->dev->syspath, card);
+  if (!card_try_decide (mgr, card, FALSE))
+    g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, card, FALSE);
+}
+
+/* a disk of a medium allowed as a stick: its capacity never changes, a
+ * card reader's does when a card is taken out or put in */
+static void
+stick_disk_check (UlManager *mgr, UlPresent *p, const char *disk_syspath)
+{
+  struct udev_device *disk = udev_device_new_from_syspath (mgr->udev, disk_syspath);
+  guint64 capacity = 0, diskseq = 0;
+  gboolean readable = disk != NULL && ul_card_disk_read (disk, &capacity, &diskseq);
+  guint64 *seen;
+
+  if (disk != NULL)
+    udev_device_unref (disk);
+  if (!readable)
+    return;
+  if (p->disk_capacity == NULL)
+    p->disk_capacity = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  seen = g_hash_table_lookup (p->disk_capacity, disk_syspath);
+  if (seen == NULL)
+    {
+      seen = g_new (guint64, 1);
+      *seen = capacity;
+      g_hash_table_insert (p->disk_capacity, g_strdup (disk_syspath), seen);
+      return;
+    }
+  if (*seen != capacity)
+    {
+      g_autofree char *name = g_path_get_basename (disk_syspath);
+      g_autofree char *why = g_strdup_printf (
+        "the medium inside changed (%s: %" G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT
+        " bytes): a card reader registered as a medium, which would let every card through; "
+        "register it as a card reader", name, *seen, capacity);
+      g_autofree char *detail = g_strdup_printf ("incident: %s %s", p->asset_number, why);
+
+      *seen = capacity;
+      append_incident (mgr, p, "medium-changed-inside", detail);
+      block_for_card (mgr, p, why, NULL);
+    }
+}
+
+void
+ul_manager_block_event (UlManager *mgr, struct udev_device *d, const char *action)
+{
+  const char *syspath = udev_device_get_syspath (d);
+  const char *devtype = udev_device_get_devtype (d);
+  g_autofree char *usb = NULL;
+  UlPresent *owner;
+
+  if (g_strcmp0 (devtype, "partition") == 0)
+    {
+      g_autofree char *disk = g_path_get_dirname (syspath);
+      UlPresent *card = g_hash_table_lookup (mgr->present, disk);
+
+      /* udev has read one more partition of a card waiting for it */
+      if (card != NULL && card->pending && g_strcmp0 (action, "remove") != 0)
+        card_try_decide (mgr, card, FALSE);
+      return;
+    }
+  if (g_strcmp0 (devtype, "disk") != 0)
+    return;
+  if (g_strcmp0 (action, "remove") == 0)
+    {
+      UlPresent *card = g_hash_table_lookup (mgr->present, syspath);
+
+      if (card != NULL && card->dev->card)
+        ul_manager_remove_present (mgr, syspath);
+      return;
+    }
+  usb = ul_read_only_usb_parent (syspath);
+  owner = usb ? g_hash_table_lookup (mgr->present, usb) : NULL;
+  if (owner == NULL || !owner->controlled || owner->dev->card)
+    return;
+  if (owner->decision == UL_DECISION_ALLOW_READER)
+    card_update (mgr, owner, syspath);
+  else if (ul_decision_allows (owner->decision))
+    stick_disk_check (mgr, owner, syspath);
+}
+
+void
+ul_manager_cards_coldplug (UlManager *mgr)
+{
+  g_autoptr(GPtrArray) list = ul_manager_list_present (mgr);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      UlPresent *p = g_ptr_array_index (list, i);
+      struct udev_enumerate *en;
+      struct udev_list_entry *entry;
+      g_autoptr(GPtrArray) disks = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *prefix = g_strconcat (p->dev->syspath, "/", NULL);
+
+      if (!p->controlled || p->dev->card ||
+          (p->decision != UL_DECISION_ALLOW_READER && !ul_decision_allows (p->decision)))
+        continue;
+      en = udev_enumerate_new (mgr->udev);
+      udev_enumerate_add_match_subsystem (en, "block");
+      udev_enumerate_add_match_property (en, "DEVTYPE", "disk");
+      udev_enumerate_scan_devices (en);
+      udev_list_entry_foreach (entry, udev_enumerate_get_list_entry (en))
+        if (g_str_has_prefix (udev_list_entry_get_name (entry), prefix))
+          g_ptr_array_add (disks, g_strdup (udev_list_entry_get_name (entry)));
+      udev_enumerate_unref (en);
+      for (guint j = 0; j < disks->len; j++)
+        {
+          const char *disk = g_ptr_array_index (disks, j);
+          g_autofree char *usb = ul_read_only_usb_parent (disk);
+
+          if (g_strcmp0 (usb, p->dev->syspath) != 0)
+            continue;   /* behind a hub inside it: another device */
+          if (p->decision == UL_DECISION_ALLOW_READER)
+            card_update (mgr, p, disk);
+          else
+            stick_disk_check (mgr, p, disk);
+        }
+    }
+}
+
+void
+ul_manager_remove_cards_of (UlManager *mgr, const char *reader_syspath)
+{
+  g_autoptr(GPtrArray) list = ul_manager_list_present (mgr);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      UlPresent *p = g_ptr_array_index (list, i);
+
+      if (p->dev->card && g_strcmp0 (p->reader_syspath, reader_syspath) == 0)
+        ul_manager_remove_present (mgr, p->dev->syspath);
+    }
+}
+
+void
+ul_manager_readers_redecide (UlManager *mgr, GBytes *identity, const char *trigger)
+{
+  g_autoptr(GPtrArray) list = ul_manager_list_present (mgr);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      UlPresent *p = g_ptr_array_index (list, i);
+
+      if (p->card_blocked_identity != NULL && identity != NULL &&
+          g_bytes_equal (p->card_blocked_identity, identity))
+        {
+          /* authorized again, the reader shows the card, which is decided anew */
+          g_clear_pointer (&p->card_blocked, g_free);
+          g_clear_pointer (&p->card_blocked_identity, g_bytes_unref);
+          ul_manager_decide (mgr, p, trigger);
+        }
+    }
+}
