@@ -217,6 +217,30 @@ card_try_decide (UlManager *mgr, UlPresent *card, gboolean timed_out)
   return TRUE;
 }
 
+/* The kernel reports a card put in or taken out (a "change" uevent) only
+ * while it polls the disk, which it does by default for no disk: desktops
+ * turn it on (udisks, 2 s). A reader's disk is polled whether they run or
+ * not, so that no card goes unseen. */
+static void
+poll_media (const char *disk_syspath)
+{
+  g_autofree char *events_path = g_build_filename (disk_syspath, "events", NULL);
+  g_autofree char *poll_path = g_build_filename (disk_syspath, "events_poll_msecs", NULL);
+  g_autofree char *events = NULL;
+  g_autofree char *poll = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_get_contents (events_path, &events, NULL, NULL) ||
+      strstr (events, "media_change") == NULL ||
+      !g_file_get_contents (poll_path, &poll, NULL, NULL))
+    return;
+  g_strstrip (poll);
+  if (g_strcmp0 (poll, "-1") != 0 && g_strcmp0 (poll, "0") != 0)
+    return;   /* polled already */
+  if (!g_file_set_contents_full (poll_path, "2000", -1, G_FILE_SET_CONTENTS_NONE, 0644, &error))
+    g_warning ("cannot poll %s for cards: %s", disk_syspath, error->message);
+}
+
 /* a card in @reader's disk at @disk_syspath: the same one, taken out, or a
  * new one */
 static void
@@ -229,6 +253,7 @@ card_update (UlManager *mgr, UlPresent *reader, const char *disk_syspath)
 
   if (disk != NULL)
     udev_device_unref (disk);
+  poll_media (disk_syspath);
   if (card != NULL && card->dev->card)
     {
       if (readable && card->diskseq == diskseq && capacity > 0)
@@ -318,9 +343,22 @@ ul_manager_block_event (UlManager *mgr, struct udev_device *d, const char *actio
       g_autofree char *disk = g_path_get_dirname (syspath);
       UlPresent *card = g_hash_table_lookup (mgr->present, disk);
 
+      if (g_strcmp0 (action, "remove") == 0)
+        return;
       /* udev has read one more partition of a card waiting for it */
-      if (card != NULL && card->pending && g_strcmp0 (action, "remove") != 0)
+      if (card != NULL && card->pending)
         card_try_decide (mgr, card, FALSE);
+      /* a partition of a card not seen yet: the kernel found the card when
+       * the disk was opened, without a "change" of the disk */
+      else if (card == NULL || card->dev->card)
+        {
+          g_autofree char *reader_path = ul_read_only_usb_parent (disk);
+          UlPresent *reader = reader_path ? g_hash_table_lookup (mgr->present, reader_path)
+                                          : NULL;
+
+          if (reader != NULL && reader->decision == UL_DECISION_ALLOW_READER)
+            card_update (mgr, reader, disk);
+        }
       return;
     }
   if (g_strcmp0 (devtype, "disk") != 0)

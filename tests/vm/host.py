@@ -17,7 +17,9 @@ import time
 from qmp import QMP, QMPError
 
 STICK_MB = 64
-PASSED_ON = ('G_DEBUG', 'MALLOC_PERTURB_', 'ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS')
+# UL_VM_PARTS: the scenario's parts to run, comma-separated (all by default)
+PASSED_ON = ('G_DEBUG', 'MALLOC_PERTURB_', 'ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS',
+             'UL_VM_PARTS')
 
 
 def accelerator():

@@ -236,7 +236,8 @@ class Gadget:
             fn = os.path.join(self.path, 'functions', 'mass_storage.0')
             os.mkdir(fn)
             self._write(os.path.join(fn, 'lun.0', 'removable'), '1', absolute=True)
-            self._write(os.path.join(fn, 'lun.0', 'file'), storage_image, absolute=True)
+            if storage_image:   # '': a card reader with no card in it
+                self._write(os.path.join(fn, 'lun.0', 'file'), storage_image, absolute=True)
             if second_lun_image is not None:
                 # a card reader with two slots, a stick with two LUNs
                 os.mkdir(os.path.join(fn, 'lun.1'))

@@ -18,6 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from guestbase import SEAT_USER, GuestScenario  # noqa: E402
+from part_card_reader import CardReaderPart  # noqa: E402
 from mainloop import iterate_until  # noqa: E402
 from guestlib import Gadget, block_devices, input_devices, read_attr, settle, sh  # noqa: E402
 
@@ -83,7 +84,7 @@ def expected_escape(data):
     return out
 
 
-class Scenario(GuestScenario):
+class Scenario(CardReaderPart, GuestScenario):
     # -- parts --------------------------------------------------------------
     def fail_closed_while_daemon_down(self):
         """No daemon: the kernel option and the udev helper alone decide."""
@@ -625,7 +626,7 @@ class Scenario(GuestScenario):
     PARTS = ['fail_closed_while_daemon_down', 'daemon_start_request_approve',
              'registered_then_revoked', 'session_files_then_yanked', 'read_only_medium',
              'erase_on_real_kernel', 'erase_every_lun', 'erase_yanked_on_real_kernel',
-             'hostile_strings', 'sigkill_and_restart']
+             'card_reader', 'hostile_strings', 'sigkill_and_restart']
 
 
 if __name__ == '__main__':
