@@ -11,6 +11,7 @@
 #include "ul-erase-job.h"
 #include "ul-error.h"
 #include "ul-mountinfo.h"
+#include "ul-unmount.h"
 #include "ul-read-only.h"
 #include "ul-card-volume.h"
 
@@ -136,11 +137,11 @@ unmount_own (UlManager *mgr, dev_t disk, GError **error)
                          "refusing: the disk holds the system filesystem %s", m->mount_point);
             return FALSE;
           }
-      /* never through a symlink someone put where the mount point was */
-      if (umount2 (m->mount_point, UMOUNT_NOFOLLOW) != 0)
+      /* only this very mount: never one put over it since, nor through a
+       * symlink someone put where the mount point was */
+      if (!ul_mount_unmount_checked (m, error))
         {
-          g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,
-                       "cannot unmount %s first: %s", m->mount_point, g_strerror (errno));
+          g_prefix_error (error, "before erasing: ");
           return FALSE;
         }
     }
