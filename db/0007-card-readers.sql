@@ -11,3 +11,10 @@ ALTER TABLE media ADD COLUMN kind TEXT NOT NULL DEFAULT 'usb'
   CHECK (kind IN ('usb', 'reader', 'card'));
 ALTER TABLE devices_seen ADD COLUMN kind TEXT NOT NULL DEFAULT 'usb'
   CHECK (kind IN ('usb', 'card'));
+
+-- A stick registered although its serial is not unique in practice (issue
+-- 9, item 5) is bound to what its disks hold once seen: one line per disk
+-- ("LUN IDENTITY", the identity as for a card). A stick of the same model
+-- and serial with another capacity or partition table is then blocked as a
+-- possible clone; its disks stay read-only and hidden until checked.
+ALTER TABLE media ADD COLUMN bound_volumes TEXT;

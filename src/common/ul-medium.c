@@ -32,6 +32,7 @@ ul_medium_free (UlMedium *m)
   g_free (m->registered_by);
   g_free (m->revoked_by);
   g_free (m->revoke_reason);
+  g_free (m->bound_volumes);
   g_free (m);
 }
 

@@ -44,6 +44,8 @@ typedef struct {
   gint64 revoked_at;
   char *revoke_reason;
   UlMediumKind kind;
+  char *bound_volumes;    /* a weak-serial stick's disks as first seen: "LUN IDENTITY"
+                           * lines (db/0007-card-readers.sql); NULL: none yet */
 } UlMedium;
 
 UlMedium *ul_medium_new (void);

@@ -5,7 +5,7 @@
 #define MEDIUM_COLUMNS \
   "id, asset_number, label, vendor_id, product_id, serial, manufacturer, product, " \
   "descriptor_hash, holder, all_staff, valid_from, valid_until, read_only, status, " \
-  "registered_by, registered_at, revoked_by, revoked_at, revoke_reason, kind"
+  "registered_by, registered_at, revoked_by, revoked_at, revoke_reason, kind, bound_volumes"
 
 static gboolean
 load_users (UlStore *store, UlMedium *m, GError **error)
@@ -71,6 +71,7 @@ medium_from_row (UlStore *store, sqlite3_stmt *st, GError **error)
         return NULL;
       }
   }
+  m->bound_volumes = ul_column_text (st, 21);
   return g_steal_pointer (&m);
 }
 
@@ -258,4 +259,15 @@ ul_store_revoke_medium (UlStore *store, const char *asset_number, const char *by
   if (medium_id != NULL)
     *medium_id = m->id;
   return TRUE;
+}
+
+gboolean
+ul_store_bind_medium_volumes (UlStore *store, gint64 medium_id, const char *volumes,
+                              GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store, "UPDATE media SET bound_volumes = ?2 WHERE id = ?1",
+                                    error);
+
+  return st != NULL && ul_bind_int64 (store, st, 1, medium_id, error) &&
+         ul_bind_text (store, st, 2, volumes, error) && ul_store_step_done (store, st, error);
 }

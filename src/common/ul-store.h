@@ -184,6 +184,9 @@ gboolean ul_store_add_medium (UlStore *store, UlMedium *m, GError **error);
 UlMedium *ul_store_find_medium_for_identity (UlStore *store, gboolean card, guint16 vid,
                                              guint16 pid, GBytes *serial, GError **error);
 UlMedium *ul_store_get_medium (UlStore *store, const char *asset_number, GError **error);
+/* what a weak-serial stick's disks held when first seen (UlMedium.bound_volumes) */
+gboolean ul_store_bind_medium_volumes (UlStore *store, gint64 medium_id, const char *volumes,
+                                       GError **error);
 GPtrArray *ul_store_list_media (UlStore *store, GError **error);
 gboolean ul_store_revoke_medium (UlStore *store, const char *asset_number,
                                  const char *by, const char *reason, gint64 now,

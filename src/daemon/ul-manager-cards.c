@@ -47,10 +47,8 @@ append_incident (UlManager *mgr, UlPresent *p, const char *kind, const char *det
   ul_manager_wrote_logbook (mgr);
 }
 
-/* blocks @owner (a reader, or a device registered as a stick) because of
- * the medium inside it */
-static void
-block_for_card (UlManager *mgr, UlPresent *owner, const char *why, GBytes *identity)
+void
+ul_manager_block_for_card (UlManager *mgr, UlPresent *owner, const char *why, GBytes *identity)
 {
   g_free (owner->card_blocked);
   owner->card_blocked = g_strdup (why);
@@ -101,22 +99,22 @@ announce_again (const char *syspath)
     close (fd);
 }
 
-static void
-announce_card (UlManager *mgr, UlPresent *card)
+void
+ul_manager_announce_disk (UlManager *mgr, const char *disk_syspath)
 {
   struct udev_enumerate *en = udev_enumerate_new (mgr->udev);
-  struct udev_device *disk = udev_device_new_from_syspath (mgr->udev, card->dev->syspath);
+  struct udev_device *disk = udev_device_new_from_syspath (mgr->udev, disk_syspath);
   struct udev_list_entry *entry;
 
   /* the disk first, then its partitions, as udev would */
-  announce_again (card->dev->syspath);
+  announce_again (disk_syspath);
   if (disk != NULL)
     {
       udev_enumerate_add_match_parent (en, disk);
       udev_enumerate_add_match_subsystem (en, "block");
       udev_enumerate_scan_devices (en);
       udev_list_entry_foreach (entry, udev_enumerate_get_list_entry (en))
-        if (g_strcmp0 (udev_list_entry_get_name (entry), card->dev->syspath) != 0)
+        if (g_strcmp0 (udev_list_entry_get_name (entry), disk_syspath) != 0)
           announce_again (udev_list_entry_get_name (entry));
       udev_device_unref (disk);
     }
@@ -136,7 +134,7 @@ ul_manager_card_apply (UlManager *mgr, UlPresent *card, GError **error)
                              error))
         return FALSE;
       card->dev->authorized = 1;
-      announce_card (mgr, card);
+      ul_manager_announce_disk (mgr, card->dev->syspath);
       return TRUE;
     }
   card->dev->authorized = 0;
@@ -149,7 +147,7 @@ ul_manager_card_apply (UlManager *mgr, UlPresent *card, GError **error)
                                               "reader out to use another card", who,
                                               card->reason);
 
-      block_for_card (mgr, reader, why, card->dev->serial);
+      ul_manager_block_for_card (mgr, reader, why, card->dev->serial);
     }
   return TRUE;
 }
@@ -269,7 +267,7 @@ card_update (UlManager *mgr, UlPresent *reader, const char *disk_syspath)
     return;   /* no card in it */
   if (diskseq == 0)
     {
-      block_for_card (mgr, reader, "this kernel does not number the media in a disk "
+      ul_manager_block_for_card (mgr, reader, "this kernel does not number the media in a disk "
                       "(no diskseq): one card cannot be told from the next", NULL);
       return;
     }
@@ -326,7 +324,7 @@ stick_disk_check (UlManager *mgr, UlPresent *p, const char *disk_syspath)
 
       *seen = capacity;
       append_incident (mgr, p, "medium-changed-inside", detail);
-      block_for_card (mgr, p, why, NULL);
+      ul_manager_block_for_card (mgr, p, why, NULL);
     }
 }
 
@@ -378,7 +376,11 @@ ul_manager_block_event (UlManager *mgr, struct udev_device *d, const char *actio
   if (owner->decision == UL_DECISION_ALLOW_READER)
     card_update (mgr, owner, syspath);
   else if (ul_decision_allows (owner->decision))
-    stick_disk_check (mgr, owner, syspath);
+    {
+      stick_disk_check (mgr, owner, syspath);
+      if (owner->bound && owner->card_blocked == NULL)
+        ul_manager_bound_disk_check (mgr, owner, syspath);
+    }
 }
 
 void
@@ -415,7 +417,11 @@ ul_manager_cards_coldplug (UlManager *mgr)
           if (p->decision == UL_DECISION_ALLOW_READER)
             card_update (mgr, p, disk);
           else
-            stick_disk_check (mgr, p, disk);
+            {
+              stick_disk_check (mgr, p, disk);
+              if (p->bound && p->card_blocked == NULL)
+                ul_manager_bound_disk_check (mgr, p, disk);
+            }
         }
     }
 }

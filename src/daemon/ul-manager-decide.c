@@ -176,7 +176,8 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
 static gboolean
 mark_read_only (UlManager *mgr, UlPresent *p, GError **error)
 {
-  const char *state = p->decision == UL_DECISION_ALLOW_READ_ONLY ? UL_MARK_READ_ONLY
+  const char *state = p->bound && ul_decision_allows (p->decision) ? UL_MARK_BOUND
+                      : p->decision == UL_DECISION_ALLOW_READ_ONLY ? UL_MARK_READ_ONLY
                       : p->decision == UL_DECISION_ALLOW_READER   ? UL_MARK_READER
                                                                   : NULL;
 
@@ -323,6 +324,15 @@ ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger)
       }
   }
   p->seat_user = g_strdup (seat.user);
+  /* a stick with a weak serial is bound to its disks once seen */
+  {
+    g_autofree char *weak = medium != NULL && medium->kind == UL_MEDIUM_KIND_USB
+                              ? ul_serial_weakness (medium->serial) : NULL;
+
+    p->bound = weak != NULL;
+    g_free (p->bound_volumes);
+    p->bound_volumes = medium ? g_strdup (medium->bound_volumes) : NULL;
+  }
   p->medium_id = medium ? medium->id : 0;
   p->asset_number = medium ? g_strdup (medium->asset_number) : NULL;
   p->valid_from = medium ? medium->valid_from : 0;

@@ -69,6 +69,16 @@ void ul_manager_remove_cards_of (UlManager *mgr, const char *reader_syspath);
 gboolean ul_manager_card_apply (UlManager *mgr, UlPresent *card, GError **error);
 /* a card gone: its mark removed */
 void ul_manager_card_forget (UlManager *mgr, UlPresent *card);
+/* blocks @owner (a reader, or a device registered as a stick) because of
+ * the medium inside it (@why); @identity: the card that did, whose
+ * approval lets a reader through again */
+void ul_manager_block_for_card (UlManager *mgr, UlPresent *owner, const char *why,
+                                GBytes *identity);
+/* udev announces the disk and its partitions again ("change") */
+void ul_manager_announce_disk (UlManager *mgr, const char *disk_syspath);
+/* ul-manager-bound.c: a disk of an allowed stick with a weak serial,
+ * checked against (or bound to) what the stick held when first seen */
+void ul_manager_bound_disk_check (UlManager *mgr, UlPresent *p, const char *disk_syspath);
 /* re-decides the readers blocked because of the card with @identity */
 void ul_manager_readers_redecide (UlManager *mgr, GBytes *identity, const char *trigger);
 

@@ -38,6 +38,10 @@ typedef struct {
   char *card_blocked;
   GBytes *card_blocked_identity;
   GHashTable *disk_capacity; /* a USB medium's disks: syspath -> capacity at first sight */
+  /* a stick registered with a weak serial: its disks are held (read-only,
+   * hidden) until each matches what the medium is bound to */
+  gboolean bound;
+  char *bound_volumes;    /* the binding (UlMedium.bound_volumes), NULL: none yet */
 } UlPresent;
 
 /* who asks for a supervisor action */

@@ -33,8 +33,8 @@ ul_read_only_mark_get (const char *runtime_dir, const char *name)
   g_strstrip (mark);
   /* anything but a reader's mark restricts as read-only: an unreadable or
    * unknown mark never lets more through */
-  if (g_strcmp0 (mark, UL_MARK_READER) == 0)
-    return g_strdup (UL_MARK_READER);
+  if (g_strcmp0 (mark, UL_MARK_READER) == 0 || g_strcmp0 (mark, UL_MARK_BOUND) == 0)
+    return g_strdup (mark);
   return g_strdup (UL_MARK_READ_ONLY);
 }
 

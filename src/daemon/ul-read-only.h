@@ -14,6 +14,9 @@ G_BEGIN_DECLS
  * usbledgerd allows each one (ul-card-mark.h) */
 #define UL_MARK_READ_ONLY "read-only"
 #define UL_MARK_READER "reader"
+/* a stick with a weak serial: each disk is held the same way until
+ * usbledgerd found it to be what the stick is bound to */
+#define UL_MARK_BOUND "bound"
 
 /* writes @state (UL_MARK_*) as the mark of the USB device @name ("1-2.3"),
  * or removes it when @state is NULL; removing a mark that is not there is

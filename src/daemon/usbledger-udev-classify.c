@@ -136,6 +136,7 @@ block (const char *syspath, const char *runtime_dir, const char *devnode)
   g_autofree char *mark = NULL;
   g_autofree char *card = NULL;
   gboolean read_only = TRUE;
+  gboolean held;
   const char *state;
 
   if (usb == NULL)
@@ -151,10 +152,12 @@ block (const char *syspath, const char *runtime_dir, const char *devnode)
       return 0;
     }
   state = "read-only";
-  if (g_strcmp0 (mark, UL_MARK_READER) == 0)
+  held = g_strcmp0 (mark, UL_MARK_READER) == 0 || g_strcmp0 (mark, UL_MARK_BOUND) == 0;
+  if (held)
     {
-      /* a card reader: the card in it is writable only once usbledgerd
-       * allowed this very card, by its number */
+      /* a card reader (or a stick bound to its disks): the card in it is
+       * writable only once usbledgerd allowed this very card, by its
+       * number */
       g_autofree char *size_path = g_build_filename (syspath, "size", NULL);
       g_autofree char *size = NULL;
 
@@ -184,7 +187,7 @@ block (const char *syspath, const char *runtime_dir, const char *devnode)
     }
   g_print ("USBLEDGER_BLOCK=%s\n", state);
   /* not yet decided: desktops neither show nor mount it meanwhile */
-  if (g_strcmp0 (mark, UL_MARK_READER) == 0 && card == NULL)
+  if (held && card == NULL)
     g_print ("UDISKS_IGNORE=1\nUDISKS_AUTO=0\n");
   return 0;
 }

@@ -1,10 +1,13 @@
 #!/usr/bin/python3
-"""Card readers (issue 9, item 4) with the real usbledgerd on a simulated
-bus: a reader is registered as one, and every card put into it is a device
-of its own, recorded with its volume identity and decided by it. An unknown
-card blocks the reader (its authorization is taken back) and becomes a
-request; approving it lets the reader and the card through. A reader
-registered as a stick is caught when the medium inside it changes.
+"""Media known by what their disks hold, with the real usbledgerd on a
+simulated bus. Card readers (issue 9, item 4): a reader is registered as
+one, and every card put into it is a device of its own, recorded with its
+volume identity and decided by it. An unknown card blocks the reader (its
+authorization is taken back) and becomes a request; approving it lets the
+reader and the card through. A reader registered as a stick is caught when
+the medium inside it changes. A stick with a weak serial (item 5) is bound
+to what its disks hold when first seen; a clone that holds something else
+is blocked.
 
 The test plays the kernel and udev: it changes the disk's size, its media
 number (diskseq) and what blkid reads, then sends the disk's "change"
@@ -19,7 +22,10 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
+from gi.repository import Gio  # noqa: E402
+
 from harness import Harness  # noqa: E402
+from mainloop import iterate_until  # noqa: E402
 from mocksysfs import MASS_STORAGE, Card  # noqa: E402
 
 READER = dict(vid=0x0bda, pid=0x0158, configs=[[MASS_STORAGE]])
@@ -48,7 +54,9 @@ def db_rows(path, sql, args=()):
         conn.close()
 
 
-class CardReaderTest(unittest.TestCase):
+class VolumeTest(unittest.TestCase):
+    """The daemon, and a loop device as the node of the disk the test adds."""
+
     def setUp(self):
         if os.geteuid() != 0:
             self.skipTest('needs root for a loop device')
@@ -66,6 +74,38 @@ class CardReaderTest(unittest.TestCase):
         self.loop = run('losetup', '-f', '--show', image).stdout.strip()
         self.addCleanup(run, 'losetup', '-d', self.loop, check=False)
 
+    def read_only_mark(self, name):
+        path = os.path.join(self.h.runtime_dir, 'read-only', name)
+        if not os.path.exists(path):
+            return None
+        with open(path) as f:
+            return f.read().strip()
+
+    def card_mark(self, diskseq):
+        path = os.path.join(self.h.runtime_dir, 'cards', str(diskseq))
+        if not os.path.exists(path):
+            return None
+        with open(path) as f:
+            return f.read().strip()
+
+    def wait_card_mark(self, diskseq, state, what):
+        """Waits, woken by a file monitor on the marks' folder (the daemon
+        sends no signal when it lets a disk go), for the mark of the
+        medium numbered `diskseq` to say `state`."""
+        folder = os.path.join(self.h.runtime_dir, 'cards')
+        os.makedirs(folder, exist_ok=True)
+        monitor = Gio.File.new_for_path(folder).monitor_directory(
+            Gio.FileMonitorFlags.NONE, None)
+        monitor.connect('changed', lambda *a: None)
+        iterate_until(lambda: self.card_mark(diskseq) == state, what=what)
+        monitor.cancel()
+
+    def events(self, kind):
+        return db_rows(self.h.db_path(), 'SELECT detail, decision FROM events WHERE kind = ? '
+                       'ORDER BY id', (kind,))
+
+
+class CardReaderTest(VolumeTest):
     # -- helpers ------------------------------------------------------------
     def plug_reader(self, decision, port=2, serial=b'RDR-20261127'):
         box = {}
@@ -91,20 +131,6 @@ class CardReaderTest(unittest.TestCase):
         self.disk = self.h.usb.add_disk(dev, self.loop, diskseq=10)
         return dev
 
-    def read_only_mark(self, name):
-        path = os.path.join(self.h.runtime_dir, 'read-only', name)
-        if not os.path.exists(path):
-            return None
-        with open(path) as f:
-            return f.read().strip()
-
-    def card_mark(self, diskseq):
-        path = os.path.join(self.h.runtime_dir, 'cards', str(diskseq))
-        if not os.path.exists(path):
-            return None
-        with open(path) as f:
-            return f.read().strip()
-
     def insert(self, card, diskseq, decision):
         return self.h.expect_device(lambda: self.h.usb.insert_card(self.disk, card, diskseq),
                                     'sdb', decision)
@@ -123,10 +149,6 @@ class CardReaderTest(unittest.TestCase):
         usb.partitions[self.disk] = [part]
         usb.testbed.uevent(self.disk, 'change')
         return part
-
-    def events(self, kind):
-        return db_rows(self.h.db_path(), 'SELECT detail, decision FROM events WHERE kind = ? '
-                       'ORDER BY id', (kind,))
 
     def reader_back(self, dev, diskseq, card):
         """The kernel's part when the reader is authorized again: its
@@ -343,6 +365,56 @@ class CardReaderTest(unittest.TestCase):
         detail, _ = self.events('medium-changed-inside')[-1]
         self.assertIn('incident: OLD-1', detail)
         self.assertIn('34359738368 -> 68719476736 bytes', detail)
+
+
+class WeakSerialBindingTest(VolumeTest):
+    WEAK = b'1234567890'    # a serial many cheap sticks share
+
+    def plug_stick(self, decision, card, diskseq):
+        """The weak-serial stick (or a clone) plugged, decided, and its disk
+        added holding `card` (a Card: capacity and partition table)."""
+        box = {}
+        self.h.expect_device(lambda: box.update(dev=self.h.usb.add(
+            2, 0x0781, 0x5567, [[MASS_STORAGE]], serial=self.WEAK)), '1-2', decision)
+        dev = box['dev']
+        if decision.startswith('allow'):
+            self.h.usb.play_kernel(dev)
+            self.disk = self.h.usb.add_disk(dev, self.loop, diskseq=diskseq, card=card)
+        return dev
+
+    def test_weak_serial_stick_is_bound_to_its_disk_and_a_clone_is_blocked(self):
+        self.h.start_daemon()
+        dev = self.plug_stick('block-and-request', None, None)
+        start = len(self.h.signals)
+        self.h.ctl('register', '--device', dev.name, '--asset-number', 'WEAK-1',
+                   '--accept-weak-serial')
+        self.h.wait_device_since(start, dev.name, 'allow')
+        # its disks wait for the check: the helper holds them by this mark
+        self.assertEqual(self.read_only_mark(dev.name), 'bound')
+        self.h.usb.play_kernel(dev)
+        self.disk = self.h.usb.add_disk(dev, self.loop, diskseq=20,
+                                        card=Card(64 << 20, ptuuid='11112222'))
+        self.wait_card_mark(20, 'read-write', 'its disk let go')
+        (detail, _), = self.events('medium-bound')
+        self.assertIn('disk lun0 holds: capacity=67108864 pttype=dos ptuuid=11112222', detail)
+        self.h.expect_device(lambda: self.h.usb.unplug(dev), dev.name, removed=True)
+
+        # a clone: same model, serial and descriptors, another stick inside
+        start = len(self.h.signals)
+        clone = self.plug_stick('allow', Card(128 << 20, ptuuid='33334444'), 21)
+        rec = self.h.wait_device_since(start, clone.name, 'block')
+        self.assertIn('possible clone: its disk lun0 holds capacity=134217728', rec['reason'])
+        self.assertEqual(clone.authorized(), '0')
+        self.assertIsNone(self.card_mark(21))
+        (detail, _), = self.events('medium-binding-differs')
+        self.assertIn('incident: possible clone', detail)
+        self.h.usb.play_kernel(clone)
+        self.h.expect_device(lambda: self.h.usb.unplug(clone), clone.name, removed=True)
+
+        # the stick itself again: let through, no new binding
+        self.plug_stick('allow', Card(64 << 20, ptuuid='11112222'), 22)
+        self.wait_card_mark(22, 'read-write', 'its disk let go again')
+        self.assertEqual(len(self.events('medium-bound')), 1)
 
 
 if __name__ == '__main__':

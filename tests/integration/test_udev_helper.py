@@ -232,11 +232,11 @@ class UdevHelperTest(unittest.TestCase):
         self.assertEqual(proc.stdout.strip(), 'USBLEDGER_BLOCK=not-on-usb')
 
     # -- --block: cards in a registered card reader ----------------------------
-    def card_reader(self, usb_name, devnode, diskseq, sectors):
+    def card_reader(self, usb_name, devnode, diskseq, sectors, mark='reader'):
         usb, disk, runtime, helper = self.block_helper(usb_name, devnode)
         os.makedirs(os.path.join(runtime, 'read-only'))
         with open(os.path.join(runtime, 'read-only', usb_name), 'w') as f:
-            f.write('reader\n')
+            f.write(mark + '\n')
         with open(os.path.join(disk, 'diskseq'), 'w') as f:
             f.write('%d\n' % diskseq)
         with open(os.path.join(disk, 'size'), 'w') as f:
@@ -280,6 +280,20 @@ class UdevHelperTest(unittest.TestCase):
         proc = helper(disk)
         self.assertEqual(proc.stdout.split(), ['USBLEDGER_BLOCK=card-read-only'])
         self.assertEqual(self.kernel_ro(dev), '1')
+
+    def test_disk_of_a_stick_bound_to_its_disks_waits_for_its_check(self):
+        """A stick with a weak serial (issue 9, item 5): each disk is held
+        like a card until usbledgerd found it to be the stick's."""
+        dev = self.loop_device()
+        usb, disk, runtime, helper = self.card_reader('1-14', dev, 45, 2048, mark='bound')
+        proc = helper(disk)
+        self.assertEqual(proc.stdout.split(), ['USBLEDGER_BLOCK=card-pending',
+                                               'UDISKS_IGNORE=1', 'UDISKS_AUTO=0'])
+        self.assertEqual(self.kernel_ro(dev), '1')
+        self.mark_card(runtime, 45, 'read-write')
+        proc = helper(disk)
+        self.assertEqual(proc.stdout.split(), ['USBLEDGER_BLOCK=card-read-write'])
+        self.assertEqual(self.kernel_ro(dev), '0')
 
     def test_empty_reader_is_left_alone(self):
         not_a_disk = os.path.join(self.tmp.name, 'not-a-disk')
