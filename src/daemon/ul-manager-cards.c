@@ -8,7 +8,8 @@
  * card unreadable (a read-only disk can still be read), at the price that
  * another card is seen only once the reader is plugged in again or the
  * card is approved. Until a card is decided the udev helper keeps it
- * read-only and hidden from udisks (ul-card-mark.h).
+ * read-only and hidden from udisks (ul-card-mark.h); a stick with a weak
+ * serial is held the same way (ul-manager-bound.c).
  *
  * A reader registered as a stick (before readers were known, or by
  * mistake) would let every card through as that stick: a change of a
@@ -20,9 +21,6 @@
 #include "ul-card-mark.h"
 #include "ul-card-volume.h"
 #include "ul-read-only.h"
-#include "ul-authorize.h"
-#include "ul-error.h"
-#include "ul-escape.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -211,7 +209,7 @@ card_try_decide (UlManager *mgr, UlPresent *card, gboolean timed_out)
   card->card_volume = g_strdup_printf ("in reader %s: %s%s", reader_name, volume,
                                        v->n_pending > 0 ? " (udev had not read every partition)"
                                                         : "");
-  ul_manager_decide (mgr, card, "card-inserted");
+  ul_manager_decide (mgr, card, card->coldplug ? "card-coldplug" : "card-inserted");
   return TRUE;
 }
 
@@ -242,7 +240,7 @@ poll_media (const char *disk_syspath)
 /* a card in @reader's disk at @disk_syspath: the same one, taken out, or a
  * new one */
 static void
-card_update (UlManager *mgr, UlPresent *reader, const char *disk_syspath)
+card_update (UlManager *mgr, UlPresent *reader, const char *disk_syspath, gboolean coldplug)
 {
   struct udev_device *disk = udev_device_new_from_syspath (mgr->udev, disk_syspath);
   UlPresent *card = g_hash_table_lookup (mgr->present, disk_syspath);
@@ -281,6 +279,7 @@ card_update (UlManager *mgr, UlPresent *reader, const char *disk_syspath)
   card->diskseq = diskseq;
   card->controlled = TRUE;
   card->pending = TRUE;
+  card->coldplug = coldplug;
   card->decision = UL_DECISION_BLOCK;
   card->reason = g_strdup ("the card is being read");
   card->since = g_get_real_time ();
@@ -355,7 +354,7 @@ ul_manager_block_event (UlManager *mgr, struct udev_device *d, const char *actio
                                           : NULL;
 
           if (reader != NULL && reader->decision == UL_DECISION_ALLOW_READER)
-            card_update (mgr, reader, disk);
+            card_update (mgr, reader, disk, FALSE);
         }
       return;
     }
@@ -374,7 +373,7 @@ ul_manager_block_event (UlManager *mgr, struct udev_device *d, const char *actio
   if (owner == NULL || !owner->controlled || owner->dev->card)
     return;
   if (owner->decision == UL_DECISION_ALLOW_READER)
-    card_update (mgr, owner, syspath);
+    card_update (mgr, owner, syspath, FALSE);
   else if (ul_decision_allows (owner->decision))
     {
       stick_disk_check (mgr, owner, syspath);
@@ -415,7 +414,7 @@ ul_manager_cards_coldplug (UlManager *mgr)
           if (g_strcmp0 (usb, p->dev->syspath) != 0)
             continue;   /* behind a hub inside it: another device */
           if (p->decision == UL_DECISION_ALLOW_READER)
-            card_update (mgr, p, disk);
+            card_update (mgr, p, disk, TRUE);
           else
             {
               stick_disk_check (mgr, p, disk);

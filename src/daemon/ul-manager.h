@@ -31,6 +31,7 @@ typedef struct {
   guint64 diskseq;        /* the kernel's number of this card in that disk */
   char *card_volume;      /* what is on it, escaped, for the log */
   gboolean pending;       /* udev has not read its partitions yet: not decided */
+  gboolean coldplug;      /* found at start, not seen put in */
   guint pending_source;   /* decides with what is known if udev takes too long */
   /* a reader, or a device registered as a stick, blocked because of the card
    * (medium) inside it: why, and for a reader the card's identity, whose

@@ -346,6 +346,7 @@ class CardReaderTest(VolumeTest):
         self.assertEqual(records[dev.name]['decision'], 'allow-reader')
         self.assertEqual(records['sdb']['decision'], 'allow')
         self.assertEqual(records['sdb']['session-id'], card['session-id'])
+        self.assertEqual(len(self.events('card-coldplug')), 1)
         self.assertEqual(self.card_mark(12), 'read-write')
 
     def test_reader_registered_as_a_stick_is_blocked_when_its_medium_changes(self):
