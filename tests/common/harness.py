@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -55,6 +56,15 @@ MOCK_POLICY = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Confi
 
 FIXTURE_MODULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures',
                                'modules')
+
+
+def db_rows(path, sql, args=()):
+    """Rows of the logbook at `path`, opened read-only beside the daemon."""
+    conn = sqlite3.connect('file:%s?mode=ro' % path, uri=True)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
 
 
 def build_dir():

@@ -18,21 +18,13 @@ from gi.repository import Gio, GLib
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
-from harness import Harness, binary, build_tree_helpers  # noqa: E402
+from harness import Harness, binary, build_tree_helpers, db_rows  # noqa: E402
 from mainloop import iterate_until  # noqa: E402
 from mocksysfs import (HID_KEYBOARD, HID_MOUSE, MASS_STORAGE, MTP_VENDOR,  # noqa: E402
                        STILL_IMAGE, UAS)
 
 VENDOR = (0xff, 0x00, 0x00)
 STICK = dict(vid=0x0781, pid=0x5567, configs=[[MASS_STORAGE]])
-
-
-def db_rows(path, sql, args=()):
-    conn = sqlite3.connect('file:%s?mode=ro' % path, uri=True)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 class DaemonTest(unittest.TestCase):

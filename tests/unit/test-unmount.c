@@ -68,6 +68,34 @@ mount_at (const char *point)
   return g_ptr_array_steal_index (mounts, (guint) found);
 }
 
+/* the medium's filesystem, mounted at f->point, as read before unmounting */
+static UlMount *
+mount_medium (Fixture *f)
+{
+  mount_tmpfs (f->point);
+  return mount_at (f->point);
+}
+
+/* a folder beside the mount point, for a filesystem that is not the medium's */
+static char *
+make_other (Fixture *f)
+{
+  char *other = g_build_filename (f->tmp, "other", NULL);
+
+  g_assert_cmpint (g_mkdir (other, 0755), ==, 0);
+  return other;
+}
+
+static void
+assert_refused (const UlMount *m)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (ul_mount_unmount_checked (m, &error));
+  g_assert_error (error, UL_ERROR, UL_ERROR_BAD_STATE);
+  g_assert_nonnull (strstr (error->message, "is no longer the medium's mount"));
+}
+
 static gboolean
 is_mounted (const char *point)
 {
@@ -87,8 +115,7 @@ test_the_mount_decided_on (Fixture *f, gconstpointer data)
 
   if (!can_mount ())
     return;
-  mount_tmpfs (f->point);
-  m = mount_at (f->point);
+  m = mount_medium (f);
   g_assert_true (ul_mount_unmount_checked (m, &error));
   g_assert_no_error (error);
   g_assert_false (is_mounted (f->point));
@@ -97,62 +124,53 @@ test_the_mount_decided_on (Fixture *f, gconstpointer data)
 static void
 test_another_mount_in_its_place (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(UlMount) m = NULL;
-  g_autofree char *other = g_build_filename (f->tmp, "other", NULL);
+  g_autofree char *other = NULL;
 
   if (!can_mount ())
     return;
-  g_assert_cmpint (g_mkdir (other, 0755), ==, 0);
-  mount_tmpfs (f->point);
-  m = mount_at (f->point);
+  other = make_other (f);
+  m = mount_medium (f);
   mount_tmpfs (other);
   /* the medium's mount is gone; someone moved their own filesystem there
    * (a new mount could get the freed id and device number again: the
    * kernel reuses both) */
   g_assert_cmpint (umount (f->point), ==, 0);
   g_assert_cmpint (mount (other, f->point, NULL, MS_MOVE, NULL), ==, 0);
-  g_assert_false (ul_mount_unmount_checked (m, &error));
-  g_assert_error (error, UL_ERROR, UL_ERROR_BAD_STATE);
-  g_assert_nonnull (strstr (error->message, "is no longer the medium's mount"));
+  assert_refused (m);
   g_assert_true (is_mounted (f->point));
 }
 
 static void
 test_a_mount_over_it (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(UlMount) m = NULL;
 
   if (!can_mount ())
     return;
-  mount_tmpfs (f->point);
-  m = mount_at (f->point);
+  m = mount_medium (f);
   mount_tmpfs (f->point);   /* stacked over the medium's */
-  g_assert_false (ul_mount_unmount_checked (m, &error));
-  g_assert_nonnull (strstr (error->message, "is no longer the medium's mount"));
+  assert_refused (m);
   g_assert_true (is_mounted (f->point));
 }
 
 static void
 test_a_symlink_in_its_place (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(UlMount) m = NULL;
-  g_autofree char *other = g_build_filename (f->tmp, "other", NULL);
+  g_autofree char *other = NULL;
 
   if (!can_mount ())
     return;
-  g_assert_cmpint (g_mkdir (other, 0755), ==, 0);
-  mount_tmpfs (f->point);
-  m = mount_at (f->point);
+  other = make_other (f);
+  m = mount_medium (f);
   /* the medium's mount detached, its mount point made a symlink to a
    * mount that is not the medium's */
   g_assert_cmpint (umount2 (f->point, MNT_DETACH), ==, 0);
   g_assert_cmpint (g_rmdir (f->point), ==, 0);
   mount_tmpfs (other);
   g_assert_cmpint (symlink (other, f->point), ==, 0);
-  g_assert_false (ul_mount_unmount_checked (m, &error));
+  assert_refused (m);
   g_assert_true (is_mounted (other));
   g_assert_cmpint (umount (other), ==, 0);
   g_assert_cmpint (g_unlink (f->point), ==, 0);
