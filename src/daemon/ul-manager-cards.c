@@ -346,8 +346,10 @@ ul_manager_block_event (UlManager *mgr, struct udev_device *d, const char *actio
       if (card != NULL && card->pending)
         card_try_decide (mgr, card, FALSE);
       /* a partition of a card not seen yet: the kernel found the card when
-       * the disk was opened, without a "change" of the disk */
-      else if (card == NULL || card->dev->card)
+       * the disk was opened, without a "change" of the disk (only once udev
+       * has read the disk itself: before that, its identity is not known) */
+      else if ((card == NULL || card->dev->card) && udev_device_get_parent (d) != NULL &&
+               udev_device_get_is_initialized (udev_device_get_parent (d)))
         {
           g_autofree char *reader_path = ul_read_only_usb_parent (disk);
           UlPresent *reader = reader_path ? g_hash_table_lookup (mgr->present, reader_path)
