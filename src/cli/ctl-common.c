@@ -16,37 +16,47 @@
 #define UL_DBUS_INTERFACE "org.usbledger.Manager1"
 
 GVariant *
+ctl_call_full (CtlContext *ctx, const char *method, GVariant *params,
+               const GVariantType *reply_type, GError **error)
+{
+  (void) ul_error_quark (); /* maps the daemon's error names back */
+  return g_dbus_connection_call_sync (ctx->bus, UL_DBUS_NAME, UL_DBUS_PATH, UL_DBUS_INTERFACE,
+                                      method, params, reply_type,
+                                      G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+                                      5 * 60 * 1000, NULL, error);
+}
+
+void
+ctl_print_call_error (GError *error)
+{
+  g_autofree char *msg = NULL;
+
+  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
+    {
+      g_printerr (_("usbledgerctl: usbledgerd is not running\n"));
+      return;
+    }
+  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
+    {
+      g_dbus_error_strip_remote_error (error);
+      msg = ctl_escape (error->message);
+      g_printerr (_("usbledgerctl: permission denied: %s\n"), msg);
+      return;
+    }
+  g_dbus_error_strip_remote_error (error);
+  msg = ctl_escape (error->message);
+  g_printerr ("usbledgerctl: %s\n", msg);
+}
+
+GVariant *
 ctl_call (CtlContext *ctx, const char *method, GVariant *params, const GVariantType *reply_type)
 {
   g_autoptr(GError) error = NULL;
-  GVariant *reply;
+  GVariant *reply = ctl_call_full (ctx, method, params, reply_type, &error);
 
-  (void) ul_error_quark (); /* maps the daemon's error names back */
-  reply = g_dbus_connection_call_sync (ctx->bus, UL_DBUS_NAME, UL_DBUS_PATH, UL_DBUS_INTERFACE,
-                                       method, params, reply_type,
-                                       G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
-                                       5 * 60 * 1000, NULL, &error);
   if (reply == NULL)
-    {
-      g_autofree char *msg = NULL;
-
-      if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
-          g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
-        {
-          g_printerr (_("usbledgerctl: usbledgerd is not running\n"));
-          return NULL;
-        }
-      if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
-        {
-          g_dbus_error_strip_remote_error (error);
-          msg = ctl_escape (error->message);
-          g_printerr (_("usbledgerctl: permission denied: %s\n"), msg);
-          return NULL;
-        }
-      g_dbus_error_strip_remote_error (error);
-      msg = ctl_escape (error->message);
-      g_printerr ("usbledgerctl: %s\n", msg);
-    }
+    ctl_print_call_error (error);
   return reply;
 }
 

@@ -19,6 +19,10 @@ typedef int (*CtlCommandFunc) (CtlContext *ctx, int argc, char **argv);
 /* calls the daemon; on failure prints the daemon's own message and returns NULL */
 GVariant *ctl_call (CtlContext *ctx, const char *method, GVariant *params,
                     const GVariantType *reply_type);
+/* the same, the error left to the caller (ctl_print_call_error shows it) */
+GVariant *ctl_call_full (CtlContext *ctx, const char *method, GVariant *params,
+                         const GVariantType *reply_type, GError **error);
+void ctl_print_call_error (GError *error);
 
 /* calls a List* method; returns its list for printing to people, or NULL
  * with *code set: 1 on error, 0 when --json already printed it */

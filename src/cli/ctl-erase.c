@@ -1,6 +1,7 @@
 /* usbledgerctl erase: erase a plugged-in medium with a progress bar
  *   erase ASSET-NUMBER --confirm "ASSET-NUMBER SERIAL" [--random] */
 #include "ctl-common.h"
+#include "ul-error.h"
 
 #include <glib-unix.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@ typedef struct {
   gint64 id;
   GVariant *finished;     /* the EraseFinished record */
   gboolean tty;
+  GMainLoop *waiting;     /* while the medium's check at unmount runs */
 } EraseWatch;
 
 static void
@@ -44,6 +46,12 @@ on_signal (GDBusConnection *bus, const char *sender, const char *path, const cha
                     pct);
       return;
     }
+  /* a check at unmount ended (it is told as a session change) */
+  if (g_str_equal (signal, "SessionChanged") && w->waiting != NULL)
+    {
+      g_main_loop_quit (w->waiting);
+      return;
+    }
   if (g_str_equal (signal, "EraseFinished") &&
       g_variant_is_of_type (params, G_VARIANT_TYPE ("(a{sv})")))
     {
@@ -53,6 +61,52 @@ on_signal (GDBusConnection *bus, const char *sender, const char *path, const cha
         return;
       w->finished = g_steal_pointer (&rec);
       g_main_loop_quit (w->loop);
+    }
+}
+
+static gboolean
+on_wait_over (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* EraseMedium; while the daemon says the medium is still being checked
+ * after its last unmount (busy), asks again when a session changes (the
+ * check's end is one), at least every few seconds, for up to two minutes */
+static GVariant *
+start_erase (EraseWatch *w, GVariant *params)
+{
+  gint64 give_up = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  gboolean told = FALSE;
+
+  g_variant_ref_sink (params);
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      GVariant *reply = ctl_call_full (w->ctx, "EraseMedium", params, G_VARIANT_TYPE ("(x)"),
+                                       &error);
+      g_autoptr(GMainLoop) waiting = NULL;
+      guint cap;
+
+      if (reply != NULL || !g_error_matches (error, UL_ERROR, UL_ERROR_BUSY) ||
+          g_get_monotonic_time () > give_up)
+        {
+          if (reply == NULL)
+            ctl_print_call_error (error);
+          g_variant_unref (params);
+          return reply;
+        }
+      if (!told)
+        g_printerr (_("waiting for the check of its last unmount to end...\n"));
+      told = TRUE;
+      waiting = g_main_loop_new (NULL, FALSE);
+      w->waiting = waiting;
+      cap = g_timeout_add_seconds (3, on_wait_over, waiting);
+      g_main_loop_run (waiting);
+      w->waiting = NULL;
+      if (g_main_context_find_source_by_id (NULL, cap) != NULL)
+        g_source_remove (cap);
     }
 }
 
@@ -82,7 +136,7 @@ ctl_erase (CtlContext *ctx, int argc, char **argv)
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GVariant) reply = NULL;
   GVariantBuilder options;
-  EraseWatch w = { ctx, loop, 0, NULL, isatty (STDERR_FILENO) };
+  EraseWatch w = { ctx, loop, 0, NULL, isatty (STDERR_FILENO), NULL };
   guint sub, sigint;
   int code;
 
@@ -104,10 +158,8 @@ ctl_erase (CtlContext *ctx, int argc, char **argv)
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&options, "{sv}", "pattern",
                          g_variant_new_string (random ? "aes-256-ctr" : "zeros"));
-  reply = ctl_call (ctx, "EraseMedium",
-                    g_variant_new ("(ss@a{sv})", argv[1], confirm,
-                                   g_variant_builder_end (&options)),
-                    G_VARIANT_TYPE ("(x)"));
+  reply = start_erase (&w, g_variant_new ("(ss@a{sv})", argv[1], confirm,
+                                          g_variant_builder_end (&options)));
   if (reply == NULL)
     {
       g_dbus_connection_signal_unsubscribe (ctx->bus, sub);

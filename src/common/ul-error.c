@@ -14,6 +14,7 @@ static const GDBusErrorEntry ul_error_entries[] = {
   { UL_ERROR_DEVICE_CHANGED, "org.usbledger.Error.DeviceChanged" },
   { UL_ERROR_MALFORMED, "org.usbledger.Error.Malformed" },
   { UL_ERROR_IO, "org.usbledger.Error.IO" },
+  { UL_ERROR_BUSY, "org.usbledger.Error.Busy" },
 };
 
 GQuark

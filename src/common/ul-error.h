@@ -15,6 +15,7 @@ typedef enum {
   UL_ERROR_DEVICE_CHANGED,
   UL_ERROR_MALFORMED,
   UL_ERROR_IO,
+  UL_ERROR_BUSY,          /* a moment later it may work: the caller may try again */
 } UlError;
 
 #define UL_ERROR (ul_error_quark ())

@@ -318,6 +318,15 @@ ul_manager_erase_medium (UlManager *mgr, const char *asset_number, const char *c
                      m->asset_number);
         return 0;
       }
+  /* the check of its last unmount has the disk mounted privately: the
+   * disk cannot be held for the erasure until it ends (a moment) */
+  if (mgr->tracker != NULL && ul_session_tracker_checks_running (mgr->tracker, m->id) > 0)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_BUSY,
+                   "%s is being checked after its last unmount; erase it when the check "
+                   "ends", m->asset_number);
+      return 0;
+    }
   disks = ul_erase_disks_new ();
   if (!ul_erase_targets_find (mgr, p, disks, error))
     return 0;

@@ -407,6 +407,7 @@ on_checked (GObject *source, GAsyncResult *res, gpointer data)
   g_autofree char *result = NULL;
   g_autoptr(GBytes) left = NULL;
 
+  ul_session_tracker_check_ended (c->t, c->medium_id);
   if (!g_subprocess_communicate_finish (G_SUBPROCESS (source), res, &out, &err, &error))
     result = g_strdup_printf ("not checked: %s", error->message);
   else if (!g_subprocess_get_successful (G_SUBPROCESS (source)))
@@ -500,6 +501,7 @@ ul_session_manifest_check (UlSessionTracker *t, TrackedMount *tm)
   c->record_id = tm->record_id;
   c->medium_id = tm->owner->medium_id;
   c->part = tm->part;
+  ul_session_tracker_check_started (t, c->medium_id);
   g_subprocess_communicate_async (proc, tm->baseline, NULL, on_checked, c);
 }
 

@@ -50,7 +50,12 @@ struct _UlSessionTracker {
   guint retry_source;
   UlSessionChangedFunc changed;
   gpointer user_data;
+  GHashTable *checks;     /* &medium id -> checks at unmount running (each holds its disk) */
 };
+
+/* a check at unmount of @medium_id's filesystem starts or ends */
+void ul_session_tracker_check_started (UlSessionTracker *t, gint64 medium_id);
+void ul_session_tracker_check_ended (UlSessionTracker *t, gint64 medium_id);
 
 /* holds (or releases) every file watch: see ul_file_watch_hold */
 void ul_session_tracker_hold_watches (UlSessionTracker *t, gboolean hold);

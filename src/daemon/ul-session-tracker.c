@@ -502,6 +502,7 @@ ul_session_tracker_new (UlStore *store, const char *host, const char *mountinfo_
   }
   t->mountinfo_source = g_unix_fd_add (fd, G_IO_PRI | G_IO_ERR, on_mountinfo, t);
   t->mounts_now = now;
+  t->checks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   t->sessions = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                        (GDestroyNotify) tracked_free);
   t->unwritten = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_file_record_free);
@@ -563,6 +564,38 @@ ul_session_tracker_remove (UlSessionTracker *t, gint64 session_id, gboolean *was
 }
 
 void
+ul_session_tracker_check_started (UlSessionTracker *t, gint64 medium_id)
+{
+  gint64 *key = g_new (gint64, 1);
+
+  *key = medium_id;
+  g_hash_table_replace (t->checks, key,
+                        GUINT_TO_POINTER (ul_session_tracker_checks_running (t, medium_id) + 1));
+}
+
+void
+ul_session_tracker_check_ended (UlSessionTracker *t, gint64 medium_id)
+{
+  guint n = ul_session_tracker_checks_running (t, medium_id);
+
+  if (n <= 1)
+    g_hash_table_remove (t->checks, &medium_id);
+  else
+    {
+      gint64 *key = g_new (gint64, 1);
+
+      *key = medium_id;
+      g_hash_table_replace (t->checks, key, GUINT_TO_POINTER (n - 1));
+    }
+}
+
+guint
+ul_session_tracker_checks_running (UlSessionTracker *t, gint64 medium_id)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (t->checks, &medium_id));
+}
+
+void
 ul_session_tracker_free (UlSessionTracker *t)
 {
   if (t == NULL)
@@ -574,6 +607,7 @@ ul_session_tracker_free (UlSessionTracker *t)
   g_hash_table_remove_all (t->sessions);
   ul_hasher_free (t->hasher);
   g_hash_table_destroy (t->sessions);
+  g_hash_table_destroy (t->checks);
   if (t->retry_source != 0)
     {
       g_source_remove (t->retry_source);

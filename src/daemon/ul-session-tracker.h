@@ -30,6 +30,10 @@ void ul_session_tracker_add (UlSessionTracker *t, gint64 session_id, const char 
  * whether one ever was during the session */
 gboolean ul_session_tracker_remove (UlSessionTracker *t, gint64 session_id,
                                     gboolean *was_mounted);
+/* checks at unmount of @medium_id's filesystems still running: each has the
+ * disk mounted privately, so the disk cannot be opened exclusively (erased)
+ * until they end; their end is told like a session change */
+guint ul_session_tracker_checks_running (UlSessionTracker *t, gint64 medium_id);
 /* waits for every queued file record to be written (tests, shutdown) */
 void ul_session_tracker_flush (UlSessionTracker *t);
 

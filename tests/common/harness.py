@@ -307,14 +307,18 @@ class Harness:
         """path (bytes) -> the last record about it."""
         return {bytes(f['path']): f for f in files}
 
+    def ctl_env(self, language=''):
+        """The environment usbledgerctl runs in (outside umockdev's preload)."""
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_address, LC_ALL='C.UTF-8',
+                   LANGUAGE=language, USBLEDGER_LOCALEDIR=os.path.join(build_dir(), 'po'))
+        env.pop('LD_PRELOAD', None)
+        return env
+
     def ctl(self, *args, check=True, language=''):
         """Runs usbledgerctl; returns the CompletedProcess (bytes output).
         Its messages are the English source strings unless `language` names
         a catalog of this build ("ja")."""
-        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_address, LC_ALL='C.UTF-8',
-                   LANGUAGE=language, USBLEDGER_LOCALEDIR=os.path.join(build_dir(), 'po'))
-        env.pop('LD_PRELOAD', None)
-        proc = subprocess.run([binary('usbledgerctl')] + list(args), env=env,
+        proc = subprocess.run([binary('usbledgerctl')] + list(args), env=self.ctl_env(language),
                               capture_output=True, timeout=60)
         if check and proc.returncode != 0:
             raise AssertionError('usbledgerctl %s failed (%d): %s' %

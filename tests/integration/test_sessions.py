@@ -11,6 +11,7 @@ import hashlib
 import select
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -660,6 +661,44 @@ class SessionTest(unittest.TestCase):
                             'org.usbledger.erase'))
         out = self.h.ctl('erase', 'USB-S2', '--confirm', 'USB-S2 SESSION-1').stdout.decode()
         self.assertIn('erased and verified', out)
+
+    def test_erase_waits_for_the_check_of_the_last_unmount(self):
+        """The check at unmount has the disk mounted privately, so it cannot
+        be erased (opened exclusively) meanwhile: the daemon says busy, and
+        usbledgerctl waits for the check's end and asks again."""
+        fifo = os.path.join(self.tmp, 'hold')
+        os.mkfifo(fifo)
+        reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        self.addCleanup(os.close, reader)
+        self.h.start_daemon(extra_env={'USBLEDGER_MANIFEST_TEST_HOLD': fifo})
+        dev, disk, sid = self.registered_stick('ext4')
+        disk.mount()
+        self.wait_session(sid, lambda s, m, f: m and
+                          m[-1].get('manifest', '').startswith('taken at mount'), 'the mount')
+        disk.umount()
+        # the check has mounted the disk, and is held there
+        ready = select.select([reader], [], [], 60)[0]
+        line = os.read(reader, 4096).decode() if ready else ''
+        self.assertTrue(line.startswith('mounted '), 'the check never mounted the disk')
+        helper_pid = int(line.split(' ', 2)[1])
+        self.h.set_allowed(('org.usbledger.view', 'org.usbledger.approve',
+                            'org.usbledger.erase'))
+        erase = subprocess.Popen([binary('usbledgerctl'), 'erase', 'USB-S2', '--confirm',
+                                  'USB-S2 SESSION-1'], env=self.h.ctl_env(),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.addCleanup(erase.kill)
+        said = b''
+        while b'waiting for the check' not in said:
+            self.assertTrue(select.select([erase.stderr], [], [], 60)[0],
+                            'usbledgerctl did not say it waits: %r' % said)
+            chunk = os.read(erase.stderr.fileno(), 4096)
+            self.assertTrue(chunk, 'usbledgerctl ended: %r' % said)
+            said += chunk
+        # the check ends (here stopped: its end is all that counts)
+        os.kill(helper_pid, signal.SIGTERM)
+        out, err = erase.communicate(timeout=120)
+        self.assertEqual(erase.returncode, 0, said + err)
+        self.assertIn(b'erased and verified', out)
 
     def test_program_path_not_utf8_is_recorded_escaped(self):
         self.start()
