@@ -58,10 +58,19 @@ void ul_manager_session_changed (UlManager *mgr, gint64 session_id);
 /* ul-manager.c: the device at @syspath is gone (its session ends) */
 void ul_manager_remove_present (UlManager *mgr, const char *syspath);
 
-/* ul-manager-cards.c: cards in registered readers, and media changing
- * inside a device registered as a stick */
+/* ul-manager-disks.c: block uevents of the disks of present USB devices,
+ * and those disks at start */
 void ul_manager_block_event (UlManager *mgr, struct udev_device *d, const char *action);
-void ul_manager_cards_coldplug (UlManager *mgr);
+void ul_manager_disks_coldplug (UlManager *mgr);
+
+/* ul-manager-cards.c: cards in registered readers */
+/* a card in @reader's disk at @disk_syspath: the same one, taken out, or a
+ * new one (@coldplug: found at start) */
+void ul_manager_card_update (UlManager *mgr, UlPresent *reader, const char *disk_syspath,
+                             gboolean coldplug);
+/* reads a card waiting for udev and decides about it once its partitions
+ * are read (or @timed_out); FALSE while it still waits */
+gboolean ul_manager_card_try_decide (UlManager *mgr, UlPresent *card, gboolean timed_out);
 void ul_manager_remove_cards_of (UlManager *mgr, const char *reader_syspath);
 /* a card decided about: allowed, it is marked for the udev helper and
  * announced again (udev makes it writable and shows it to udisks); not

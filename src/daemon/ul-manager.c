@@ -489,7 +489,7 @@ ul_manager_start (UlManager *mgr, GError **error)
     handle_add (mgr, udev_list_entry_get_name (entry), "device-coldplug");
   udev_enumerate_unref (en);
   /* the cards in readers allowed before, and the disks of media in use */
-  ul_manager_cards_coldplug (mgr);
+  ul_manager_disks_coldplug (mgr);
 
   ul_manager_close_orphaned_sessions (mgr);
   return TRUE;
