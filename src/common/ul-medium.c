@@ -1,6 +1,7 @@
 /* ul-medium.c */
 #include "ul-medium.h"
 #include "ul-error.h"
+#include "ul-names.h"
 
 #include <string.h>
 
@@ -39,21 +40,18 @@ ul_medium_free (UlMedium *m)
 const char *
 ul_medium_status_to_string (UlMediumStatus status)
 {
-  if ((guint) status < G_N_ELEMENTS (status_names))
-    return status_names[status];
-  return "unknown";
+  return ul_name_of (status_names, G_N_ELEMENTS (status_names), status);
 }
 
 gboolean
 ul_medium_status_from_string (const char *s, UlMediumStatus *out)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (status_names); i++)
-    if (g_strcmp0 (s, status_names[i]) == 0)
-      {
-        *out = (UlMediumStatus) i;
-        return TRUE;
-      }
-  return FALSE;
+  guint v;
+
+  if (!ul_name_lookup (status_names, G_N_ELEMENTS (status_names), s, &v))
+    return FALSE;
+  *out = (UlMediumStatus) v;
+  return TRUE;
 }
 
 static const char *const kind_names[] = { "usb", "reader", "card" };
@@ -61,21 +59,18 @@ static const char *const kind_names[] = { "usb", "reader", "card" };
 const char *
 ul_medium_kind_to_string (UlMediumKind kind)
 {
-  if ((guint) kind < G_N_ELEMENTS (kind_names))
-    return kind_names[kind];
-  return "unknown";
+  return ul_name_of (kind_names, G_N_ELEMENTS (kind_names), kind);
 }
 
 gboolean
 ul_medium_kind_from_string (const char *s, UlMediumKind *out)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
-    if (g_strcmp0 (s, kind_names[i]) == 0)
-      {
-        *out = (UlMediumKind) i;
-        return TRUE;
-      }
-  return FALSE;
+  guint v;
+
+  if (!ul_name_lookup (kind_names, G_N_ELEMENTS (kind_names), s, &v))
+    return FALSE;
+  *out = (UlMediumKind) v;
+  return TRUE;
 }
 
 static gboolean

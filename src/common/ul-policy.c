@@ -1,6 +1,7 @@
 /* ul-policy.c: pure and side-effect free, so every rule is unit tested; the
  * daemon logs its inputs and the returned reason with every decision */
 #include "ul-policy.h"
+#include "ul-names.h"
 
 #include <string.h>
 
@@ -12,9 +13,7 @@ static const char *const decision_names[] = {
 const char *
 ul_decision_to_string (UlDecision d)
 {
-  if ((guint) d < G_N_ELEMENTS (decision_names))
-    return decision_names[d];
-  return "unknown";
+  return ul_name_of (decision_names, G_N_ELEMENTS (decision_names), d);
 }
 
 gboolean
@@ -35,21 +34,18 @@ static const char *const other_devices_names[] = { "request", "block", "allow" }
 gboolean
 ul_other_devices_from_string (const char *s, UlOtherDevices *out)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (other_devices_names); i++)
-    if (g_strcmp0 (s, other_devices_names[i]) == 0)
-      {
-        *out = (UlOtherDevices) i;
-        return TRUE;
-      }
-  return FALSE;
+  guint v;
+
+  if (!ul_name_lookup (other_devices_names, G_N_ELEMENTS (other_devices_names), s, &v))
+    return FALSE;
+  *out = (UlOtherDevices) v;
+  return TRUE;
 }
 
 const char *
 ul_other_devices_to_string (UlOtherDevices v)
 {
-  if ((guint) v < G_N_ELEMENTS (other_devices_names))
-    return other_devices_names[v];
-  return "unknown";
+  return ul_name_of (other_devices_names, G_N_ELEMENTS (other_devices_names), v);
 }
 
 /* serials that many sticks of cheap controllers share, seen in the field */
