@@ -4,7 +4,9 @@
  * is the file watch's cue to stop reading fanotify (the kernel queues). */
 #include "ul-hasher.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,7 +27,18 @@ struct _UlHasher {
   guint low;
   GSourceFunc low_func;
   gpointer low_data;
+  guint64 queued;         /* jobs ever pushed (main thread) */
+  guint64 delivered;      /* records ever delivered (main thread) */
+  GQueue after;           /* After*, in the order asked for */
+  char *test_hold;        /* tests only: a FIFO to stop at (see worker) */
 };
+
+/* a function to call once the jobs queued up to @queued are delivered */
+typedef struct {
+  guint64 queued;
+  GSourceFunc func;
+  gpointer data;
+} After;
 
 /* a job that tells the thread to stop */
 static UlFileJob stop_job;
@@ -151,9 +164,47 @@ on_done (gpointer data)
 
   if (batch->len > 0)
     h->deliver (batch, h->user_data);
+  h->delivered += batch->len;
+  /* what waited for these records (a check at unmount compares against them) */
+  while (!g_queue_is_empty (&h->after) &&
+         ((After *) g_queue_peek_head (&h->after))->queued <= h->delivered)
+    {
+      g_autofree After *a = g_queue_pop_head (&h->after);
+
+      a->func (a->data);
+    }
   if (below && h->low_func != NULL)
     h->low_func (h->low_data);
   return G_SOURCE_REMOVE;
+}
+
+/* for tests only (USBLEDGER_HASHER_TEST_HOLD names a FIFO): before a file
+ * named "*.hold", say "held" there and wait until FIFO.release is opened
+ * for writing and closed, so a test can unmount while records are queued.
+ * Never a blocking open: under umockdev's preload every open() of the
+ * process waits for one that blocks. */
+static void
+test_hold (const char *fifo)
+{
+  g_autofree char *release = g_strconcat (fifo, ".release", NULL);
+  int fd = open (fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      if (write (fd, "held\n", 5) < 0)
+        g_warning ("%s: %s", fifo, g_strerror (errno));
+      close (fd);
+    }
+  fd = open (release, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      /* a FIFO's reader gets POLLHUP once a writer came and went */
+      struct pollfd p = { fd, POLLIN, 0 };
+
+      while (poll (&p, 1, -1) < 0 && errno == EINTR)
+        ;
+      close (fd);
+    }
 }
 
 static gpointer
@@ -169,6 +220,9 @@ worker (gpointer data)
 
       if (job == &stop_job)
         break;
+      if (h->test_hold != NULL && job->rel_path != NULL &&
+          g_str_has_suffix (job->rel_path, ".hold"))
+        test_hold (h->test_hold);
       run_job (h->crypto, h->max_bytes, job, buf, &rc);
       if (g_async_queue_length (h->jobs) <= 0)
         root_cache_clear (&rc);
@@ -204,6 +258,8 @@ ul_hasher_new (UlHasherDeliver deliver, gpointer user_data, GError **error)
   h->done = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_file_record_free);
   h->deliver = deliver;
   h->user_data = user_data;
+  g_queue_init (&h->after);
+  h->test_hold = g_strdup (g_getenv ("USBLEDGER_HASHER_TEST_HOLD"));
   h->thread = g_thread_new ("ul-hasher", worker, h);
   return h;
 }
@@ -220,7 +276,25 @@ ul_hasher_push (UlHasher *h, UlFileJob *job)
   g_mutex_lock (&h->lock);
   h->pending++;
   g_mutex_unlock (&h->lock);
+  h->queued++;
   g_async_queue_push (h->jobs, job);
+}
+
+void
+ul_hasher_after_queued (UlHasher *h, GSourceFunc func, gpointer data)
+{
+  After *a;
+
+  if (h->delivered >= h->queued)
+    {
+      func (data);
+      return;
+    }
+  a = g_new0 (After, 1);
+  a->queued = h->queued;
+  a->func = func;
+  a->data = data;
+  g_queue_push_tail (&h->after, a);
 }
 
 guint
@@ -269,5 +343,7 @@ ul_hasher_free (UlHasher *h)
   g_ptr_array_unref (h->done);
   g_mutex_clear (&h->lock);
   g_cond_clear (&h->drained);
+  g_queue_clear_full (&h->after, g_free);
+  g_free (h->test_hold);
   g_free (h);
 }

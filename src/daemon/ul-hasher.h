@@ -32,7 +32,12 @@ void ul_hasher_free (UlHasher *h);
 /* takes @job; never blocks (the caller watches ul_hasher_pending) */
 void ul_hasher_push (UlHasher *h, UlFileJob *job);
 guint ul_hasher_pending (UlHasher *h);
-/* runs every queued job and delivers the results before returning */
+/* calls @func (@data) in the main context once every job queued so far
+ * has been delivered (at once if they have been): the main loop is not
+ * held meanwhile */
+void ul_hasher_after_queued (UlHasher *h, GSourceFunc func, gpointer data);
+/* runs every queued job and delivers the results before returning (tests,
+ * shutdown) */
 void ul_hasher_drain (UlHasher *h);
 /* called in the main context when the backlog falls under the low mark */
 void ul_hasher_set_low_water (UlHasher *h, guint low, GSourceFunc func, gpointer data);

@@ -212,7 +212,21 @@ typedef struct {
   gint64 record_id;
   gint64 medium_id;
   gint64 part;
+  /* what the check needs once the records queued before it are written */
+  char *node;
+  char *fstype;
+  GBytes *baseline;
 } CheckCtx;
+
+static void
+check_ctx_free (CheckCtx *c)
+{
+  g_free (c->node);
+  g_free (c->fstype);
+  g_clear_pointer (&c->baseline, g_bytes_unref);
+  g_free (c);
+}
+
 
 static const char *
 manifest_action (char change)
@@ -397,30 +411,14 @@ record_manifest_changes (CheckCtx *c, GBytes *out, GBytes **left, GError **error
   return n;
 }
 
+/* the check's outcome recorded (and a failed one as an incident), and how
+ * the session left the medium kept (@left) or forgotten (NULL); frees @c */
 static void
-on_checked (GObject *source, GAsyncResult *res, gpointer data)
+check_finished (CheckCtx *c, char *result, GBytes *left)
 {
-  g_autofree CheckCtx *c = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GBytes) err = NULL;
-  g_autofree char *result = NULL;
-  g_autoptr(GBytes) left = NULL;
 
   ul_session_tracker_check_ended (c->t, c->medium_id);
-  if (!g_subprocess_communicate_finish (G_SUBPROCESS (source), res, &out, &err, &error))
-    result = g_strdup_printf ("not checked: %s", error->message);
-  else if (!g_subprocess_get_successful (G_SUBPROCESS (source)))
-    result = g_strdup_printf ("not checked: %.*s", (int) g_bytes_get_size (err),
-                              (const char *) g_bytes_get_data (err, NULL));
-  else
-    {
-      guint n = record_manifest_changes (c, out, &left, &error);
-
-      result = error != NULL ? g_strdup_printf ("not recorded: %s", error->message)
-                             : g_strdup_printf ("checked: %u change(s) found only by the "
-                                                "manifest", n);
-    }
   g_strchomp (result);
   if (!ul_store_set_mount_manifest (c->t->store, c->record_id, result, &error))
     g_warning ("cannot record the manifest check: %s", error->message);
@@ -451,6 +449,33 @@ on_checked (GObject *source, GAsyncResult *res, gpointer data)
     g_warning ("cannot keep how session %" G_GINT64_FORMAT " left its medium: %s",
                c->session_id, error->message);
   ul_session_tracker_notify (c->t, c->session_id);
+  check_ctx_free (c);
+}
+
+static void
+on_checked (GObject *source, GAsyncResult *res, gpointer data)
+{
+  CheckCtx *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autofree char *result = NULL;
+  g_autoptr(GBytes) left = NULL;
+
+  if (!g_subprocess_communicate_finish (G_SUBPROCESS (source), res, &out, &err, &error))
+    result = g_strdup_printf ("not checked: %s", error->message);
+  else if (!g_subprocess_get_successful (G_SUBPROCESS (source)))
+    result = g_strdup_printf ("not checked: %.*s", (int) g_bytes_get_size (err),
+                              (const char *) g_bytes_get_data (err, NULL));
+  else
+    {
+      guint n = record_manifest_changes (c, out, &left, &error);
+
+      result = error != NULL ? g_strdup_printf ("not recorded: %s", error->message)
+                             : g_strdup_printf ("checked: %u change(s) found only by the "
+                                                "manifest", n);
+    }
+  check_finished (c, result, left);
 }
 
 /* the device node to mount for the check */
@@ -465,13 +490,38 @@ device_node (const UlMount *m, dev_t dev)
   return g_strdup_printf ("/dev/block/%u:%u", major (dev), minor (dev));
 }
 
-void
-ul_session_manifest_check (UlSessionTracker *t, TrackedMount *tm)
+/* every record queued before the unmount is written: the helper mounts the
+ * filesystem privately and compares it with the walk at mount and what was
+ * recorded */
+static gboolean
+start_check (gpointer data)
 {
-  g_autofree char *max_bytes = NULL;
+  CheckCtx *c = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) proc = NULL;
-  g_autofree char *node = device_node (tm->mount, ul_mount_block_device (tm->mount));
+  g_autofree char *max_bytes = g_strdup_printf ("%" G_GINT64_FORMAT, c->t->hash_max_bytes);
+
+  if (!c->t->stopping)
+    proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                             G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, c->t->helper, "check",
+                             c->node, c->fstype, max_bytes, NULL);
+  else
+    g_set_error (&error, UL_ERROR, UL_ERROR_FAILED, "usbledgerd stopped");
+  if (proc == NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("not checked: %s", error->message);
+
+      check_finished (c, why, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  g_subprocess_communicate_async (proc, c->baseline, NULL, on_checked, c);
+  return G_SOURCE_REMOVE;
+}
+
+void
+ul_session_manifest_check (UlSessionTracker *t, TrackedMount *tm, UlHasher *h)
+{
+  g_autoptr(GError) error = NULL;
   CheckCtx *c;
 
   if (tm->baseline == NULL)
@@ -485,24 +535,23 @@ ul_session_manifest_check (UlSessionTracker *t, TrackedMount *tm)
       ul_session_manifest_forget (t, tm);
       return;
     }
-  max_bytes = g_strdup_printf ("%" G_GINT64_FORMAT, t->hash_max_bytes);
-  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                           G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, t->helper, "check", node,
-                           tm->mount->fstype, max_bytes, NULL);
-  if (proc == NULL)
-    {
-      g_warning ("cannot check %s: %s", node, error->message);
-      ul_session_manifest_forget (t, tm);
-      return;
-    }
   c = g_new0 (CheckCtx, 1);
   c->t = t;
   c->session_id = tm->owner->session_id;
   c->record_id = tm->record_id;
   c->medium_id = tm->owner->medium_id;
   c->part = tm->part;
+  c->node = device_node (tm->mount, ul_mount_block_device (tm->mount));
+  c->fstype = g_strdup (tm->mount->fstype);
+  c->baseline = g_bytes_ref (tm->baseline);
+  /* the disk is the check's from now on (an erasure waits for it) */
   ul_session_tracker_check_started (t, c->medium_id);
-  g_subprocess_communicate_async (proc, tm->baseline, NULL, on_checked, c);
+  /* the records still queued for hashing are written first, without
+   * holding the main loop meanwhile */
+  if (h != NULL)
+    ul_hasher_after_queued (h, start_check, c);
+  else
+    start_check (c);
 }
 
 void

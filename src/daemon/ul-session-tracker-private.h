@@ -51,6 +51,7 @@ struct _UlSessionTracker {
   UlSessionChangedFunc changed;
   gpointer user_data;
   GHashTable *checks;     /* &medium id -> checks at unmount running (each holds its disk) */
+  gboolean stopping;      /* being freed: no check starts any more */
 };
 
 /* a check at unmount of @medium_id's filesystem starts or ends */
@@ -72,7 +73,9 @@ void ul_session_tracker_record (UlSessionTracker *t, UlFileJob *job);
 /* ul-session-manifest.c: the manifest of @tm's filesystem just mounted, and
  * the comparison once it is unmounted */
 void ul_session_manifest_walk (UlSessionTracker *t, TrackedMount *tm);
-void ul_session_manifest_check (UlSessionTracker *t, TrackedMount *tm);
+/* the check at unmount, once the records @h still holds are written (@h
+ * NULL: none are queued) */
+void ul_session_manifest_check (UlSessionTracker *t, TrackedMount *tm, UlHasher *h);
 /* how the medium's filesystem was left is unknown from now on (pulled while
  * mounted, not checked): nothing to compare at its next mount */
 void ul_session_manifest_forget (UlSessionTracker *t, TrackedMount *tm);

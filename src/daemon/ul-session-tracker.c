@@ -240,13 +240,6 @@ hasher (UlSessionTracker *t, GError **error)
   return t->hasher;
 }
 
-void
-ul_session_tracker_flush (UlSessionTracker *t)
-{
-  if (t->hasher != NULL)
-    ul_hasher_drain (t->hasher);
-}
-
 /* -- events in the event log ------------------------------------------ */
 
 void
@@ -360,12 +353,10 @@ unmounted (UlSessionTracker *t, Tracked *tr, TrackedMount *tm, gboolean check,
 
   if (tm->cancel != NULL)
     g_cancellable_cancel (tm->cancel);
-  /* what fanotify queued before the unmount; for the check, everything
-   * hashed and written first, so it compares against the full record (a
-   * yanked medium is not checked: no need to wait for its reads to fail) */
+  /* what fanotify queued before the unmount goes to the hasher; the check
+   * starts once it is all hashed and written, so it compares against the
+   * full record (a yanked medium is not checked) */
   g_clear_pointer (&tm->watch, ul_file_watch_free);
-  if (check)
-    ul_session_tracker_flush (t);
   detail = g_strdup_printf ("%s unmounted%s%s", tm->mount->mount_point, why_not ? ": " : "",
                             why_not ? why_not : "");
   if (!ul_store_begin (t->store, &error) ||
@@ -379,7 +370,7 @@ unmounted (UlSessionTracker *t, Tracked *tr, TrackedMount *tm, gboolean check,
                  error->message);
     }
   if (check)
-    ul_session_manifest_check (t, tm);
+    ul_session_manifest_check (t, tm, t->hasher);
   else
     ul_session_manifest_keep_mount_walk (t, tm);
   ul_session_tracker_notify (t, tr->session_id);
@@ -600,6 +591,7 @@ ul_session_tracker_free (UlSessionTracker *t)
 {
   if (t == NULL)
     return;
+  t->stopping = TRUE;
   if (t->mountinfo_source != 0)
     g_source_remove (t->mountinfo_source);
   close (t->mountinfo_fd);

@@ -34,8 +34,6 @@ gboolean ul_session_tracker_remove (UlSessionTracker *t, gint64 session_id,
  * disk mounted privately, so the disk cannot be opened exclusively (erased)
  * until they end; their end is told like a session change */
 guint ul_session_tracker_checks_running (UlSessionTracker *t, gint64 medium_id);
-/* waits for every queued file record to be written (tests, shutdown) */
-void ul_session_tracker_flush (UlSessionTracker *t);
 
 /* records the logbook could not take are kept and retried, up to this many;
  * then reading file events stops (the kernel keeps them) and no session

@@ -662,6 +662,53 @@ class SessionTest(unittest.TestCase):
         out = self.h.ctl('erase', 'USB-S2', '--confirm', 'USB-S2 SESSION-1').stdout.decode()
         self.assertIn('erased and verified', out)
 
+    def test_unmount_waits_for_the_hasher_without_holding_the_daemon(self):
+        """Issue 9, item 16: the check at unmount compares against every
+        record, so it starts once the files still queued for hashing are
+        written; the main loop is not held meanwhile (before, it drained
+        the hash queue at the unmount and answered nothing until then)."""
+        fifo = os.path.join(self.tmp, 'hasher')
+        os.mkfifo(fifo)
+        os.mkfifo(fifo + '.release')
+        held = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        self.addCleanup(os.close, held)
+
+        def release():
+            try:
+                os.close(os.open(fifo + '.release', os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass    # not held (any more)
+        self.h.start_daemon(extra_env={'USBLEDGER_HASHER_TEST_HOLD': fifo})
+        # runs before the harness stops the daemon (cleanups run last first)
+        self.addCleanup(release)
+        dev, disk, sid = self.registered_stick('ext4')
+        disk.mount()
+        self.wait_session(sid, lambda s, m, f: m and
+                          m[-1].get('manifest', '').startswith('taken at mount'), 'the mount')
+        with open(os.path.join(disk.mnt, 'report.hold'), 'wb') as f:
+            f.write(b'queued behind a held hasher\n')
+        # the hasher has taken the file and is held there
+        self.assertTrue(select.select([held], [], [], 60)[0], 'the hasher never got the file')
+        self.assertEqual(os.read(held, 64), b'held\n')
+        disk.umount()
+        # the daemon answers while the record waits; the unmount is recorded
+        session, mounts, files = self.wait_session(
+            sid, lambda s, m, f: m and m[-1].get('unmounted-at', 0) != 0, 'the unmount')
+        self.assertNotIn(b'report.hold', self.final(files))
+        self.assertFalse(mounts[-1].get('manifest', '').startswith('checked'))
+        # released: the watch's record is written first (the file is gone
+        # with the unmount, so its content is unreadable to it), then the
+        # check, which compares against it, finds the content and hashes it
+        os.close(os.open(fifo + '.release', os.O_WRONLY))
+        session, mounts, files = self.wait_session(
+            sid, lambda s, m, f: m[-1].get('manifest', '').startswith('checked'), 'the check')
+        held_records = [(f['source'], f['status']) for f in files
+                        if bytes(f['path']) == b'report.hold']
+        self.assertEqual(held_records, [('fanotify', 'unreadable'), ('manifest', 'ok')])
+        self.assertEqual(self.final(files)[b'report.hold']['sha256'],
+                         sha256(b'queued behind a held hasher\n'))
+        self.assertEqual(mounts[-1]['manifest'], 'checked: 1 change(s) found only by the manifest')
+
     def test_erase_waits_for_the_check_of_the_last_unmount(self):
         """The check at unmount has the disk mounted privately, so it cannot
         be erased (opened exclusively) meanwhile: the daemon says busy, and
