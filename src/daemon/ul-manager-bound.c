@@ -43,18 +43,6 @@ bound_identity (const char *volumes, const char *key)
   return NULL;
 }
 
-static void
-append_event (UlManager *mgr, UlPresent *p, const char *kind, char *detail)
-{
-  g_autoptr(UlEvent) ev = ul_manager_device_event (mgr, kind, p, g_get_real_time ());
-  g_autoptr(GError) error = NULL;
-
-  ev->detail = detail;
-  if (!ul_store_append_event (mgr->store, ev, &error))
-    g_warning ("cannot record %s: %s", kind, error->message);
-  ul_manager_wrote_logbook (mgr);
-}
-
 /* binds the disk @key to @identity, with its event, in one transaction */
 static gboolean
 bind (UlManager *mgr, UlPresent *p, const char *key, const char *identity, GError **error)
@@ -112,8 +100,9 @@ ul_manager_bound_disk_check (UlManager *mgr, UlPresent *p, const char *disk_sysp
       g_autofree char *why = g_strdup_printf (
         "possible clone: its disk %s holds %s, but %s (a serial not unique in practice) was "
         "bound to %s", key, identity, p->asset_number, bound);
+      g_autofree char *detail = g_strdup_printf ("incident: %s", why);
 
-      append_event (mgr, p, "medium-binding-differs", g_strdup_printf ("incident: %s", why));
+      ul_manager_log_device_event (mgr, p, "medium-binding-differs", detail);
       ul_manager_block_for_card (mgr, p, why, NULL);
       return;
     }

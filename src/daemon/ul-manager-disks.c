@@ -12,18 +12,6 @@
 #include "ul-card-volume.h"
 #include "ul-read-only.h"
 
-static void
-append_incident (UlManager *mgr, UlPresent *p, const char *kind, const char *detail)
-{
-  g_autoptr(UlEvent) ev = ul_manager_device_event (mgr, kind, p, g_get_real_time ());
-  g_autoptr(GError) error = NULL;
-
-  ev->detail = g_strdup (detail);
-  if (!ul_store_append_event (mgr->store, ev, &error))
-    g_warning ("cannot record %s: %s", kind, error->message);
-  ul_manager_wrote_logbook (mgr);
-}
-
 /* a disk of a medium allowed as a stick: its capacity never changes, a
  * card reader's does when a card is taken out or put in */
 static void
@@ -58,7 +46,7 @@ stick_disk_check (UlManager *mgr, UlPresent *p, const char *disk_syspath)
       g_autofree char *detail = g_strdup_printf ("incident: %s %s", p->asset_number, why);
 
       *seen = capacity;
-      append_incident (mgr, p, "medium-changed-inside", detail);
+      ul_manager_log_device_event (mgr, p, "medium-changed-inside", detail);
       ul_manager_block_for_card (mgr, p, why, NULL);
     }
 }

@@ -91,6 +91,10 @@ void ul_manager_bound_disk_check (UlManager *mgr, UlPresent *p, const char *disk
 /* re-decides the readers blocked because of the card with @identity */
 void ul_manager_readers_redecide (UlManager *mgr, GBytes *identity, const char *trigger);
 
+/* ul-manager.c: an event about @p, recorded on its own (a failure is
+ * logged) */
+void ul_manager_log_device_event (UlManager *mgr, UlPresent *p, const char *kind,
+                                  const char *detail);
 /* ul-manager.c: an event about the present device @p */
 UlEvent *ul_manager_device_event (UlManager *mgr, const char *kind, UlPresent *p, gint64 now);
 

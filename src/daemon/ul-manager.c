@@ -258,6 +258,18 @@ ul_manager_list_present (UlManager *mgr)
   return out;
 }
 
+void
+ul_manager_log_device_event (UlManager *mgr, UlPresent *p, const char *kind, const char *detail)
+{
+  g_autoptr(UlEvent) ev = ul_manager_device_event (mgr, kind, p, g_get_real_time ());
+  g_autoptr(GError) error = NULL;
+
+  ev->detail = g_strdup (detail);
+  if (!ul_store_append_event (mgr->store, ev, &error))
+    g_warning ("cannot record %s: %s", kind, error->message);
+  ul_manager_wrote_logbook (mgr);
+}
+
 UlEvent *
 ul_manager_device_event (UlManager *mgr, const char *kind, UlPresent *p, gint64 now)
 {
