@@ -9,6 +9,7 @@
 #include "ul-time.h"
 #include "ul-error.h"
 #include "ul-polkit-gate.h"
+#include "ul-dbus-pdf.h"
 
 #include <pwd.h>
 
@@ -337,8 +338,6 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
       g_autoptr(UlCertificate) c = NULL;
       g_autofree char *name = NULL;
       g_autofree char *path = NULL;
-      g_autofree char *data = NULL;
-      gsize len = 0;
 
       g_variant_get (params, "(&s)", &number);
       c = ul_store_get_certificate (store, number, error);
@@ -347,10 +346,7 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
       /* the number was found in the logbook: it names a file of ours */
       name = g_strdup_printf ("%s.pdf", c->number);
       path = g_build_filename (ul_manager_get_key_dir (svc->mgr), "certificates", name, NULL);
-      if (!g_file_get_contents (path, &data, &len, error))
-        return NULL;
-      return g_variant_new ("(@ay)", g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, len,
-                                                                1));
+      return ul_dbus_pdf_reply (svc->mgr, inv, path, error);
     }
   if (g_str_equal (method, "GetSigningCertificate"))
     {
@@ -372,8 +368,6 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
       g_autoptr(UlMedium) m = NULL;
       g_autofree char *name = NULL;
       g_autofree char *path = NULL;
-      g_autofree char *data = NULL;
-      gsize len = 0;
 
       g_variant_get (params, "(&s)", &asset);
       m = ul_store_get_medium (store, asset, error);
@@ -381,10 +375,7 @@ dispatch (UlDbusService *svc, GDBusMethodInvocation *inv, GError **error)
         return NULL;
       name = g_strdup_printf ("medium-%" G_GINT64_FORMAT ".pdf", m->id);
       path = g_build_filename (ul_manager_get_key_dir (svc->mgr), "disposals", name, NULL);
-      if (!g_file_get_contents (path, &data, &len, error))
-        return NULL;
-      return g_variant_new ("(@ay)", g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, len,
-                                                                1));
+      return ul_dbus_pdf_reply (svc->mgr, inv, path, error);
     }
   if (g_str_equal (method, "VerifyEventLog"))
     {
@@ -520,6 +511,8 @@ on_authorized (GDBusMethodInvocation *inv, gboolean allowed, const char *why_not
       return;
     }
   reply = dispatch (svc, inv, &error);
+  if (reply == ul_dbus_reply_later)
+    return;   /* answered when its document is written */
   if (reply == NULL)
     g_dbus_method_invocation_return_gerror (inv, error);
   else

@@ -28,6 +28,7 @@ struct _UlManager {
   char *key_dir;
   char *organisation;
   char *pdf_helper;
+  GPtrArray *pdf_jobs;          /* documents being written (ul-manager-pdf.c) */
   char *runtime_dir;            /* read-only marks for the udev helper */
   guint changed_source;
   UlDriverAliases *aliases;     /* storage drivers' aliases; NULL: could not be read */
@@ -133,8 +134,11 @@ struct _UlSigner *ul_manager_signer (UlManager *mgr, char **fingerprint, GError 
 gboolean ul_manager_pin_signer (UlManager *mgr, const char *fingerprint, gint64 now,
                                 GError **error);
 
-/* renders @doc (see usbledger-certificate-pdf) to KEY-DIR/@subdir/@name */
+/* renders @doc (see usbledger-certificate-pdf) to KEY-DIR/@subdir/@name, in
+ * the background */
 void ul_manager_write_pdf (UlManager *mgr, GVariant *doc, const char *subdir, const char *name);
+/* waits for the documents being written (at stop) */
+void ul_manager_pdf_wait_all (UlManager *mgr);
 
 /* the logbook was written: checkpoint its WAL once things are quiet */
 void ul_manager_wrote_logbook (UlManager *mgr);

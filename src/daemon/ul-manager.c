@@ -69,6 +69,7 @@ ul_manager_finalize (GObject *object)
   g_free (mgr->manifest_helper);
   g_strfreev (mgr->shared_accounts);
   g_hash_table_destroy (mgr->erase_jobs);
+  g_ptr_array_unref (mgr->pdf_jobs);
   if (mgr->signer != NULL)   /* made by the loaded usbledger-crypto module */
     ul_crypto (NULL)->signer_free (mgr->signer);
   g_free (mgr->key_dir);
@@ -121,6 +122,7 @@ ul_manager_init (UlManager *mgr)
   mgr->mountinfo = g_strdup ("/proc/self/mountinfo");
   mgr->manifest_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-manifest", NULL);
   mgr->erase_jobs = g_hash_table_new (g_int64_hash, g_int64_equal);
+  mgr->pdf_jobs = g_ptr_array_new ();
   mgr->key_dir = g_strdup (UL_STATE_DIR);
   mgr->pdf_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-certificate-pdf", NULL);
   mgr->organisation = g_strdup ("(organisation not configured)");
@@ -538,6 +540,8 @@ ul_manager_stop (UlManager *mgr)
       while (g_hash_table_size (mgr->erase_jobs) > 0)
         g_main_context_iteration (NULL, TRUE);
     }
+  /* a certificate being written is finished (a second or so) */
+  ul_manager_pdf_wait_all (mgr);
   g_clear_pointer (&mgr->tracker, ul_session_tracker_free);
   if (mgr->changed_source != 0)
     {

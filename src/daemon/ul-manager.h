@@ -84,6 +84,13 @@ gboolean ul_manager_start (UlManager *mgr, GError **error);
 void ul_manager_stop (UlManager *mgr);
 
 UlStore *ul_manager_get_store (UlManager *mgr);
+
+typedef void (*UlPdfReadyFunc) (gpointer data);
+/* a document (certificate, disposal) is being written to @path: @func
+ * (@data) is called once it is there (or failed), and TRUE returned; FALSE
+ * when none is being written */
+gboolean ul_manager_pdf_when_ready (UlManager *mgr, const char *path, UlPdfReadyFunc func,
+                                    gpointer data);
 const char *ul_manager_get_host (UlManager *mgr);
 /* UlPresent*, sorted by kernel name; the array does not own them */
 GPtrArray *ul_manager_list_present (UlManager *mgr);

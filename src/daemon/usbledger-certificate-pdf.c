@@ -13,6 +13,8 @@
 #include "config.h"
 
 #include <cairo-pdf.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pango/pangocairo.h>
 #include <qrencode.h>
 #include <stdarg.h>
@@ -210,6 +212,31 @@ disposal_page (cairo_t *cr, GVariant *c)
   cairo_stroke (cr);
 }
 
+/* for tests only: with USBLEDGER_PDF_TEST_HOLD naming a FIFO, says "held"
+ * there and waits until FIFO.release is opened, so a test can see that
+ * usbledgerd answers while a document is being written */
+static void
+test_hold (void)
+{
+  const char *fifo = g_getenv ("USBLEDGER_PDF_TEST_HOLD");
+  g_autofree char *release = NULL;
+  int fd;
+
+  if (fifo == NULL)
+    return;
+  fd = open (fifo, O_WRONLY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      if (write (fd, "held\n", 5) < 0)
+        fprintf (stderr, "usbledger-certificate-pdf: %s: %s\n", fifo, g_strerror (errno));
+      close (fd);
+    }
+  release = g_strconcat (fifo, ".release", NULL);
+  fd = open (release, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0)
+    close (fd);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -251,6 +278,7 @@ main (int argc, char **argv)
     sessions = g_intern_string (s->len ? s->str : "なし (none)");
   }
 
+  test_hold ();
   surface = cairo_pdf_surface_create (argv[1], PAGE_W, PAGE_H);
   cr = cairo_create (surface);
   cairo_set_source_rgb (cr, 0, 0, 0);
