@@ -10,6 +10,7 @@ with simulated_usb=False, on the real kernel's devices.
 import ctypes
 import os
 import re
+import select
 import shutil
 import signal
 import sqlite3
@@ -65,6 +66,43 @@ def db_rows(path, sql, args=()):
         return conn.execute(sql, args).fetchall()
     finally:
         conn.close()
+
+
+class HoldHook:
+    """The test hook of usbledgerd's hasher or PDF helper
+    (USBLEDGER_HASHER_TEST_HOLD, USBLEDGER_PDF_TEST_HOLD name `fifo`): it
+    says "held" there, then waits until `fifo`.release is opened. Use it in a
+    `with` block that ends before the daemon is stopped."""
+
+    def __init__(self, folder, name):
+        self.fifo = os.path.join(folder, name)
+        os.mkfifo(self.fifo)
+        os.mkfifo(self.fifo + '.release')
+        self.said = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
+
+    def wait_held(self, what, timeout=60):
+        if not select.select([self.said], [], [], timeout)[0]:
+            raise AssertionError('%s never reached the hold' % what)
+        said = os.read(self.said, 64)
+        if said != b'held\n':
+            raise AssertionError('%s said %r' % (what, said))
+
+    def release(self):
+        os.close(os.open(self.fifo + '.release', os.O_WRONLY))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        # a hold still waiting is let go, so the daemon can stop
+        try:
+            os.close(os.open(self.fifo + '.release', os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass    # not held
+        os.close(self.said)
 
 
 def build_dir():

@@ -9,7 +9,6 @@ Needs root (loop devices, mount), like the daemon itself."""
 
 import hashlib
 import os
-import select
 import shutil
 import signal
 import sys
@@ -20,7 +19,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
 from gi.repository import Gio, GLib  # noqa: E402
 
-from harness import BUS_NAME, IFACE, OBJ_PATH, Harness, build_dir  # noqa: E402
+from harness import BUS_NAME, IFACE, OBJ_PATH, Harness, HoldHook, build_dir  # noqa: E402
 from mainloop import iterate_until  # noqa: E402
 from test_sessions import registered_stick, run  # noqa: E402
 
@@ -369,43 +368,31 @@ class EraseTest(unittest.TestCase):
         """Issue 9, item 16: the certificate's PDF is rendered by its helper
         in the background; the daemon answers meanwhile, and a client asking
         for the PDF then gets it once it is written, whole."""
-        fifo = os.path.join(self.tmp, 'pdf')
-        os.mkfifo(fifo)
-        os.mkfifo(fifo + '.release')
-        held = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
-        self.addCleanup(os.close, held)
-
-        def release():
-            try:
-                os.close(os.open(fifo + '.release', os.O_WRONLY | os.O_NONBLOCK))
-            except OSError:
-                pass    # not held (any more)
-        self.h.start_daemon(extra_env={'USBLEDGER_PDF_TEST_HOLD': fifo})
-        self.addCleanup(release)
-        self.stick(size_mb=8)
-        start = len(self.h.signals)
-        self.h.call('EraseMedium', ('USB-E1', 'USB-E1 ERASE-1', {}), '(ssa{sv})')
-        rec = self.finished(start)
-        number = rec['certificate']
-        # the helper is writing the PDF, held
-        self.assertTrue(select.select([held], [], [], 60)[0], 'the PDF helper never started')
-        self.assertEqual(os.read(held, 64), b'held\n')
-        # the daemon answers, and the PDF asked for is not answered yet
-        got = []
-        self.h.gbus.call(BUS_NAME, OBJ_PATH, IFACE, 'GetCertificatePdf',
-                         GLib.Variant('(s)', (number,)), None, Gio.DBusCallFlags.NONE, 60000,
-                         None, lambda bus, res: got.append(bus.call_finish(res)))
-        self.assertEqual(self.h.call('ListDevices')[0][0]['name'], self.stick_dev.name)
-        self.assertEqual(got, [])
-        pdf = os.path.join(self.h.state_dir, 'certificates', number + '.pdf')
-        self.assertFalse(os.path.exists(pdf))
-        os.close(os.open(fifo + '.release', os.O_WRONLY))
-        iterate_until(lambda: got, timeout=60, what='the PDF')
-        data = bytes(got[0].unpack()[0])
-        self.assertTrue(data.startswith(b'%PDF-'), data[:16])
-        self.assertTrue(data.rstrip().endswith(b'%%EOF'))
-        with open(pdf, 'rb') as f:
-            self.assertEqual(f.read(), data)
+        with HoldHook(self.tmp, 'pdf') as hold:
+            self.h.start_daemon(extra_env={'USBLEDGER_PDF_TEST_HOLD': hold.fifo})
+            self.stick(size_mb=8)
+            start = len(self.h.signals)
+            self.h.call('EraseMedium', ('USB-E1', 'USB-E1 ERASE-1', {}), '(ssa{sv})')
+            rec = self.finished(start)
+            number = rec['certificate']
+            # the helper is writing the PDF, held
+            hold.wait_held('the PDF helper')
+            # the daemon answers, and the PDF asked for is not answered yet
+            got = []
+            self.h.gbus.call(BUS_NAME, OBJ_PATH, IFACE, 'GetCertificatePdf',
+                             GLib.Variant('(s)', (number,)), None, Gio.DBusCallFlags.NONE, 60000,
+                             None, lambda bus, res: got.append(bus.call_finish(res)))
+            self.assertEqual(self.h.call('ListDevices')[0][0]['name'], self.stick_dev.name)
+            self.assertEqual(got, [])
+            pdf = os.path.join(self.h.state_dir, 'certificates', number + '.pdf')
+            self.assertFalse(os.path.exists(pdf))
+            hold.release()
+            iterate_until(lambda: got, timeout=60, what='the PDF')
+            data = bytes(got[0].unpack()[0])
+            self.assertTrue(data.startswith(b'%PDF-'), data[:16])
+            self.assertTrue(data.rstrip().endswith(b'%%EOF'))
+            with open(pdf, 'rb') as f:
+                self.assertEqual(f.read(), data)
 
     def test_cancelled_erase_is_an_incident_without_certificate(self):
         self.h.start_daemon()

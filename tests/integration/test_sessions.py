@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
 from gi.repository import Gio  # noqa: E402
 
-from harness import Harness, binary  # noqa: E402
+from harness import Harness, HoldHook, binary  # noqa: E402
 from mainloop import iterate_until  # noqa: E402
 from mocksysfs import MASS_STORAGE  # noqa: E402
 
@@ -667,47 +667,35 @@ class SessionTest(unittest.TestCase):
         record, so it starts once the files still queued for hashing are
         written; the main loop is not held meanwhile (before, it drained
         the hash queue at the unmount and answered nothing until then)."""
-        fifo = os.path.join(self.tmp, 'hasher')
-        os.mkfifo(fifo)
-        os.mkfifo(fifo + '.release')
-        held = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
-        self.addCleanup(os.close, held)
-
-        def release():
-            try:
-                os.close(os.open(fifo + '.release', os.O_WRONLY | os.O_NONBLOCK))
-            except OSError:
-                pass    # not held (any more)
-        self.h.start_daemon(extra_env={'USBLEDGER_HASHER_TEST_HOLD': fifo})
-        # runs before the harness stops the daemon (cleanups run last first)
-        self.addCleanup(release)
-        dev, disk, sid = self.registered_stick('ext4')
-        disk.mount()
-        self.wait_session(sid, lambda s, m, f: m and
-                          m[-1].get('manifest', '').startswith('taken at mount'), 'the mount')
-        with open(os.path.join(disk.mnt, 'report.hold'), 'wb') as f:
-            f.write(b'queued behind a held hasher\n')
-        # the hasher has taken the file and is held there
-        self.assertTrue(select.select([held], [], [], 60)[0], 'the hasher never got the file')
-        self.assertEqual(os.read(held, 64), b'held\n')
-        disk.umount()
-        # the daemon answers while the record waits; the unmount is recorded
-        session, mounts, files = self.wait_session(
-            sid, lambda s, m, f: m and m[-1].get('unmounted-at', 0) != 0, 'the unmount')
-        self.assertNotIn(b'report.hold', self.final(files))
-        self.assertFalse(mounts[-1].get('manifest', '').startswith('checked'))
-        # released: the watch's record is written first (the file is gone
-        # with the unmount, so its content is unreadable to it), then the
-        # check, which compares against it, finds the content and hashes it
-        os.close(os.open(fifo + '.release', os.O_WRONLY))
-        session, mounts, files = self.wait_session(
-            sid, lambda s, m, f: m[-1].get('manifest', '').startswith('checked'), 'the check')
-        held_records = [(f['source'], f['status']) for f in files
-                        if bytes(f['path']) == b'report.hold']
-        self.assertEqual(held_records, [('fanotify', 'unreadable'), ('manifest', 'ok')])
-        self.assertEqual(self.final(files)[b'report.hold']['sha256'],
-                         sha256(b'queued behind a held hasher\n'))
-        self.assertEqual(mounts[-1]['manifest'], 'checked: 1 change(s) found only by the manifest')
+        with HoldHook(self.tmp, 'hasher') as hold:
+            self.h.start_daemon(extra_env={'USBLEDGER_HASHER_TEST_HOLD': hold.fifo})
+            dev, disk, sid = self.registered_stick('ext4')
+            disk.mount()
+            self.wait_session(sid, lambda s, m, f: m and
+                              m[-1].get('manifest', '').startswith('taken at mount'), 'the mount')
+            with open(os.path.join(disk.mnt, 'report.hold'), 'wb') as f:
+                f.write(b'queued behind a held hasher\n')
+            # the hasher has taken the file and is held there
+            hold.wait_held('the hasher')
+            disk.umount()
+            # the daemon answers while the record waits; the unmount is recorded
+            session, mounts, files = self.wait_session(
+                sid, lambda s, m, f: m and m[-1].get('unmounted-at', 0) != 0, 'the unmount')
+            self.assertNotIn(b'report.hold', self.final(files))
+            self.assertFalse(mounts[-1].get('manifest', '').startswith('checked'))
+            # released: the watch's record is written first (the file is gone
+            # with the unmount, so its content is unreadable to it), then the
+            # check, which compares against it, finds the content and hashes it
+            hold.release()
+            session, mounts, files = self.wait_session(
+                sid, lambda s, m, f: m[-1].get('manifest', '').startswith('checked'), 'the check')
+            held_records = [(f['source'], f['status']) for f in files
+                            if bytes(f['path']) == b'report.hold']
+            self.assertEqual(held_records, [('fanotify', 'unreadable'), ('manifest', 'ok')])
+            self.assertEqual(self.final(files)[b'report.hold']['sha256'],
+                             sha256(b'queued behind a held hasher\n'))
+            self.assertEqual(mounts[-1]['manifest'],
+                             'checked: 1 change(s) found only by the manifest')
 
     def test_erase_waits_for_the_check_of_the_last_unmount(self):
         """The check at unmount has the disk mounted privately, so it cannot
