@@ -77,7 +77,7 @@ ul_record_present (const UlPresent *p, gboolean removed)
   g_variant_builder_add (&b, "{sv}", "removed", g_variant_new_boolean (removed));
   /* "usb", "reader" (a registered card reader) or "card" (in a reader) */
   add_str (&b, "kind", p->dev->card ? "card"
-                       : p->decision == UL_DECISION_ALLOW_READER || p->card_blocked_identity
+                       : p->decision == UL_DECISION_ALLOW_READER || p->blocked_card_identity
                          ? "reader" : "usb");
   if (p->reader_syspath != NULL)
     {

@@ -82,7 +82,7 @@ ul_erase_targets_find (UlManager *mgr, UlPresent *p, GArray *disks, GError **err
           if (!g_str_has_prefix (path, prefix))
             continue;
           /* the nearest USB device up the tree must be the medium itself */
-          usb = ul_read_only_usb_parent (path);
+          usb = ul_block_usb_device (path);
           if (g_strcmp0 (usb, p->dev->syspath) != 0)
             continue;
         }

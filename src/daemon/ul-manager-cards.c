@@ -30,10 +30,10 @@
 void
 ul_manager_block_for_card (UlManager *mgr, UlPresent *owner, const char *why, GBytes *identity)
 {
-  g_free (owner->card_blocked);
-  owner->card_blocked = g_strdup (why);
-  g_clear_pointer (&owner->card_blocked_identity, g_bytes_unref);
-  owner->card_blocked_identity = identity ? g_bytes_ref (identity) : NULL;
+  g_free (owner->blocked_inside);
+  owner->blocked_inside = g_strdup (why);
+  g_clear_pointer (&owner->blocked_card_identity, g_bytes_unref);
+  owner->blocked_card_identity = identity ? g_bytes_ref (identity) : NULL;
   ul_manager_decide (mgr, owner, "device-redecided");
 }
 
@@ -290,12 +290,12 @@ ul_manager_readers_redecide (UlManager *mgr, GBytes *identity, const char *trigg
     {
       UlPresent *p = g_ptr_array_index (list, i);
 
-      if (p->card_blocked_identity != NULL && identity != NULL &&
-          g_bytes_equal (p->card_blocked_identity, identity))
+      if (p->blocked_card_identity != NULL && identity != NULL &&
+          g_bytes_equal (p->blocked_card_identity, identity))
         {
           /* authorized again, the reader shows the card, which is decided anew */
-          g_clear_pointer (&p->card_blocked, g_free);
-          g_clear_pointer (&p->card_blocked_identity, g_bytes_unref);
+          g_clear_pointer (&p->blocked_inside, g_free);
+          g_clear_pointer (&p->blocked_card_identity, g_bytes_unref);
           ul_manager_decide (mgr, p, trigger);
         }
     }

@@ -302,11 +302,11 @@ ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger)
   else
     p->decision = ul_policy_decide (&in, &p->reason);
   /* blocked because of the card (medium) inside it, until that changes */
-  if (p->card_blocked != NULL &&
+  if (p->blocked_inside != NULL &&
       (p->decision == UL_DECISION_ALLOW_READER || ul_decision_allows (p->decision)))
     {
       g_free (p->reason);
-      p->reason = g_strdup (p->card_blocked);
+      p->reason = g_strdup (p->blocked_inside);
       p->decision = UL_DECISION_BLOCK;
     }
   {

@@ -75,7 +75,7 @@ ul_manager_block_event (UlManager *mgr, struct udev_device *d, const char *actio
       else if ((card == NULL || card->dev->card) && udev_device_get_parent (d) != NULL &&
                udev_device_get_is_initialized (udev_device_get_parent (d)))
         {
-          g_autofree char *reader_path = ul_read_only_usb_parent (disk);
+          g_autofree char *reader_path = ul_block_usb_device (disk);
           UlPresent *reader = reader_path ? g_hash_table_lookup (mgr->present, reader_path)
                                           : NULL;
 
@@ -94,7 +94,7 @@ ul_manager_block_event (UlManager *mgr, struct udev_device *d, const char *actio
         ul_manager_remove_present (mgr, syspath);
       return;
     }
-  usb = ul_read_only_usb_parent (syspath);
+  usb = ul_block_usb_device (syspath);
   owner = usb ? g_hash_table_lookup (mgr->present, usb) : NULL;
   if (owner == NULL || !owner->controlled || owner->dev->card)
     return;
@@ -103,7 +103,7 @@ ul_manager_block_event (UlManager *mgr, struct udev_device *d, const char *actio
   else if (ul_decision_allows (owner->decision))
     {
       stick_disk_check (mgr, owner, syspath);
-      if (owner->bound && owner->card_blocked == NULL)
+      if (owner->bound && owner->blocked_inside == NULL)
         ul_manager_bound_disk_check (mgr, owner, syspath);
     }
 }
@@ -135,7 +135,7 @@ ul_manager_disks_coldplug (UlManager *mgr)
       for (guint j = 0; j < disks->len; j++)
         {
           const char *disk = g_ptr_array_index (disks, j);
-          g_autofree char *usb = ul_read_only_usb_parent (disk);
+          g_autofree char *usb = ul_block_usb_device (disk);
 
           if (g_strcmp0 (usb, p->dev->syspath) != 0)
             continue;   /* behind a hub inside it: another device */
@@ -144,7 +144,7 @@ ul_manager_disks_coldplug (UlManager *mgr)
           else
             {
               stick_disk_check (mgr, p, disk);
-              if (p->bound && p->card_blocked == NULL)
+              if (p->bound && p->blocked_inside == NULL)
                 ul_manager_bound_disk_check (mgr, p, disk);
             }
         }

@@ -27,9 +27,9 @@ present_free (gpointer data)
     g_source_remove (p->pending_source);
   g_free (p->reader_syspath);
   g_free (p->card_volume);
-  g_free (p->card_blocked);
+  g_free (p->blocked_inside);
   g_free (p->bound_volumes);
-  g_clear_pointer (&p->card_blocked_identity, g_bytes_unref);
+  g_clear_pointer (&p->blocked_card_identity, g_bytes_unref);
   g_clear_pointer (&p->disk_capacity, g_hash_table_unref);
   g_free (p->reason);
   g_free (p->seat_user);

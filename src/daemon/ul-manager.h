@@ -33,11 +33,12 @@ typedef struct {
   gboolean pending;       /* udev has not read its partitions yet: not decided */
   gboolean coldplug;      /* found at start, not seen put in */
   guint pending_source;   /* decides with what is known if udev takes too long */
-  /* a reader, or a device registered as a stick, blocked because of the card
-   * (medium) inside it: why, and for a reader the card's identity, whose
+  /* blocked because of the medium inside it (a card not allowed in a
+   * reader; a stick whose capacity changed or that holds something other
+   * than it is bound to): why, and for a reader the card's identity, whose
    * approval lets the reader through again */
-  char *card_blocked;
-  GBytes *card_blocked_identity;
+  char *blocked_inside;
+  GBytes *blocked_card_identity;
   GHashTable *disk_capacity; /* a USB medium's disks: syspath -> capacity at first sight */
   /* a stick registered with a weak serial: its disks are held (read-only,
    * hidden) until each matches what the medium is bound to */

@@ -52,7 +52,7 @@ is_usb_device (const char *dir)
 }
 
 char *
-ul_read_only_usb_parent (const char *block_syspath)
+ul_block_usb_device (const char *block_syspath)
 {
   g_autofree char *dir = g_path_get_dirname (block_syspath);
 

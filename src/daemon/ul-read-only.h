@@ -28,7 +28,7 @@ char *ul_read_only_mark_get (const char *runtime_dir, const char *name);
 
 /* the USB device (sysfs path) a block device at @block_syspath is under, or
  * NULL when it is not on USB */
-char *ul_read_only_usb_parent (const char *block_syspath);
+char *ul_block_usb_device (const char *block_syspath);
 
 /* sets the block device @devnode read-only (or writable) in the kernel */
 gboolean ul_read_only_set (const char *devnode, gboolean read_only, GError **error);

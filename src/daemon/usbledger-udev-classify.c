@@ -130,7 +130,7 @@ static int
 block (const char *syspath, const char *runtime_dir, const char *devnode)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *usb = ul_read_only_usb_parent (syspath);
+  g_autofree char *usb = ul_block_usb_device (syspath);
   g_autofree char *name = NULL;
   g_autofree char *node = NULL;
   g_autofree char *mark = NULL;
