@@ -7,7 +7,7 @@
 
 static const char *const decision_names[] = {
   "not-storage", "allow", "allow-read-only", "block", "block-and-request",
-  "block-suspicious", "allow-reader",
+  "block-suspicious", "allow-reader", "undecided",
 };
 
 const char *
@@ -26,7 +26,7 @@ gboolean
 ul_decision_blocks (UlDecision d)
 {
   return d == UL_DECISION_BLOCK || d == UL_DECISION_BLOCK_AND_REQUEST ||
-         d == UL_DECISION_BLOCK_SUSPICIOUS;
+         d == UL_DECISION_BLOCK_SUSPICIOUS || d == UL_DECISION_UNDECIDED;
 }
 
 static const char *const other_devices_names[] = { "request", "block", "allow" };

@@ -17,6 +17,7 @@ typedef enum {
   UL_DECISION_BLOCK_SUSPICIOUS,
   UL_DECISION_ALLOW_READER,       /* a registered card reader: authorized, no session of its
                                    * own; each card in it is decided by itself */
+  UL_DECISION_UNDECIDED,          /* blocked, decided once logind says who is at the seat */
 } UlDecision;
 
 /* what happens to a device that is neither storage nor of a harmless class

@@ -25,6 +25,7 @@ typedef struct {
   int exit_code;
   const char *config;   /* read again at SIGHUP */
   UlManager *mgr;
+  gboolean quitting;    /* SIGTERM or SIGINT came */
 } RunState;
 
 static gboolean
@@ -32,6 +33,7 @@ on_quit_signal (gpointer user_data)
 {
   RunState *st = user_data;
 
+  st->quitting = TRUE;
   g_main_loop_quit (st->loop);
   return G_SOURCE_REMOVE;
 }
@@ -200,11 +202,13 @@ on_reload (gpointer user_data)
   g_auto(GStrv) shared = NULL;
   g_autofree char *organisation = NULL;
   UlOtherDevices other_devices = UL_OTHER_DEVICES_REQUEST;
-  g_autoptr(UlEvent) ev = ul_event_new ("policy-reloaded", "system",
-                                        ul_manager_get_host (st->mgr), g_get_real_time ());
+  g_autoptr(UlEvent) ev = NULL;
 
+  /* not started yet: the configuration is read at start */
   if (st->mgr == NULL)
     return G_SOURCE_CONTINUE;
+  ev = ul_event_new ("policy-reloaded", "system", ul_manager_get_host (st->mgr),
+                     g_get_real_time ());
   if (!load_config (st->config, &shared, &organisation, &other_devices, &error))
     {
       g_warning ("policy not reloaded: %s", error->message);
@@ -369,6 +373,13 @@ ul_daemon_run (const UlDaemonOptions *opts)
           return 1;
         }
     }
+  /* the devices present are decided for the person at the seat: logind's
+   * first answer is awaited, with the loop running (a SIGTERM still stops
+   * us; a logind that does not answer is given up after its timeout) */
+  while (seat != NULL && !ul_seat_is_known (seat) && !st.quitting)
+    g_main_context_iteration (NULL, TRUE);
+  if (st.quitting)
+    return 0;
   st.mgr = mgr;
   if (!ul_manager_start (mgr, &error))
     {

@@ -447,3 +447,14 @@ ul_record_erasure (const UlErasure *e)
   add_str (&b, "certificate", e->certificate);
   return g_variant_builder_end (&b);
 }
+
+GVariant *
+ul_record_list (GPtrArray *items, UlRecordConvert convert)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; i < items->len; i++)
+    g_variant_builder_add_value (&b, convert (g_ptr_array_index (items, i)));
+  return g_variant_builder_end (&b);
+}

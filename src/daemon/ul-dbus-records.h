@@ -16,6 +16,10 @@ GVariant *ul_record_mount (const UlMountRecord *m);
 GVariant *ul_record_file (const UlFileRecord *f);
 GVariant *ul_record_erasure (const UlErasure *e);
 
+/* a list of records, "aa{sv}", each made by @convert */
+typedef GVariant *(*UlRecordConvert) (gconstpointer item);
+GVariant *ul_record_list (GPtrArray *items, UlRecordConvert convert);
+
 /* Reads a registration (see org.usbledger.Manager1.xml). Unknown keys and
  * wrong types are errors, so a typo never silently drops a restriction.
  * *device_name and *note are set when given. */

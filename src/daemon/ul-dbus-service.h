@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 typedef struct _UlDbusService UlDbusService;
 
 UlDbusService *ul_dbus_service_new (UlManager *mgr, GDBusConnection *bus, GError **error);
+/* org.usbledger.Manager1.xml as built into the daemon */
+GDBusNodeInfo *ul_dbus_service_interface_info (GError **error);
 void ul_dbus_service_free (UlDbusService *svc);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UlDbusService, ul_dbus_service_free)

@@ -248,9 +248,75 @@ decided (UlManager *mgr, UlPresent *p, const char *trigger)
     g_signal_emit (mgr, ul_manager_signals[SIGNAL_REQUEST_CHANGED], 0, request_id);
 }
 
+/* The person at the seat is not known yet (logind has not answered since
+ * start or since its last change): the decision waits, with the device
+ * blocked as the udev helper left it. One already decided keeps its
+ * decision until then. */
+static void
+put_off (UlManager *mgr, UlPresent *p, const char *trigger)
+{
+  /* the first trigger names the event (a device waiting since it was
+   * plugged in is recorded as added, not as re-decided) */
+  if (p->awaiting_seat == NULL)
+    p->awaiting_seat = g_strdup (trigger);
+  if (p->device_id != 0)
+    return;
+  /* new to us, and authorized: not by us (the udev helper was not run, or
+   * authorized_default let it in at boot); blocked while it waits */
+  if (!p->dev->card && p->dev->authorized != 0 &&
+      !ul_allow_mark_matches (mgr->runtime_dir, p->dev))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (ul_authorize_device (p->dev, FALSE, &error))
+        p->dev->authorized = 0;
+      else
+        g_warning ("cannot block %s while it waits: %s", p->dev->name, error->message);
+    }
+  p->decision = UL_DECISION_UNDECIDED;
+  g_free (p->reason);
+  p->reason = g_strdup ("waiting for logind to say who is at the seat");
+  g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, p, FALSE);
+}
+
+typedef enum {
+  DECIDE_MAY_WAIT = 1 << 0,   /* for logind's answer */
+  DECIDE_GONE = 1 << 1,       /* removed already: recorded, nothing to apply */
+} DecideFlags;
+
+static void decide (UlManager *mgr, UlPresent *p, const char *trigger, DecideFlags flags);
+
 /* decides about @p and applies it; @trigger names the event */
 void
 ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger)
+{
+  decide (mgr, p, trigger, DECIDE_MAY_WAIT);
+}
+
+void
+ul_manager_decide_put_off (UlManager *mgr, UlPresent *p, gboolean gone)
+{
+  g_autofree char *trigger = g_steal_pointer (&p->awaiting_seat);
+
+  decide (mgr, p, trigger, gone ? DECIDE_GONE : 0);
+}
+
+void
+ul_manager_decide_awaiting_seat (UlManager *mgr)
+{
+  g_autoptr(GPtrArray) list = ul_manager_list_present (mgr);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      UlPresent *p = g_ptr_array_index (list, i);
+
+      if (p->awaiting_seat != NULL)
+        ul_manager_decide_put_off (mgr, p, FALSE);
+    }
+}
+
+static void
+decide (UlManager *mgr, UlPresent *p, const char *trigger, DecideFlags flags)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(UlMedium) medium = NULL;
@@ -272,6 +338,13 @@ ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger)
       g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, p, FALSE);
       return;
     }
+
+  if ((flags & DECIDE_MAY_WAIT) && mgr->seat != NULL && !ul_seat_is_known (mgr->seat))
+    {
+      put_off (mgr, p, trigger);
+      return;
+    }
+  g_clear_pointer (&p->awaiting_seat, g_free);
 
   medium = ul_store_find_medium_for_identity (mgr->store, p->dev->card, p->dev->vendor_id,
                                               p->dev->product_id, p->dev->serial, &error);
@@ -351,6 +424,11 @@ ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger)
       g_clear_error (&error);
     }
   ul_seat_user_clear (&seat);
+  if (flags & DECIDE_GONE)
+    {
+      decided (mgr, p, trigger);
+      return;
+    }
 
   if (p->dev->card)
     {

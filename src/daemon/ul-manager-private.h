@@ -102,6 +102,12 @@ UlEvent *ul_manager_device_event (UlManager *mgr, const char *kind, UlPresent *p
 /* ul-manager-decide.c: decides about @p and applies it; @trigger names the
  * event */
 void ul_manager_decide (UlManager *mgr, UlPresent *p, const char *trigger);
+/* a decision put off until logind answers (UlPresent.awaiting_seat) made
+ * now; @gone: the device was removed meanwhile, its arrival is recorded
+ * (with no one known at the seat) but nothing applied */
+void ul_manager_decide_put_off (UlManager *mgr, UlPresent *p, gboolean gone);
+/* the decisions put off, once logind has answered */
+void ul_manager_decide_awaiting_seat (UlManager *mgr);
 /* the same insertion announced again: its decision applied again (marks,
  * "authorized"), no new event */
 void ul_manager_reapply (UlManager *mgr, UlPresent *p);

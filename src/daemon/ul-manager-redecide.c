@@ -17,7 +17,9 @@ redecide (UlManager *mgr, gboolean registered_only, const char *trigger)
     {
       UlPresent *p = g_ptr_array_index (list, i);
 
-      if (!p->controlled || p->erasing || (registered_only && p->medium_id == 0))
+      /* one waiting for logind is decided when it answers */
+      if (!p->controlled || p->erasing || p->awaiting_seat != NULL ||
+          (registered_only && p->medium_id == 0))
         continue;
       ul_manager_decide (mgr, p, trigger);
     }

@@ -90,6 +90,8 @@ ul_manager_seat_changed (gpointer data)
       ul_manager_redecide_registered (mgr, "seat-changed");
     }
   ul_seat_user_clear (&seat);
+  /* those plugged in (or found at start) while logind was being asked */
+  ul_manager_decide_awaiting_seat (mgr);
 }
 
 void

@@ -28,6 +28,7 @@ present_free (gpointer data)
   g_free (p->reader_syspath);
   g_free (p->card_volume);
   g_free (p->blocked_inside);
+  g_free (p->awaiting_seat);
   g_free (p->bound_volumes);
   g_clear_pointer (&p->blocked_card_identity, g_bytes_unref);
   g_clear_pointer (&p->disk_capacity, g_hash_table_unref);
@@ -354,6 +355,9 @@ ul_manager_remove_present (UlManager *mgr, const char *syspath)
    * first, but a missed one must not leave a card behind) */
   if (!p->dev->card)
     ul_manager_remove_cards_of (mgr, syspath);
+  /* gone before logind answered: its arrival is recorded all the same */
+  if (p->awaiting_seat != NULL)
+    ul_manager_decide_put_off (mgr, p, TRUE);
   if (p->controlled && !p->pending)
     {
       g_autoptr(UlEvent) ev = ul_manager_device_event (mgr, "device-removed", p, now);
@@ -485,16 +489,9 @@ ul_manager_start (UlManager *mgr, GError **error)
       }
   }
 
-  /* the person the coldplug decisions are for: a change from now on is
-   * seen by ul_manager_seat_changed */
-  if (mgr->seat != NULL)
-    {
-      UlSeatUser seat = { NULL, -1, NULL };
-
-      ul_seat_get_user (mgr->seat, &seat);
-      mgr->seat_user_decided = g_strdup (seat.user);
-      ul_seat_user_clear (&seat);
-    }
+  /* started once logind has first said who is at the seat (ul_daemon_run
+   * waits for it; ul_manager_seat_changed noted the person): the coldplug
+   * decisions are made for that person */
   en = udev_enumerate_new (mgr->udev);
   udev_enumerate_add_match_subsystem (en, "usb");
   udev_enumerate_add_match_property (en, "DEVTYPE", "usb_device");

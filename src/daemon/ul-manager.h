@@ -44,6 +44,8 @@ typedef struct {
    * hidden) until each matches what the medium is bound to */
   gboolean bound;
   char *bound_volumes;    /* the binding (UlMedium.bound_volumes), NULL: none yet */
+  /* the trigger of a decision put off until logind says who is at the seat */
+  char *awaiting_seat;
 } UlPresent;
 
 /* who asks for a supervisor action */

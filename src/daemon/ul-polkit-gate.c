@@ -1,51 +1,13 @@
-/* ul-polkit-gate.c: an explicit method -> action table and an asynchronous
- * CheckAuthorization call, so waiting for an authentication agent never
- * stalls the daemon's handling of plugged devices. We talk to polkitd over
+/* ul-polkit-gate.c: an asynchronous CheckAuthorization call, so waiting
+ * for an authentication agent never stalls the daemon's handling of
+ * plugged devices. We talk to polkitd over
  * D-Bus directly: the same code runs against the real polkitd and the
  * python-dbusmock template in the tests. */
 #include "ul-polkit-gate.h"
 
-typedef struct {
-  const char *method;
-  const char *action;
-} MethodAction;
-
-/* a few coarse actions, as a supervisor thinks of them */
-static const MethodAction method_actions[] = {
-  { "ListDevices", UL_ACTION_VIEW },
-  { "ListRequests", UL_ACTION_VIEW },
-  { "ListMedia", UL_ACTION_VIEW },
-  { "ListSessions", UL_ACTION_VIEW },
-  { "GetSession", UL_ACTION_VIEW },
-  { "ListSessionFiles", UL_ACTION_VIEW },
-  { "ListErasures", UL_ACTION_VIEW },
-  { "GetCertificate", UL_ACTION_VIEW },
-  { "GetCertificatePdf", UL_ACTION_VIEW },
-  { "GetDisposalPdf", UL_ACTION_VIEW },
-  { "GetSigningCertificate", UL_ACTION_VIEW },
-  { "EraseMedium", UL_ACTION_ERASE },
-  { "CancelErase", UL_ACTION_ERASE },
-  { "DisposeMedium", UL_ACTION_ERASE },
-  { "ListEvents", UL_ACTION_VIEW },
-  { "VerifyEventLog", UL_ACTION_VIEW },
-  { "ApproveRequest", UL_ACTION_APPROVE },
-  { "RejectRequest", UL_ACTION_APPROVE },
-  { "RegisterMedium", UL_ACTION_APPROVE },
-  { "RevokeMedium", UL_ACTION_APPROVE },
-};
-
 /* long enough for a person to type a password into an agent */
 #define POLKIT_TIMEOUT_MS (5 * 60 * 1000)
 #define POLKIT_ALLOW_USER_INTERACTION 1u
-
-const char *
-ul_polkit_action_for_method (const char *method)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (method_actions); i++)
-    if (g_strcmp0 (method_actions[i].method, method) == 0)
-      return method_actions[i].action;
-  return NULL;
-}
 
 typedef struct {
   GDBusMethodInvocation *invocation;
@@ -89,11 +51,10 @@ on_check_reply (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 void
-ul_polkit_check (GDBusMethodInvocation *invocation, UlPolkitCallback callback,
-                 gpointer user_data)
+ul_polkit_check (GDBusMethodInvocation *invocation, const char *action,
+                 UlPolkitCallback callback, gpointer user_data)
 {
   const char *method = g_dbus_method_invocation_get_method_name (invocation);
-  const char *action = ul_polkit_action_for_method (method);
   GDBusConnection *bus = g_dbus_method_invocation_get_connection (invocation);
   const char *sender = g_dbus_method_invocation_get_sender (invocation);
   GDBusMessage *msg = g_dbus_method_invocation_get_message (invocation);

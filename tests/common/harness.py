@@ -138,7 +138,7 @@ class Harness:
 
     def __init__(self, seat_user=('tanaka', 1000), allowed=('org.usbledger.view',
                                                               'org.usbledger.approve'),
-                 simulated_usb=True, system_policy=False):
+                 simulated_usb=True, system_policy=False, logind=True):
         self.tmp = tempfile.mkdtemp(prefix='usbledger-test-')
         self.system_policy = system_policy
         self.state_dir = os.path.join(self.tmp, 'state')
@@ -157,11 +157,14 @@ class Harness:
         self.polkitd, self.polkit_obj = dbusmock.DBusTestCase.spawn_server_template(
             'polkitd', {}, stdout=subprocess.DEVNULL)
         self.polkit = dbus.Interface(self.polkit_obj, dbusmock.MOCK_IFACE)
-        self.logind, logind_obj = dbusmock.DBusTestCase.spawn_server_template(
-            'logind', {}, stdout=subprocess.DEVNULL)
-        self.logind_mock = dbus.Interface(logind_obj, dbusmock.MOCK_IFACE)
-        self.logind_mock.AddSeat('seat0')
-        if seat_user is not None:
+        # logind=False: the test brings its own (fakelogind.FakeLogind)
+        self.logind = self.logind_mock = None
+        if logind:
+            self.logind, logind_obj = dbusmock.DBusTestCase.spawn_server_template(
+                'logind', {}, stdout=subprocess.DEVNULL)
+            self.logind_mock = dbus.Interface(logind_obj, dbusmock.MOCK_IFACE)
+            self.logind_mock.AddSeat('seat0')
+        if logind and seat_user is not None:
             self.logind_mock.AddSession('c1', 'seat0', dbus.UInt32(seat_user[1]), seat_user[0],
                                         True)
         self.set_allowed(allowed)
@@ -400,6 +403,8 @@ class Harness:
         code = self.stop_daemon()
         log = self.read_log() if os.path.exists(self.daemon_log) else ''
         for proc in (self.polkitd, self.logind):
+            if proc is None:
+                continue
             proc.terminate()
             proc.wait()
         dbusmock.DBusTestCase.stop_dbus(self.bus_pid)

@@ -18,6 +18,7 @@ from gi.repository import Gio, GLib
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
+from fakelogind import FakeLogind  # noqa: E402
 from harness import Harness, binary, build_tree_helpers, db_rows  # noqa: E402
 from mainloop import iterate_until  # noqa: E402
 from mocksysfs import (HID_KEYBOARD, HID_MOUSE, MASS_STORAGE, MTP_VENDOR,  # noqa: E402
@@ -774,6 +775,84 @@ def GLibV(sig, value):
     from gi.repository import GLib
     return GLib.Variant(sig, value)
 
+
+
+class HangingLogindTest(unittest.TestCase):
+    """logind is asked who sits at the seat; while it does not answer, the
+    daemon goes on serving and the decisions that depend on that person
+    wait (the device blocked) instead of being made for the person who sat
+    there before, or for no one."""
+
+    def setUp(self):
+        self.h = Harness(logind=False)
+        self.addCleanup(self.h.close)
+        self.logind = FakeLogind(self.h.bus_address, 'tanaka', 1000)
+        self.addCleanup(self.logind.close)
+
+    def held_question(self, action):
+        """Runs action() (a change logind announces) and waits until the
+        daemon's question about it is held."""
+        self.logind.hold()
+        asked = self.logind.asked
+        action()
+        iterate_until(lambda: self.logind.asked > asked, what="the daemon's question to logind")
+
+    def test_decisions_wait_for_the_answer_and_the_loop_goes_on(self):
+        self.h.start_daemon()
+        self.held_question(lambda: self.logind.switch_seat('c2', 'suzuki', 1001))
+        start = len(self.h.signals)
+        dev = self.h.usb.add(2, 0x0781, 0x5567, [[MASS_STORAGE]], serial=b'SN-WAIT')
+        rec = self.h.wait_device_since(start, '1-2', 'undecided')
+        self.assertIn('waiting for logind', rec['reason'])
+        self.assertEqual(dev.authorized(), '0')
+        # the daemon answers while logind does not
+        devices = {d['name']: d for d in self.h.call('ListDevices')[0]}
+        self.assertEqual(devices['1-2']['decision'], 'undecided')
+        self.assertEqual(self.h.call('ListRequests', ('pending',), '(s)')[0], [])
+        self.assertEqual(db_rows(self.h.db_path(),
+                                 "SELECT count(*) FROM events WHERE kind = 'device-added'"),
+                         [(0,)])
+        # the answer: decided for suzuki, who sat there when it was plugged in
+        rec = self.h.expect_device(self.logind.release, '1-2', 'block-and-request')
+        self.assertEqual(rec['seat-user'], 'suzuki')
+        request = self.h.call('ListRequests', ('pending',), '(s)')[0][0]
+        self.assertEqual(request['requester'], 'suzuki')
+        self.assertEqual(db_rows(self.h.db_path(),
+                                 "SELECT seat_user FROM events WHERE kind = 'device-added'"),
+                         [('suzuki',)])
+
+    def test_removed_while_waiting_is_recorded(self):
+        self.h.start_daemon()
+        self.held_question(lambda: self.logind.switch_seat('c2', 'suzuki', 1001))
+        start = len(self.h.signals)
+        dev = self.h.usb.add(2, 0x0781, 0x5567, [[MASS_STORAGE]], serial=b'SN-BRIEF')
+        self.h.wait_device_since(start, '1-2', 'undecided')
+        self.h.expect_device(lambda: self.h.usb.unplug(dev), '1-2', removed=True)
+        rows = db_rows(self.h.db_path(), "SELECT kind, seat_user, detail FROM events "
+                       "WHERE kind IN ('device-added', 'device-removed') ORDER BY id")
+        self.assertEqual([(k, u) for k, u, _ in rows],
+                         [('device-added', None), ('device-removed', None)])
+        self.assertIn('logind has not yet said who is at the seat', rows[0][2])
+        self.logind.release()
+
+    def test_medium_in_use_keeps_its_session_until_the_answer(self):
+        self.h.start_daemon()
+        start = len(self.h.signals)
+        dev = self.h.usb.add(2, 0x0781, 0x5567, [[MASS_STORAGE]], serial=b'SN-NAMED')
+        rec = self.h.wait_device_since(start, '1-2', 'block-and-request')
+        rec = self.h.expect_device(lambda: self.h.ctl('approve', str(rec['request-id']),
+                                                      '--asset-number', 'USB-N', '--user',
+                                                      'tanaka'), '1-2', 'allow')
+        sid = rec['session-id']
+        self.held_question(lambda: self.logind.switch_seat('c2', 'suzuki', 1001))
+        # still tanaka's while logind is silent: nothing is decided meanwhile
+        devices = {d['name']: d for d in self.h.call('ListDevices')[0]}
+        self.assertEqual(devices['1-2']['decision'], 'allow')
+        self.assertEqual(dev.authorized(), '1')
+        rec = self.h.expect_device(self.logind.release, '1-2', 'block')
+        self.assertIn('user suzuki may not use USB-N', rec['reason'])
+        self.assertEqual(dev.authorized(), '0')
+        self.assertEqual(self.h.session(sid)[0]['end-reason'], 'blocked')
 
 if __name__ == '__main__':
     unittest.main(verbosity=2)
