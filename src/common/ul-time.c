@@ -16,7 +16,9 @@ ul_time_format (gint64 usec)
   if (utc == NULL)
     return g_strdup ("?");
   local = g_date_time_to_local (utc);
-  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S %z");
+  /* the zone's name as a person knows it (JST), and its offset, which
+   * says the same where the name is not known */
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S %Z (UTC%:z)");
 }
 
 gboolean

@@ -5,7 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* "2026-11-25 21:08:19 +0900" in the local time zone; "" for 0 */
+/* "2026-11-25 21:08:19 JST (UTC+09:00)" in the local time zone (TZ);
+ * "" for 0. Wherever a person reads a time; machine formats keep UTC. */
 char *ul_time_format (gint64 usec);
 /* UTC, ISO 8601 ("2026-11-26T01:16:25Z"), for signed documents */
 char *ul_time_format_iso8601 (gint64 usec);

@@ -3,6 +3,7 @@
  * concerns are decided again, so an approval lets a plugged stick through
  * at once and a revocation blocks it at once. */
 #include "ul-manager-private.h"
+#include "ul-canonical-json.h"
 #include "ul-time.h"
 #include "ul-error.h"
 #include "ul-escape.h"
@@ -412,6 +413,8 @@ ul_manager_dispose_medium (UlManager *mgr, const char *asset_number, const char 
     g_autofree char *at_s = ul_time_format_iso8601 (ev->time);
     g_autofree char *name = g_strdup_printf ("medium-%" G_GINT64_FORMAT ".pdf", m->id);
     g_autoptr(GVariant) doc = NULL;
+    g_autofree char *json = NULL;
+    g_autoptr(GError) local = NULL;
     GVariantBuilder d;
 
     g_variant_builder_init (&d, G_VARIANT_TYPE_VARDICT);
@@ -428,7 +431,16 @@ ul_manager_dispose_medium (UlManager *mgr, const char *asset_number, const char 
     g_variant_builder_add (&d, "{sv}", "note", g_variant_new_string (note ? note : "-"));
     doc = g_variant_ref_sink (g_variant_new_parsed ("{'disposal': <%@a{sv}>}",
                                                     g_variant_builder_end (&d)));
-    ul_manager_write_pdf (mgr, doc, "disposals", name);
+    json = ul_canonical_json (doc, &local);
+    if (json == NULL)
+      g_warning ("no PDF %s: %s", name, local->message);
+    else
+      {
+        gsize len = strlen (json);
+        g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&json), len);
+
+        ul_manager_write_pdf (mgr, bytes, "disposals", name);
+      }
   }
   g_signal_emit (mgr, ul_manager_signals[SIGNAL_MEDIUM_CHANGED], 0, asset_number);
   /* plugged in now: blocked at once */

@@ -115,21 +115,6 @@ certificate_body (EraseJob *job, const char *number, int fy, GArray *sessions, g
   return g_variant_ref_sink (g_variant_builder_end (&b));
 }
 
-/* the certificate with the SHA-256 of its signed JSON (for the QR code) */
-static void
-write_pdf (UlManager *mgr, GVariant *body, const UlCertificate *c)
-{
-  g_autofree char *name = g_strdup_printf ("%s.pdf", c->number);
-  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, c->json);
-  g_autoptr(GVariant) doc = NULL;
-  GVariantDict dict;
-
-  g_variant_dict_init (&dict, body);
-  g_variant_dict_insert (&dict, "json-sha256", "s", sha);
-  doc = g_variant_ref_sink (g_variant_dict_end (&dict));
-  ul_manager_write_pdf (mgr, doc, "certificates", name);
-}
-
 /* verified: certificate, sessions erased, events, all in one transaction */
 gboolean
 ul_erase_job_issue_certificate (EraseJob *job, char **number, GError **error)
@@ -192,6 +177,11 @@ ul_erase_job_issue_certificate (EraseJob *job, char **number, GError **error)
       return FALSE;
     }
   *number = g_strdup (c->number);
-  write_pdf (mgr, body, c);
+  /* the printed page is drawn from the very bytes that were signed */
+  {
+    g_autofree char *name = g_strdup_printf ("%s.pdf", c->number);
+
+    ul_manager_write_pdf (mgr, c->json, "certificates", name);
+  }
   return TRUE;
 }

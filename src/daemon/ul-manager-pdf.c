@@ -64,20 +64,17 @@ on_rendered (GObject *source, GAsyncResult *res, gpointer data)
 }
 
 void
-ul_manager_write_pdf (UlManager *mgr, GVariant *doc, const char *subdir, const char *name)
+ul_manager_write_pdf (UlManager *mgr, GBytes *json, const char *subdir, const char *name)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GBytes) in = NULL;
   g_autofree char *dir = g_build_filename (mgr->key_dir, subdir, NULL);
-  g_autofree char *text = g_variant_print (doc, TRUE);
   PdfJob *job = g_new0 (PdfJob, 1);
 
   job->mgr = mgr;
   job->path = g_build_filename (dir, name, NULL);
   job->part = g_strconcat (job->path, ".part", NULL);
   job->waiters = g_array_new (FALSE, FALSE, sizeof (Waiter));
-  in = g_bytes_new (text, strlen (text));
   if (g_mkdir_with_parents (dir, 0700) != 0 ||
       (proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
                                 &error, mgr->pdf_helper, job->part, NULL)) == NULL)
@@ -87,7 +84,7 @@ ul_manager_write_pdf (UlManager *mgr, GVariant *doc, const char *subdir, const c
       return;
     }
   g_ptr_array_add (mgr->pdf_jobs, job);
-  g_subprocess_communicate_async (proc, in, NULL, on_rendered, job);
+  g_subprocess_communicate_async (proc, json, NULL, on_rendered, job);
 }
 
 gboolean

@@ -140,9 +140,9 @@ struct _UlSigner *ul_manager_signer (UlManager *mgr, char **fingerprint, GError 
 gboolean ul_manager_pin_signer (UlManager *mgr, const char *fingerprint, gint64 now,
                                 GError **error);
 
-/* renders @doc (see usbledger-certificate-pdf) to KEY-DIR/@subdir/@name, in
- * the background */
-void ul_manager_write_pdf (UlManager *mgr, GVariant *doc, const char *subdir, const char *name);
+/* renders @json (a certificate as signed, or a disposal record; see
+ * usbledger-certificate-pdf) to KEY-DIR/@subdir/@name, in the background */
+void ul_manager_write_pdf (UlManager *mgr, GBytes *json, const char *subdir, const char *name);
 /* waits for the documents being written (at stop) */
 void ul_manager_pdf_wait_all (UlManager *mgr);
 

@@ -7,13 +7,16 @@ cancellation and a daemon killed mid-erase give no certificate.
 
 Needs root (loop devices, mount), like the daemon itself."""
 
+import datetime
 import hashlib
+import json
 import os
 import shutil
 import signal
 import sys
 import tempfile
 import unittest
+import zoneinfo
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
@@ -55,7 +58,8 @@ class EraseTest(unittest.TestCase):
         return found[0]
 
     def test_erase_certificate_verified_by_openssl_and_sessions_erased(self):
-        self.h.start_daemon()
+        # the city's time zone: the printed certificate shows its local time
+        self.h.start_daemon(extra_env={'TZ': 'Asia/Tokyo'})
         disk, sid = self.stick()
         disk.mount()
         # followed from the moment usbledgerd has seen the mount
@@ -117,6 +121,17 @@ class EraseTest(unittest.TestCase):
         for field in ('データ消去証明書', '管理番号', 'USB-E1', 'ERASE-1', number, '不一致 0',
                       'NIST SP 800-88', 'zeros', '実施者', 'root', '印', str(64 << 20)):
             self.assertIn(field, text)
+        # drawn from the bytes that were signed: the SHA-256 printed (and in
+        # the QR code) is theirs; times in local time with the zone, the
+        # PDF's creation date the certificate's own (the same bytes each time)
+        self.assertIn(hashlib.sha256(data).hexdigest(), ''.join(text.split()))
+        issued = json.loads(data)['issued-at']
+        local = datetime.datetime.fromisoformat(issued.replace('Z', '+00:00')).astimezone(
+            zoneinfo.ZoneInfo('Asia/Tokyo'))
+        self.assertIn(local.strftime('%Y-%m-%d %H:%M:%S JST (UTC+09:00)'), text)
+        self.assertNotIn(issued, text)
+        info = run('pdfinfo', '-isodates', pdf, text=True).stdout
+        self.assertRegex(info, r'CreationDate:\s+%s' % issued.replace('Z', ''))
         png = run('pdftoppm', '-png', '-r', '50', '-singlefile', pdf,
                   os.path.join(folder, 'page'))
         self.assertEqual(png.stderr, b'')

@@ -1,0 +1,100 @@
+/* ul-report-draw.c: see ul-report-draw.h */
+#include "ul-report-draw.h"
+
+#include <pango/pangocairo.h>
+#include <qrencode.h>
+
+static PangoLayout *
+layout_new (cairo_t *cr, double width, double size, UlReportTextFlags flags, const char *text)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *desc = pango_font_description_from_string (UL_REPORT_FONT);
+
+  pango_font_description_set_size (desc, (gint) (size * PANGO_SCALE));
+  if (flags & UL_REPORT_BOLD)
+    pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  if (flags & UL_REPORT_CENTER)
+    pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  else if (flags & UL_REPORT_RIGHT)
+    pango_layout_set_alignment (layout, PANGO_ALIGN_RIGHT);
+  /* plain text: a "<" in a serial is a "<" on paper */
+  pango_layout_set_text (layout, text ? text : "", -1);
+  return layout;
+}
+
+double
+ul_report_text_height (cairo_t *cr, double width, double size, UlReportTextFlags flags,
+                       const char *text)
+{
+  PangoLayout *layout = layout_new (cr, width, size, flags, text);
+  int w, h;
+
+  pango_layout_get_size (layout, &w, &h);
+  g_object_unref (layout);
+  return (double) h / PANGO_SCALE;
+}
+
+double
+ul_report_text (cairo_t *cr, double x, double y, double width, double size,
+                UlReportTextFlags flags, const char *text)
+{
+  PangoLayout *layout = layout_new (cr, width, size, flags, text);
+  int w, h;
+
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  pango_layout_get_size (layout, &w, &h);
+  g_object_unref (layout);
+  return y + (double) h / PANGO_SCALE;
+}
+
+double
+ul_report_field (cairo_t *cr, double x, double right, double label_width, double y,
+                 const char *label, const char *value)
+{
+  double gap = 3 * (72.0 / 25.4);
+  double label_end = ul_report_text (cr, x, y, label_width, 9, UL_REPORT_REGULAR, label);
+  double value_end = ul_report_text (cr, x + label_width + gap, y, right - x - label_width - gap,
+                                     9, UL_REPORT_REGULAR, value);
+
+  return MAX (label_end, value_end) + 2.2 * (72.0 / 25.4);
+}
+
+void
+ul_report_qr (cairo_t *cr, const char *data, double x, double y, double size)
+{
+  QRcode *code = QRcode_encodeString8bit (data, 0, QR_ECLEVEL_M);
+  double cell;
+
+  if (code == NULL)
+    return;
+  cell = size / (code->width + 8);
+  for (int r = 0; r < code->width; r++)
+    for (int c = 0; c < code->width; c++)
+      if (code->data[r * code->width + c] & 1)
+        cairo_rectangle (cr, x + (c + 4) * cell, y + (r + 4) * cell, cell, cell);
+  cairo_fill (cr);
+  QRcode_free (code);
+}
+
+void
+ul_report_seal_boxes (cairo_t *cr, const char *const *labels, double right, double y,
+                      double box)
+{
+  guint n = labels ? g_strv_length ((char **) labels) : 0;
+  double gap = 3 * (72.0 / 25.4);
+  double x = right - n * box - (n > 0 ? (n - 1) * gap : 0);
+
+  cairo_set_line_width (cr, 0.8);
+  for (guint i = 0; i < n; i++, x += box + gap)
+    {
+      double top = ul_report_text (cr, x, y, box, 8, UL_REPORT_CENTER, labels[i]) + 1;
+
+      cairo_rectangle (cr, x, top, box, box);
+      cairo_stroke (cr);
+    }
+}
