@@ -21,6 +21,7 @@ static const char *const migrations[] = {
   "/org/usbledger/db/0005-outside-changes.sql",
   "/org/usbledger/db/0006-evidence.sql",
   "/org/usbledger/db/0007-card-readers.sql",
+  "/org/usbledger/db/0008-ledger.sql",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == UL_STORE_SCHEMA_VERSION);
 

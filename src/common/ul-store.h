@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define UL_STORE_SCHEMA_VERSION 7
+#define UL_STORE_SCHEMA_VERSION 8
 
 typedef struct _UlStore UlStore;
 

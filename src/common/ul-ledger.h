@@ -1,0 +1,47 @@
+/* ul-ledger.h: the monthly usage ledger (月次使用簿) the city receives,
+ * derived from the logbook. Its content is one GVariant a{sv} (canonical
+ * JSON for machines, the renderer's input for the PDF and the CSV):
+ *
+ *   ledger     "usbledger monthly ledger v1"
+ *   month      "2026-11": a calendar month in the machine's time zone
+ *   zone       the zone at the month's start, "JST (UTC+09:00)"
+ *   since, until, as-of   UTC ISO 8601; as-of: the logbook as it stood then
+ *   host       where the logbook is kept
+ *   sessions   part 1: every usage session overlapping the month, in start order
+ *   blocked    part 2: the month's blocked insertions and their requests
+ *   incidents  part 3: suspicious devices, yanked media, failed erasures,
+ *              outside changes, disposals ...
+ *   summary    counts
+ *   first-event-id, last-event-id   the month's events
+ *
+ * Codes, not prose, travel in it (end reasons, decisions, remarks, incident
+ * kinds); the documents give them their Japanese labels. Nothing in it
+ * comes from outside the logbook (display names are looked up when the
+ * document is drawn), so the same logbook and as-of always derive the same
+ * ledger, and its content digest can be checked again later. */
+#pragma once
+
+#include "ul-store.h"
+
+G_BEGIN_DECLS
+
+#define UL_LEDGER_FORMAT "usbledger monthly ledger v1"
+
+/* the ledger of @month ("YYYY-MM", local time) as the logbook stood at
+ * @as_of (µs; whole seconds, as the ledger records it, so that it can be
+ * derived again): sessions ended, erasures and decisions made later are
+ * not in it. A full reference, or NULL with @error. */
+GVariant *ul_store_ledger_month (UlStore *store, const char *month, gint64 as_of,
+                                 const char *host, GError **error);
+
+/* SHA-256 (hex) over the canonical JSON of @ledger: what the footer, the QR
+ * code and the signed manifest carry */
+char *ul_ledger_digest (GVariant *ledger, GError **error);
+
+/* SHA-256 (hex) of a session's file list (its records in order, each
+ * "action\tpath\tsize\tsha256\n", paths escaped), up to @as_of: what the
+ * city's copy shows in place of the names */
+char *ul_store_session_files_digest (UlStore *store, gint64 session_id, gint64 as_of,
+                                     GError **error);
+
+G_END_DECLS
