@@ -37,9 +37,9 @@ field (UlReportDocument *doc, cairo_t *cr, double y, const char *label, const ch
 static double
 heading (UlReportDocument *doc, cairo_t *cr, const char *ja, const char *en)
 {
-  double y = ul_report_text (cr, MARGIN, MARGIN, doc->width - 2 * MARGIN, 22, UL_REPORT_BOLD, ja);
+  double y = ul_report_text (cr, MARGIN, MARGIN, doc->width - 2 * MARGIN, 28, UL_REPORT_BOLD, ja);
 
-  return ul_report_text (cr, MARGIN, y + 1 * MM, doc->width - 2 * MARGIN, 10, UL_REPORT_REGULAR,
+  return ul_report_text (cr, MARGIN, y + 1 * MM, doc->width - 2 * MARGIN, 13, UL_REPORT_REGULAR,
                          en) + 6 * MM;
 }
 

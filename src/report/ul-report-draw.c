@@ -7,8 +7,17 @@
 static PangoLayout *
 layout_new (cairo_t *cr, double width, double size, UlReportTextFlags flags, const char *text)
 {
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *desc = pango_font_description_from_string (UL_REPORT_FONT);
+  PangoContext *context = pango_cairo_create_context (cr);
+  PangoLayout *layout;
+  PangoFontDescription *desc = pango_font_description_from_string (
+    flags & UL_REPORT_MONO ? UL_REPORT_MONO_FONT : UL_REPORT_FONT);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  /* sizes are points, and a cairo unit is a point (PDF, and the print
+   * operation's context in points): not pango's default of 96 dpi */
+  pango_cairo_context_set_resolution (context, 72);
+  layout = pango_layout_new (context);
+  g_object_unref (context);
 
   pango_font_description_set_size (desc, (gint) (size * PANGO_SCALE));
   if (flags & UL_REPORT_BOLD)
@@ -16,7 +25,11 @@ layout_new (cairo_t *cr, double width, double size, UlReportTextFlags flags, con
   pango_layout_set_font_description (layout, desc);
   pango_font_description_free (desc);
   pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_wrap (layout, flags & UL_REPORT_MONO ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD_CHAR);
+  /* a serial or a digest broken across lines must not gain a "-" */
+  pango_attr_list_insert (attrs, pango_attr_insert_hyphens_new (FALSE));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
   if (flags & UL_REPORT_CENTER)
     pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
   else if (flags & UL_REPORT_RIGHT)
@@ -57,9 +70,9 @@ ul_report_field (cairo_t *cr, double x, double right, double label_width, double
                  const char *label, const char *value)
 {
   double gap = 3 * (72.0 / 25.4);
-  double label_end = ul_report_text (cr, x, y, label_width, 9, UL_REPORT_REGULAR, label);
+  double label_end = ul_report_text (cr, x, y, label_width, 11, UL_REPORT_REGULAR, label);
   double value_end = ul_report_text (cr, x + label_width + gap, y, right - x - label_width - gap,
-                                     9, UL_REPORT_REGULAR, value);
+                                     11, UL_REPORT_REGULAR, value);
 
   return MAX (label_end, value_end) + 2.2 * (72.0 / 25.4);
 }
@@ -81,6 +94,22 @@ ul_report_qr (cairo_t *cr, const char *data, double x, double y, double size)
   QRcode_free (code);
 }
 
+static double
+seal_label_height (cairo_t *cr, const char *const *labels, double box)
+{
+  double h = 0;
+
+  for (guint i = 0; labels != NULL && labels[i] != NULL; i++)
+    h = MAX (h, ul_report_text_height (cr, box, 9, UL_REPORT_CENTER, labels[i]));
+  return h + 1;
+}
+
+double
+ul_report_seal_boxes_height (cairo_t *cr, const char *const *labels, double box)
+{
+  return seal_label_height (cr, labels, box) + box;
+}
+
 void
 ul_report_seal_boxes (cairo_t *cr, const char *const *labels, double right, double y,
                       double box)
@@ -88,13 +117,14 @@ ul_report_seal_boxes (cairo_t *cr, const char *const *labels, double right, doub
   guint n = labels ? g_strv_length ((char **) labels) : 0;
   double gap = 3 * (72.0 / 25.4);
   double x = right - n * box - (n > 0 ? (n - 1) * gap : 0);
+  /* every box at the same height, under the tallest label */
+  double top = y + seal_label_height (cr, labels, box);
 
   cairo_set_line_width (cr, 0.8);
   for (guint i = 0; i < n; i++, x += box + gap)
     {
-      double top = ul_report_text (cr, x, y, box, 8, UL_REPORT_CENTER, labels[i]) + 1;
-
+      ul_report_text (cr, x, y, box, 9, UL_REPORT_CENTER, labels[i]);
       cairo_rectangle (cr, x, top, box, box);
-      cairo_stroke (cr);
     }
+  cairo_stroke (cr);
 }

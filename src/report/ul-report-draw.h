@@ -9,14 +9,16 @@
 
 G_BEGIN_DECLS
 
-/* the one family, embedded in every PDF */
+/* the one family, embedded in every PDF, and its fixed-width face */
 #define UL_REPORT_FONT "Noto Sans CJK JP"
+#define UL_REPORT_MONO_FONT "Noto Sans Mono CJK JP"
 
 typedef enum {
   UL_REPORT_REGULAR = 0,
   UL_REPORT_BOLD = 1 << 0,
   UL_REPORT_CENTER = 1 << 1,
   UL_REPORT_RIGHT = 1 << 2,
+  UL_REPORT_MONO = 1 << 3,      /* hex digests: fixed width, breaks anywhere */
 } UlReportTextFlags;
 
 /* draws @text at (x, y) in a box @width wide, wrapped at words or, where a
@@ -33,8 +35,11 @@ double ul_report_field (cairo_t *cr, double x, double right, double label_width,
                         const char *label, const char *value);
 /* a QR code of @data (binary mode, level M) in a @size square with its quiet zone */
 void ul_report_qr (cairo_t *cr, const char *data, double x, double y, double size);
-/* a row of square seal boxes, each under its label, ending at @right */
+/* a row of square seal boxes, each under its label (labels from @y, the
+ * boxes level under the tallest), ending at @right */
 void ul_report_seal_boxes (cairo_t *cr, const char *const *labels, double right, double y,
                            double box);
+/* the height the row of seal boxes takes, labels included */
+double ul_report_seal_boxes_height (cairo_t *cr, const char *const *labels, double box);
 
 G_END_DECLS
