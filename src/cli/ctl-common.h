@@ -88,5 +88,6 @@ int ctl_erase (CtlContext *ctx, int argc, char **argv);
 int ctl_certificates (CtlContext *ctx, int argc, char **argv);
 int ctl_certificate (CtlContext *ctx, int argc, char **argv);
 int ctl_dispose (CtlContext *ctx, int argc, char **argv);
+int ctl_ledger (CtlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -27,6 +27,7 @@ static const CtlCommand commands[] = {
   { "certificates", ctl_certificates, N_("erasures and their certificates") },
   { "certificate", ctl_certificate, N_("export or verify an erasure certificate") },
   { "dispose", ctl_dispose, N_("record a medium as destroyed or retired") },
+  { "ledger", ctl_ledger, N_("the monthly usage ledger (月次使用簿)") },
   { "monitor", ctl_monitor, N_("print changes as they happen") },
 };
 

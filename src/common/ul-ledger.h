@@ -5,7 +5,8 @@
  *   ledger     "usbledger monthly ledger v1"
  *   month      "2026-11": a calendar month in the machine's time zone
  *   zone       the zone at the month's start, "JST (UTC+09:00)"
- *   since, until, as-of   UTC ISO 8601; as-of: the logbook as it stood then
+ *   since, until, as-of   UTC ISO 8601; as-of (to the microsecond): the
+ *              logbook as it stood then
  *   host       where the logbook is kept
  *   sessions   part 1: every usage session overlapping the month, in start order
  *   blocked    part 2: the month's blocked insertions and their requests
@@ -28,9 +29,9 @@ G_BEGIN_DECLS
 #define UL_LEDGER_FORMAT "usbledger monthly ledger v1"
 
 /* the ledger of @month ("YYYY-MM", local time) as the logbook stood at
- * @as_of (µs; whole seconds, as the ledger records it, so that it can be
- * derived again): sessions ended, erasures and decisions made later are
- * not in it. A full reference, or NULL with @error. */
+ * @as_of (µs, which the ledger records, so that it can be derived again):
+ * sessions ended, erasures and decisions made later are not in it. A full
+ * reference, or NULL with @error. */
 GVariant *ul_store_ledger_month (UlStore *store, const char *month, gint64 as_of,
                                  const char *host, GError **error);
 

@@ -496,7 +496,7 @@ ul_store_ledger_month (UlStore *store, const char *month, gint64 as_of, const ch
   add_take (&b, "zone", zone_at (since));
   add_take (&b, "since", ul_time_format_iso8601 (since));
   add_take (&b, "until", ul_time_format_iso8601 (until));
-  add_take (&b, "as-of", ul_time_format_iso8601 (as_of));
+  add_take (&b, "as-of", ul_time_format_iso8601_us (as_of));
   add_str (&b, "host", host);
   g_variant_builder_add (&b, "{sv}", "sessions", sessions);
   g_variant_builder_add (&b, "{sv}", "blocked", blocked);

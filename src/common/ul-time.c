@@ -40,7 +40,7 @@ ul_time_parse (const char *text, gint64 *usec, GError **error)
                    text ? text : "");
       return FALSE;
     }
-  *usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+  *usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
   return TRUE;
 }
 
@@ -72,4 +72,15 @@ ul_time_format_iso8601 (gint64 usec)
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
 
   return dt ? g_date_time_format_iso8601 (dt) : g_strdup ("");
+}
+
+char *
+ul_time_format_iso8601_us (gint64 usec)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autofree char *seconds = dt ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S") : NULL;
+
+  if (seconds == NULL)
+    return g_strdup ("");
+  return g_strdup_printf ("%s.%06" G_GINT64_FORMAT "Z", seconds, usec % G_USEC_PER_SEC);
 }

@@ -10,7 +10,11 @@ G_BEGIN_DECLS
 char *ul_time_format (gint64 usec);
 /* UTC, ISO 8601 ("2026-11-26T01:16:25Z"), for signed documents */
 char *ul_time_format_iso8601 (gint64 usec);
-/* parses "YYYY-MM-DD" (local midnight) or an ISO 8601 date-time */
+/* ... to the microsecond ("2026-11-26T01:16:25.123456Z"): a moment a
+ * record must name exactly (a ledger's as-of) */
+char *ul_time_format_iso8601_us (gint64 usec);
+/* parses "YYYY-MM-DD" (local midnight) or an ISO 8601 date-time (to the
+ * microsecond) */
 gboolean ul_time_parse (const char *text, gint64 *usec, GError **error);
 /* "YYYY-MM" in local time: [*since, *until) in µs */
 gboolean ul_time_parse_month (const char *text, gint64 *since, gint64 *until, GError **error);

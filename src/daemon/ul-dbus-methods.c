@@ -28,6 +28,8 @@ static const UlDbusMethod methods[] = {
   { "GetCertificatePdf", UL_ACTION_VIEW, FALSE, ul_dbus_get_certificate_pdf },
   { "GetSigningCertificate", UL_ACTION_VIEW, FALSE, ul_dbus_get_signing_certificate },
   { "GetDisposalPdf", UL_ACTION_VIEW, FALSE, ul_dbus_get_disposal_pdf },
+  /* the monthly ledger */
+  { "GetLedger", UL_ACTION_VIEW, FALSE, ul_dbus_get_ledger },
 };
 
 const UlDbusMethod *

@@ -39,5 +39,7 @@ const UlDbusMethod *ul_dbus_methods (guint *n_methods);
  * message size limit even with the longest paths (4096 bytes each). The
  * XML's org.usbledger.MaxLimit annotation says the same (checked by a test). */
 #define UL_FILES_PAGE_MAX 5000
+/* the most rows of each part one GetLedger call returns */
+#define UL_LEDGER_PAGE_MAX 2000
 
 G_END_DECLS

@@ -78,6 +78,7 @@ test_page_limits_agree (void)
 
   g_assert_cmpuint (page_max (iface, "ListSessionFiles"), ==, UL_FILES_PAGE_MAX);
   g_assert_cmpuint (page_max (iface, "ListEvents"), ==, UL_EVENTS_PAGE_MAX);
+  g_assert_cmpuint (page_max (iface, "GetLedger"), ==, UL_LEDGER_PAGE_MAX);
   g_dbus_node_info_unref (node);
 }
 

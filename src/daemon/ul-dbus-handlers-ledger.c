@@ -1,0 +1,64 @@
+/* ul-dbus-handlers-ledger.c: the monthly ledger (see ul-dbus-handlers.h) */
+#include "config.h"
+
+#include "ul-dbus-handlers.h"
+#include "ul-error.h"
+#include "ul-ledger.h"
+
+/* @rows from @offset, at most @limit of them */
+static GVariant *
+slice (GVariant *rows, guint offset, guint limit)
+{
+  GVariantBuilder b;
+  gsize n = g_variant_n_children (rows);
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("av"));
+  for (gsize i = offset; i < n && i < (gsize) offset + limit; i++)
+    g_variant_builder_add_value (&b, g_variant_get_child_value (rows, i));
+  return g_variant_builder_end (&b);
+}
+
+GVariant *
+ul_dbus_get_ledger (const UlDbusCall *call, GError **error)
+{
+  const char *month;
+  g_autoptr(GVariant) options = NULL;
+  g_autoptr(GVariant) ledger = NULL;
+  g_autofree char *digest = NULL;
+  gint64 as_of = g_get_real_time ();
+  guint32 offset = 0, limit = UL_LEDGER_PAGE_MAX;
+  GVariantIter iter;
+  GVariantBuilder b;
+  const char *key;
+  GVariant *value;
+
+  g_variant_get (call->params, "(&s@a{sv})", &month, &options);
+  g_variant_lookup (options, "as-of", "x", &as_of);
+  g_variant_lookup (options, "offset", "u", &offset);
+  g_variant_lookup (options, "limit", "u", &limit);
+  if (as_of <= 0 || limit < 1 || limit > UL_LEDGER_PAGE_MAX)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT,
+                   "as-of must be a time, and limit 1 to %u", UL_LEDGER_PAGE_MAX);
+      return NULL;
+    }
+  ledger = ul_store_ledger_month (call->store, month, as_of, ul_manager_get_host (call->mgr),
+                                  error);
+  if (ledger == NULL || (digest = ul_ledger_digest (ledger, error)) == NULL)
+    return NULL;
+  /* the whole ledger's digest; its parts one page at a time */
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_iter_init (&iter, ledger);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_autoptr(GVariant) v = value;
+
+      if (g_variant_is_of_type (v, G_VARIANT_TYPE ("av")))
+        g_variant_builder_add (&b, "{sv}", key, slice (v, offset, limit));
+      else
+        g_variant_builder_add (&b, "{sv}", key, v);
+    }
+  g_variant_builder_add (&b, "{sv}", "content-digest", g_variant_new_string (digest));
+  g_variant_builder_add (&b, "{sv}", "as-of-us", g_variant_new_int64 (as_of));
+  return g_variant_new ("(@a{sv})", g_variant_builder_end (&b));
+}

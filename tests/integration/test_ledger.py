@@ -1,0 +1,136 @@
+#!/usr/bin/python3
+"""The monthly ledger through the real daemon on a simulated bus: what a
+month's sessions, blocked insertions and incidents become, as the CLI shows
+them and as the signed bundle will carry them."""
+
+import datetime
+import hashlib
+import json
+import os
+import sys
+import unittest
+import zoneinfo
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
+
+from gi.repository import GLib  # noqa: E402
+
+from harness import Harness  # noqa: E402
+from mocksysfs import MASS_STORAGE  # noqa: E402
+
+TOKYO = zoneinfo.ZoneInfo('Asia/Tokyo')
+
+
+def canonical(value):
+    """ul_canonical_json: keys sorted, no white space, UTF-8 as is."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(',', ':')).encode()
+
+
+class LedgerTest(unittest.TestCase):
+    def setUp(self):
+        self.h = Harness()
+        self.addCleanup(self.h.close)
+        # the city's zone, for the daemon and for the CLI
+        os.environ['TZ'] = 'Asia/Tokyo'
+        self.addCleanup(os.environ.pop, 'TZ')
+        self.h.start_daemon(extra_env={'TZ': 'Asia/Tokyo'})
+        self.month = datetime.datetime.now(TOKYO).strftime('%Y-%m')
+
+    def plug(self, port, serial, decision):
+        box = {}
+
+        def action():
+            box['dev'] = self.h.usb.add(port, 0x0781, 0x5567, [[MASS_STORAGE]], serial=serial)
+        return box['dev'] if self.h.expect_device(action, '1-%d' % port, decision) else None
+
+    def ledger_json(self, month=None):
+        out = self.h.ctl('--json', 'ledger', month or self.month).stdout
+        return json.loads(out)
+
+    def test_a_month_of_use(self):
+        # tanaka's registered stick, used and pulled out; an unknown stick blocked
+        dev = self.plug(2, b'LEDGER-1', 'block-and-request')
+        request = self.h.call('ListRequests', ('pending',), '(s)')[0][0]
+        self.h.expect_device(lambda: self.h.ctl('approve', str(request['id']), '--asset-number',
+                                                'YZ-USB-0001', '--label', '総務課 1'),
+                             '1-2', 'allow')
+        self.h.expect_device(lambda: self.h.usb.unplug(dev), '1-2', removed=True)
+        self.plug(3, b'=HYPERLINK("x")', 'block-and-request')
+
+        ledger = self.ledger_json()
+        self.assertEqual(ledger['ledger'], 'usbledger monthly ledger v1')
+        self.assertEqual(ledger['zone'], 'JST (UTC+09:00)')
+        self.assertEqual(len(ledger['sessions']), 1)
+        session = ledger['sessions'][0]
+        self.assertEqual(session['asset-number'], 'YZ-USB-0001')
+        self.assertEqual(session['user'], 'tanaka')
+        self.assertEqual(session['end-reason'], 'removed')
+        self.assertEqual(session['approved-by'], 'root')
+        self.assertEqual(session['files'], 0)
+        self.assertEqual(session['files-sha256'], hashlib.sha256(b'').hexdigest())
+        self.assertNotIn('certificate', session)
+        serials = [b['serial'] for b in ledger['blocked']]
+        self.assertEqual(serials, ['LEDGER-1', '=HYPERLINK("x")'])
+        self.assertEqual(ledger['blocked'][0]['request-state'], 'approved')
+        self.assertEqual(ledger['blocked'][1]['request-state'], 'pending')
+        summary = ledger['summary']
+        self.assertEqual((summary['sessions'], summary['blocked-insertions'],
+                          summary['requests'], summary['requests-approved'],
+                          summary['media-not-erased']), (1, 2, 2, 1, 1))
+        self.assertGreater(summary['last-event-id'], summary['first-event-id'])
+        # the digest is the SHA-256 of the ledger's canonical JSON
+        digest = ledger.pop('content-digest')
+        ledger.pop('as-of-us')
+        self.assertEqual(hashlib.sha256(canonical(ledger)).hexdigest(), digest)
+
+        # the preview, in local time
+        text = self.h.ctl('ledger', self.month).stdout.decode()
+        self.assertIn('JST (UTC+09:00)', text)
+        self.assertIn('YZ-USB-0001  tanaka', text)
+        # another generation (another as-of): its own digest
+        self.assertRegex(text, r'content digest \(SHA-256\): [0-9a-f]{64}\n')
+        ja = self.h.ctl('ledger', self.month, language='ja').stdout.decode()
+        self.assertIn('月次使用簿 ' + self.month, ja)
+
+    def page(self, offset, limit, as_of=None):
+        options = {'offset': GLib.Variant('u', offset), 'limit': GLib.Variant('u', limit)}
+        if as_of is not None:
+            options['as-of'] = GLib.Variant('x', as_of)
+        return self.h.call('GetLedger', (self.month, options), '(sa{sv})')[0]
+
+    def test_pages_describe_one_logbook(self):
+        for port in range(2, 6):
+            self.plug(port, b'PAGE-%d' % port, 'block-and-request')
+        first = self.page(0, 1)
+        self.assertEqual(len(first['blocked']), 1)
+        self.assertEqual(first['summary']['blocked-insertions'], 4)
+        as_of = first['as-of-us']
+        # a later insertion is not in the pages of that moment
+        self.plug(6, b'PAGE-LATER', 'block-and-request')
+        rest = [self.page(i, 1, as_of) for i in range(1, 5)]
+        serials = [first['blocked'][0]['serial']] + [p['blocked'][0]['serial']
+                                                     for p in rest[:3]]
+        self.assertEqual(serials, ['PAGE-%d' % port for port in range(2, 6)])
+        self.assertEqual(rest[3]['blocked'], [])
+        self.assertEqual({p['content-digest'] for p in rest}, {first['content-digest']})
+        now = self.page(0, 2000)
+        self.assertEqual(len(now['blocked']), 5)
+        self.assertNotEqual(now['content-digest'], first['content-digest'])
+        # a page larger than the daemon gives, or no time
+        for bad in ({'limit': GLib.Variant('u', 2001)}, {'as-of': GLib.Variant('x', 0)}):
+            with self.assertRaises(GLib.Error) as caught:
+                self.h.call('GetLedger', (self.month, bad), '(sa{sv})')
+            self.assertIn('as-of must be a time, and limit 1 to 2000', str(caught.exception))
+
+    def test_other_months_and_bad_months(self):
+        self.plug(2, b'NOW-1', 'block-and-request')
+        empty = self.ledger_json('2001-01')
+        self.assertEqual((empty['sessions'], empty['blocked'], empty['incidents']), ([], [], []))
+        bad = self.h.ctl('ledger', '2026-13', check=False)
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn('as a month (YYYY-MM)', bad.stderr.decode())
+        self.assertEqual(self.h.ctl('ledger', check=False).returncode, 2)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
