@@ -3,3 +3,21 @@
 -- (a city keeps five years: a million sessions).
 CREATE INDEX sessions_started ON sessions (started_at);
 CREATE INDEX requests_created ON requests (created_at);
+
+-- each export of a month's ledger (the signed bundle the city receives):
+-- the next month's manifest names the previous one's, so that the bundles
+-- a city keeps form a chain of their own
+CREATE TABLE ledger_exports (
+  id               INTEGER PRIMARY KEY,
+  month            TEXT NOT NULL,               -- "2026-11"
+  as_of            INTEGER NOT NULL,            -- µs: the logbook as it stood then
+  generated_by     TEXT NOT NULL,               -- the personal account that asked
+  content_digest   TEXT NOT NULL,               -- SHA-256 of the ledger's canonical JSON
+  manifest_sha256  TEXT NOT NULL,               -- SHA-256 of manifest.json as signed
+  manifest         BLOB NOT NULL                -- manifest.json, the signed bytes
+);
+CREATE INDEX ledger_exports_month ON ledger_exports (month, id);
+CREATE TRIGGER ledger_exports_no_update BEFORE UPDATE ON ledger_exports
+BEGIN SELECT RAISE(ABORT, 'ledger exports are never changed'); END;
+CREATE TRIGGER ledger_exports_no_delete BEFORE DELETE ON ledger_exports
+BEGIN SELECT RAISE(ABORT, 'ledger exports are never deleted'); END;

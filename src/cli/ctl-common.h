@@ -89,5 +89,10 @@ int ctl_certificates (CtlContext *ctx, int argc, char **argv);
 int ctl_certificate (CtlContext *ctx, int argc, char **argv);
 int ctl_dispose (CtlContext *ctx, int argc, char **argv);
 int ctl_ledger (CtlContext *ctx, int argc, char **argv);
+/* ctl-ledger.c, ctl-ledger-bundle.c */
+GVariant *ctl_fetch_ledger (CtlContext *ctx, const char *month, gint64 as_of, GError **error);
+int ctl_ledger_export (CtlContext *ctx, const char *month, const char *out, gboolean appendix,
+                       gboolean csv_only);
+int ctl_ledger_verify (CtlContext *ctx, const char *dir);
 
 G_END_DECLS

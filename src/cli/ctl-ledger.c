@@ -1,6 +1,7 @@
 /* usbledgerctl ledger: the monthly usage ledger (月次使用簿)
  *   ledger YYYY-MM            a preview in the terminal, in local time
- *   ledger YYYY-MM --json     the ledger as the daemon derived it (UTC) */
+ *   ledger YYYY-MM --json     the ledger as the daemon derived it (UTC)
+ * (the signed bundle and its check: ctl-ledger-bundle.c) */
 #include "ctl-common.h"
 #include "ul-time.h"
 
@@ -11,14 +12,14 @@ static const char *const parts[] = { "sessions", "blocked", "incidents" };
 /* rows of each part per call (the daemon's most) */
 #define PAGE 2000
 
-/* the ledger with every row of every part: pages fetched with the first
- * page's as-of, so that they all describe the same logbook */
-static GVariant *
-fetch_ledger (CtlContext *ctx, const char *month)
+/* the ledger with every row of every part: pages fetched with one as-of
+ * (@as_of, or the first page's when 0), so that they all describe the same
+ * logbook */
+GVariant *
+ctl_fetch_ledger (CtlContext *ctx, const char *month, gint64 as_of, GError **error)
 {
   g_autoptr(GVariant) first = NULL;
   GPtrArray *rows[G_N_ELEMENTS (parts)];
-  gint64 as_of = 0;
   guint32 offset = 0;
   GVariantDict whole;
   gboolean more = TRUE;
@@ -36,9 +37,9 @@ fetch_ledger (CtlContext *ctx, const char *month)
       g_variant_dict_insert (&options, "limit", "u", (guint32) PAGE);
       if (as_of != 0)
         g_variant_dict_insert (&options, "as-of", "x", as_of);
-      reply = ctl_call (ctx, "GetLedger",
-                        g_variant_new ("(s@a{sv})", month, g_variant_dict_end (&options)),
-                        G_VARIANT_TYPE ("(a{sv})"));
+      reply = ctl_call_full (ctx, "GetLedger",
+                             g_variant_new ("(s@a{sv})", month, g_variant_dict_end (&options)),
+                             G_VARIANT_TYPE ("(a{sv})"), error);
       if (reply == NULL)
         break;
       page = g_variant_get_child_value (reply, 0);
@@ -144,25 +145,49 @@ print_rows (GVariant *ledger, const char *part, const char *title)
 int
 ctl_ledger (CtlContext *ctx, int argc, char **argv)
 {
-  gboolean json = FALSE;
+  gboolean json = FALSE, csv_only = FALSE, appendix = FALSE;
+  g_autofree char *out = NULL;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("The ledger as JSON, times in UTC"), NULL },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
+      N_("Write the signed bundle for the city into this folder"), "FOLDER" },
+    { "files-appendix", 0, 0, G_OPTION_ARG_NONE, &appendix,
+      N_("Also the files appendix (file names: kept inside the office)"), NULL },
+    { "csv-only", 0, 0, G_OPTION_ARG_NONE, &csv_only,
+      N_("Only the CSV (to the folder of --out, else to standard output)"), NULL },
     { NULL }
   };
+  g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) ledger = NULL;
   g_autoptr(GVariant) summary = NULL;
 
-  if (!ctl_parse (_("YYYY-MM"), _("The monthly usage ledger (月次使用簿) of a month."), entries,
-                  &argc, &argv))
+  if (!ctl_parse (_("YYYY-MM | verify FOLDER"),
+                  _("The monthly usage ledger (月次使用簿) of a month: a preview, or the signed "
+                    "bundle for the city; verify checks a bundle against the logbook."),
+                  entries, &argc, &argv))
     return 2;
-  if (argc != 2)
+  if (argc != 2 && !(argc == 3 && g_str_equal (argv[1], "verify")))
     {
       g_printerr (_("usbledgerctl: say which month, as YYYY-MM\n"));
       return 2;
     }
-  ledger = fetch_ledger (ctx, argv[1]);
+  if (g_str_equal (argv[1], "verify"))
+    {
+      if (argc != 3 || out != NULL || csv_only || appendix)
+        {
+          g_printerr (_("usbledgerctl: use \"ledger verify FOLDER\"\n"));
+          return 2;
+        }
+      return ctl_ledger_verify (ctx, argv[2]);
+    }
+  if (out != NULL || csv_only)
+    return ctl_ledger_export (ctx, argv[1], out, appendix, csv_only);
+  ledger = ctl_fetch_ledger (ctx, argv[1], 0, &error);
   if (ledger == NULL)
-    return 1;
+    {
+      ctl_print_call_error (error);
+      return 1;
+    }
   if (json || ctx->json)
     {
       ctl_print_json (ledger);

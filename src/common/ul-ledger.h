@@ -45,4 +45,21 @@ char *ul_ledger_digest (GVariant *ledger, GError **error);
 char *ul_store_session_files_digest (UlStore *store, gint64 session_id, gint64 as_of,
                                      GError **error);
 
+/* the signed exports (ul-store-ledger-exports.c) */
+
+/* the last event recorded at or before @as_of: its id and hash (0 and NULL
+ * for an empty log) */
+gboolean ul_store_chain_head (UlStore *store, gint64 as_of, gint64 *event_id, char **hash,
+                              GError **error);
+/* records an export of @month; @manifest: manifest.json as signed */
+gboolean ul_store_add_ledger_export (UlStore *store, const char *month, gint64 as_of,
+                                     const char *by, const char *content_digest,
+                                     GBytes *manifest, GError **error);
+/* SHA-256 of the manifest of @month's last export; "" if it has none */
+char *ul_store_last_ledger_manifest (UlStore *store, const char *month, GError **error);
+/* the files appendix: every file record of the month's sessions, av of
+ * a{sv} (see ul-report-appendix.h) */
+GVariant *ul_store_ledger_files (UlStore *store, const char *month, gint64 as_of,
+                                 GError **error);
+
 G_END_DECLS

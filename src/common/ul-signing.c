@@ -250,3 +250,26 @@ ul_signature_verify (const char *pem, GBytes *data, GBytes *signature, GError **
     }
   return TRUE;
 }
+
+char *
+ul_certificate_public_key_pem (const char *certificate_pem, GError **error)
+{
+  BIO *in = BIO_new_mem_buf (certificate_pem, -1);
+  X509 *cert = in ? PEM_read_bio_X509 (in, NULL, NULL, NULL) : NULL;
+  EVP_PKEY *key = cert ? X509_get0_pubkey (cert) : NULL;
+  BIO *out = BIO_new (BIO_s_mem ());
+  char *pem = NULL;
+  char *data = NULL;
+  long len;
+
+  if (key != NULL && out != NULL && PEM_write_bio_PUBKEY (out, key) == 1 &&
+      (len = BIO_get_mem_data (out, &data)) > 0)
+    pem = g_strndup (data, (gsize) len);
+  BIO_free (out);
+  X509_free (cert);
+  BIO_free (in);
+  ERR_clear_error ();
+  if (pem == NULL)
+    g_set_error (error, UL_ERROR, UL_ERROR_MALFORMED, "not a PEM certificate");
+  return pem;
+}

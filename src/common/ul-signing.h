@@ -21,6 +21,9 @@ GBytes *ul_signer_sign (UlSigner *s, GBytes *data, GError **error);
 /* checks @signature over @data with the public key PEM in @public_pem */
 gboolean ul_signature_verify (const char *public_pem, GBytes *data, GBytes *signature,
                               GError **error);
+/* the public key (PEM) of an X.509 certificate (PEM): which key the
+ * daemon's signing certificate is for */
+char *ul_certificate_public_key_pem (const char *certificate_pem, GError **error);
 /* PEM texts, for export */
 const char *ul_signer_public_pem (UlSigner *s);
 const char *ul_signer_certificate_pem (UlSigner *s);

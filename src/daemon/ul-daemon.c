@@ -6,6 +6,7 @@
 
 #include "ul-crypto.h"
 #include "ul-daemon.h"
+#include "ul-config.h"
 #include "ul-dbus-service.h"
 #include "ul-driver-aliases.h"
 #include "ul-policy.h"
@@ -67,6 +68,9 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
     { "pdf-helper", 0, 0, G_OPTION_ARG_FILENAME, &opts->pdf_helper,
       "The usbledger-certificate-pdf program (default " UL_LIBEXECDIR
       "/usbledger-certificate-pdf)", "FILE" },
+    { "ledger-helper", 0, 0, G_OPTION_ARG_FILENAME, &opts->ledger_helper,
+      "The usbledger-ledger-render program (default " UL_LIBEXECDIR
+      "/usbledger-ledger-render)", "FILE" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &opts->config,
       "Configuration file (default " UL_CONFIG_DIR "/usbledger.conf; may be absent)", "FILE" },
     { "mountinfo", 0, 0, G_OPTION_ARG_FILENAME, &opts->mountinfo,
@@ -116,6 +120,8 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
     opts->mountinfo = g_strdup ("/proc/self/mountinfo");
   if (opts->pdf_helper == NULL)
     opts->pdf_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-certificate-pdf", NULL);
+  if (opts->ledger_helper == NULL)
+    opts->ledger_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-ledger-render", NULL);
   if (opts->config == NULL)
     opts->config = g_build_filename (UL_CONFIG_DIR, "usbledger.conf", NULL);
   if (opts->manifest_helper == NULL)
@@ -138,56 +144,11 @@ ul_daemon_options_clear (UlDaemonOptions *opts)
   g_clear_pointer (&opts->mountinfo, g_free);
   g_clear_pointer (&opts->config, g_free);
   g_clear_pointer (&opts->pdf_helper, g_free);
+  g_clear_pointer (&opts->ledger_helper, g_free);
   g_clear_pointer (&opts->manifest_helper, g_free);
   g_clear_pointer (&opts->crypto_module, g_free);
   g_clear_pointer (&opts->runtime_dir, g_free);
   g_clear_pointer (&opts->modules_dir, g_free);
-}
-
-/* the configuration file (GKeyFile):
- *   [policy]
- *   shared-accounts=guest;kyoyu;admin
- *   other-devices=request        (or block, allow: devices neither storage nor harmless)
- *   [certificate]
- *   organisation=○○市 総務部 情報政策課
- * An absent file means the defaults; a file that cannot be read is an error
- * (a policy silently dropped would let shared accounts through). */
-static gboolean
-load_config (const char *path, char ***shared_accounts, char **organisation,
-             UlOtherDevices *other_devices, GError **error)
-{
-  g_autoptr(GKeyFile) kf = g_key_file_new ();
-  g_autoptr(GError) local = NULL;
-  g_autofree char *other = NULL;
-
-  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local))
-    {
-      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return TRUE;
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", path, local->message);
-      return FALSE;
-    }
-  *organisation = g_key_file_get_string (kf, "certificate", "organisation", NULL);
-  *shared_accounts = g_key_file_get_string_list (kf, "policy", "shared-accounts", NULL,
-                                                 &local);
-  if (*shared_accounts == NULL &&
-      !g_error_matches (local, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND) &&
-      !g_error_matches (local, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", path, local->message);
-      return FALSE;
-    }
-  for (guint i = 0; *shared_accounts && (*shared_accounts)[i]; i++)
-    g_strstrip ((*shared_accounts)[i]);
-  other = g_key_file_get_string (kf, "policy", "other-devices", NULL);
-  if (other != NULL && !ul_other_devices_from_string (g_strstrip (other), other_devices))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   "%s: other-devices must be request, block or allow, not \"%s\"", path,
-                   other);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* SIGHUP (systemctl reload): the policy is read again and applied to the
@@ -199,9 +160,7 @@ on_reload (gpointer user_data)
 {
   RunState *st = user_data;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) shared = NULL;
-  g_autofree char *organisation = NULL;
-  UlOtherDevices other_devices = UL_OTHER_DEVICES_REQUEST;
+  g_autoptr(UlConfig) config = NULL;
   g_autoptr(UlEvent) ev = NULL;
 
   /* not started yet: the configuration is read at start */
@@ -209,7 +168,8 @@ on_reload (gpointer user_data)
     return G_SOURCE_CONTINUE;
   ev = ul_event_new ("policy-reloaded", "system", ul_manager_get_host (st->mgr),
                      g_get_real_time ());
-  if (!load_config (st->config, &shared, &organisation, &other_devices, &error))
+  config = ul_config_load (st->config, &error);
+  if (config == NULL)
     {
       g_warning ("policy not reloaded: %s", error->message);
       g_free (ev->kind);
@@ -219,10 +179,13 @@ on_reload (gpointer user_data)
     }
   else
     {
-      ul_manager_set_shared_accounts (st->mgr, (const char *const *) shared);
-      ul_manager_set_other_devices (st->mgr, other_devices);
+      ul_manager_set_shared_accounts (st->mgr, (const char *const *) config->shared_accounts);
+      ul_manager_set_other_devices (st->mgr, config->other_devices);
+      ul_manager_set_ledger_presentation (st->mgr, config->department,
+                                          (const char *const *) config->seal_labels,
+                                          config->wareki);
       ev->detail = g_strdup_printf ("%s read again (other-devices=%s)", st->config,
-                                    ul_other_devices_to_string (other_devices));
+                                    ul_other_devices_to_string (config->other_devices));
     }
   g_clear_error (&error);
   if (!ul_store_append_event (ul_manager_get_store (st->mgr), ev, &error))
@@ -297,10 +260,8 @@ ul_daemon_run (const UlDaemonOptions *opts)
   UlStore *store;
   UlSeat *seat = NULL;
   guint owner = 0;
-  g_auto(GStrv) shared = NULL;
-  g_autofree char *organisation = NULL;
+  g_autoptr(UlConfig) config = NULL;
   g_autoptr(UlDriverAliases) aliases = NULL;
-  UlOtherDevices other_devices = UL_OTHER_DEVICES_REQUEST;
 
   /* first of all: a SIGTERM at any later moment (systemd, a test that is
    * done as soon as the bus name appears) stops the daemon cleanly */
@@ -315,8 +276,7 @@ ul_daemon_run (const UlDaemonOptions *opts)
       return 1;
     }
   ul_crypto_set_module_path (opts->crypto_module);
-  if (!ul_crypto_check (&error) ||
-      !load_config (opts->config, &shared, &organisation, &other_devices, &error))
+  if (!ul_crypto_check (&error) || (config = ul_config_load (opts->config, &error)) == NULL)
     {
       g_printerr ("usbledgerd: refusing to start: %s\n", error->message);
       return 1;
@@ -343,11 +303,14 @@ ul_daemon_run (const UlDaemonOptions *opts)
 
   mgr = ul_manager_new (store, seat, g_get_host_name ());
   ul_manager_set_session_paths (mgr, opts->mountinfo, opts->manifest_helper);
-  ul_manager_set_shared_accounts (mgr, (const char *const *) shared);
-  ul_manager_set_certificates (mgr, opts->state_dir, organisation);
+  ul_manager_set_shared_accounts (mgr, (const char *const *) config->shared_accounts);
+  ul_manager_set_certificates (mgr, opts->state_dir, config->organisation);
+  ul_manager_set_ledger_presentation (mgr, config->department,
+                                      (const char *const *) config->seal_labels, config->wareki);
   ul_manager_set_pdf_helper (mgr, opts->pdf_helper);
+  ul_manager_set_ledger_helper (mgr, opts->ledger_helper);
   ul_manager_set_runtime_dir (mgr, opts->runtime_dir);
-  ul_manager_set_other_devices (mgr, other_devices);
+  ul_manager_set_other_devices (mgr, config->other_devices);
   if (opts->max_unwritten > 0)
     ul_manager_set_max_unwritten (mgr, (guint) opts->max_unwritten);
   if (opts->hash_max_bytes >= 0)

@@ -18,6 +18,7 @@ typedef struct {
   gint64 hash_max_bytes; /* -1: default (4 GiB - 1) */     /* file records kept for the logbook at most (0: default) */
   char *modules_dir;     /* the kernel's modules.alias (default /lib/modules/RELEASE) */
   char *pdf_helper;   /* usbledger-certificate-pdf (default in libexecdir) */
+  char *ledger_helper; /* usbledger-ledger-render (default in libexecdir) */
   char *config;       /* configuration file (default in UL_CONFIG_DIR) */
 } UlDaemonOptions;
 

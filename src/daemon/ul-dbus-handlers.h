@@ -34,5 +34,6 @@ GVariant *ul_dbus_get_disposal_pdf (const UlDbusCall *call, GError **error);
 
 /* ul-dbus-handlers-ledger.c: the monthly ledger */
 GVariant *ul_dbus_get_ledger (const UlDbusCall *call, GError **error);
+GVariant *ul_dbus_export_ledger (const UlDbusCall *call, GError **error);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 /* ul-dbus-methods.c: see ul-dbus-methods.h. A few coarse polkit actions,
- * as a supervisor thinks of them: view, approve, erase. */
+ * as a supervisor thinks of them: view, approve, erase, and report (sign
+ * the ledger the city receives). */
 #include "ul-dbus-methods.h"
 #include "ul-dbus-handlers.h"
 #include "ul-polkit-gate.h"
@@ -30,6 +31,7 @@ static const UlDbusMethod methods[] = {
   { "GetDisposalPdf", UL_ACTION_VIEW, FALSE, ul_dbus_get_disposal_pdf },
   /* the monthly ledger */
   { "GetLedger", UL_ACTION_VIEW, FALSE, ul_dbus_get_ledger },
+  { "ExportLedger", UL_ACTION_REPORT, TRUE, ul_dbus_export_ledger },
 };
 
 const UlDbusMethod *

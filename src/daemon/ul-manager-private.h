@@ -29,6 +29,10 @@ struct _UlManager {
   char *organisation;
   char *pdf_helper;
   GPtrArray *pdf_jobs;          /* documents being written (ul-manager-pdf.c) */
+  char *ledger_helper;          /* usbledger-ledger-render */
+  char *department;             /* the ledger's heading; NULL: none */
+  GStrv seal_labels;            /* NULL: the ledger's defaults */
+  gboolean wareki;
   char *runtime_dir;            /* read-only marks for the udev helper */
   guint changed_source;
   UlDriverAliases *aliases;     /* storage drivers' aliases; NULL: could not be read */

@@ -76,6 +76,9 @@ ul_manager_finalize (GObject *object)
   g_free (mgr->key_dir);
   g_free (mgr->organisation);
   g_free (mgr->pdf_helper);
+  g_free (mgr->ledger_helper);
+  g_free (mgr->department);
+  g_strfreev (mgr->seal_labels);
   g_free (mgr->runtime_dir);
   ul_driver_aliases_free (mgr->aliases);
   g_free (mgr->seat_user_decided);
@@ -126,6 +129,7 @@ ul_manager_init (UlManager *mgr)
   mgr->pdf_jobs = g_ptr_array_new ();
   mgr->key_dir = g_strdup (UL_STATE_DIR);
   mgr->pdf_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-certificate-pdf", NULL);
+  mgr->ledger_helper = g_build_filename (UL_LIBEXECDIR, "usbledger-ledger-render", NULL);
   mgr->organisation = g_strdup ("(organisation not configured)");
   mgr->runtime_dir = g_strdup (UL_RUNTIME_DIR);
   mgr->hash_max_bytes = -1;
@@ -135,6 +139,24 @@ const char *
 ul_manager_get_key_dir (UlManager *mgr)
 {
   return mgr->key_dir;
+}
+
+void
+ul_manager_set_ledger_helper (UlManager *mgr, const char *path)
+{
+  g_free (mgr->ledger_helper);
+  mgr->ledger_helper = g_strdup (path);
+}
+
+void
+ul_manager_set_ledger_presentation (UlManager *mgr, const char *department,
+                                    const char *const *seal_labels, gboolean wareki)
+{
+  g_free (mgr->department);
+  mgr->department = g_strdup (department);
+  g_strfreev (mgr->seal_labels);
+  mgr->seal_labels = g_strdupv ((char **) seal_labels);
+  mgr->wareki = wareki;
 }
 
 void

@@ -66,6 +66,19 @@ void ul_manager_set_session_paths (UlManager *mgr, const char *mountinfo,
 void ul_manager_set_shared_accounts (UlManager *mgr, const char *const *accounts);
 const char *ul_manager_get_key_dir (UlManager *mgr);
 void ul_manager_set_pdf_helper (UlManager *mgr, const char *path);
+/* the monthly ledger: its renderer, and what its heading and last page say
+ * besides the logbook ([ledger] in the configuration) */
+void ul_manager_set_ledger_helper (UlManager *mgr, const char *path);
+
+/* a month's ledger as a signed bundle in its own folder under the key
+ * folder (ul-manager-ledger.c): @done gets the folder and the names of its
+ * files, or @error */
+typedef void (*UlLedgerExported) (const char *folder, GPtrArray *names, const GError *error,
+                                  gpointer data);
+void ul_manager_export_ledger (UlManager *mgr, const char *month, gboolean files_appendix,
+                               const UlActor *actor, UlLedgerExported done, gpointer data);
+void ul_manager_set_ledger_presentation (UlManager *mgr, const char *department,
+                                         const char *const *seal_labels, gboolean wareki);
 /* where media registered read-only are marked for the udev helper */
 /* takes @aliases: which devices the kernel's storage drivers bind */
 void ul_manager_set_driver_aliases (UlManager *mgr, struct _UlDriverAliases *aliases);

@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 #define UL_ACTION_APPROVE "org.usbledger.approve"
 #define UL_ACTION_ERASE "org.usbledger.erase"
 #define UL_ACTION_CONFIGURE "org.usbledger.configure"
+#define UL_ACTION_REPORT "org.usbledger.report"
 
 /* Asks polkit whether the caller of @invocation holds @action (the method's
  * row in ul-dbus-methods.c says which; NULL denies). The callback gets TRUE

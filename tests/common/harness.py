@@ -111,7 +111,7 @@ def build_dir():
 
 
 def binary(name):
-    for sub in ('src/daemon', 'src/cli'):
+    for sub in ('src/daemon', 'src/cli', 'src/report'):
         path = os.path.join(build_dir(), sub, name)
         if os.path.exists(path):
             return path
@@ -122,6 +122,7 @@ def build_tree_helpers():
     """usbledgerd's options for the helpers and the module of this build"""
     return ['--manifest-helper', binary('usbledger-manifest'),
             '--pdf-helper', binary('usbledger-certificate-pdf'),
+            '--ledger-helper', binary('usbledger-ledger-render'),
             '--crypto-module', binary('usbledger-crypto.so')]
 
 

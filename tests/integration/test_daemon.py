@@ -5,6 +5,7 @@ bus, and python-dbusmock for polkitd and logind. Run under umockdev-wrapper
 
 import hashlib
 import os
+import re
 import select
 import signal
 import sqlite3
@@ -608,7 +609,15 @@ class DaemonTest(unittest.TestCase):
             ('GetSigningCertificate', None, None),
             ('ListEvents', ({},), '(a{sv})'),
             ('VerifyEventLog', None, None),
+            ('GetLedger', ('2026-11', {}), '(sa{sv})'),
+            ('ExportLedger', ('2026-11', {}), '(sa{sv})'),
         ]
+        # every method of the interface is tried
+        xml = os.path.join(os.path.dirname(__file__), '..', '..', 'src', 'daemon',
+                           'org.usbledger.Manager1.xml')
+        with open(xml) as f:
+            declared = set(re.findall(r'<method name="(\w+)"', f.read()))
+        self.assertEqual({c[0] for c in calls}, declared)
         for method, args, sig in calls:
             with self.assertRaises(Exception) as cm:
                 self.h.call(method, args, sig)

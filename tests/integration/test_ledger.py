@@ -7,7 +7,11 @@ import datetime
 import hashlib
 import json
 import os
+import shutil
+import sqlite3
+import subprocess
 import sys
+import tempfile
 import unittest
 import zoneinfo
 
@@ -130,6 +134,148 @@ class LedgerTest(unittest.TestCase):
         self.assertEqual(bad.returncode, 1)
         self.assertIn('as a month (YYYY-MM)', bad.stderr.decode())
         self.assertEqual(self.h.ctl('ledger', check=False).returncode, 2)
+
+
+
+def run(*args, cwd=None):
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True)
+
+
+class LedgerBundleTest(unittest.TestCase):
+    """The signed bundle the city receives, checked with openssl and
+    sha256sum alone, and against the logbook by `ledger verify`."""
+
+    def setUp(self):
+        self.h = Harness(allowed=('org.usbledger.view', 'org.usbledger.approve',
+                                  'org.usbledger.report'))
+        self.addCleanup(self.h.close)
+        self.tmp = tempfile.mkdtemp(prefix='usbledger-bundle-')
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+        os.environ['TZ'] = 'Asia/Tokyo'
+        self.addCleanup(os.environ.pop, 'TZ')
+        self.h.start_daemon(extra_env={'TZ': 'Asia/Tokyo'})
+        self.month = datetime.datetime.now(TOKYO).strftime('%Y-%m')
+        # a month's use: a session, a blocked stick
+        box = {}
+
+        def plug():
+            box['dev'] = self.h.usb.add(2, 0x0781, 0x5567, [[MASS_STORAGE]], serial=b'BUNDLE-1')
+        rec = self.h.expect_device(plug, '1-2', 'block-and-request')
+        self.h.expect_device(lambda: self.h.ctl('approve', str(rec['request-id']),
+                                                '--asset-number', 'YZ-USB-0007'), '1-2', 'allow')
+        self.h.expect_device(lambda: self.h.usb.unplug(box['dev']), '1-2', removed=True)
+
+    def export(self, month, name):
+        folder = os.path.join(self.tmp, name)
+        out = self.h.ctl('ledger', month, '--out', folder).stdout.decode()
+        self.assertIn('openssl dgst -sha256 -verify signing-key.pub.pem', out)
+        return folder
+
+    def test_the_city_checks_it_with_openssl_alone(self):
+        folder = self.export(self.month, 'b')
+        files = sorted(os.listdir(folder))
+        self.assertEqual(files, sorted([
+            'SHA256SUMS', 'SHA256SUMS.sig', 'ledger-%s.csv' % self.month,
+            'ledger-%s.json' % self.month, 'ledger-%s.pdf' % self.month, 'manifest.json',
+            'manifest.json.sig', 'signing-cert.pem', 'signing-key.pub.pem']))
+        for signed in ('SHA256SUMS', 'manifest.json'):
+            proc = run('openssl', 'dgst', '-sha256', '-verify', 'signing-key.pub.pem',
+                       '-signature', signed + '.sig', signed, cwd=folder)
+            self.assertIn('Verified OK', proc.stdout, proc.stderr)
+        proc = run('sha256sum', '-c', 'SHA256SUMS', cwd=folder)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        with open(os.path.join(folder, 'manifest.json'), 'rb') as f:
+            manifest = json.loads(f.read())
+        with open(os.path.join(folder, 'ledger-%s.json' % self.month), 'rb') as f:
+            ledger_bytes = f.read()
+        self.assertEqual(manifest['month'], self.month)
+        self.assertEqual(manifest['content-digest'], hashlib.sha256(ledger_bytes).hexdigest())
+        self.assertEqual(manifest['rows'], {'sessions': 1, 'blocked': 1, 'incidents': 0})
+        self.assertEqual(manifest['generated-by'], 'root')
+        self.assertGreaterEqual(manifest['chain-head']['event-id'], manifest['last-event-id'])
+        self.assertRegex(manifest['chain-head']['hash'], '^[0-9a-f]{64}$')
+        # the key named is the key given: openssl pkey -pubin -outform DER | sha256sum
+        der = subprocess.run(['openssl', 'pkey', '-pubin', '-in', 'signing-key.pub.pem',
+                              '-outform', 'DER'], cwd=folder, capture_output=True, check=True)
+        self.assertEqual(manifest['signing-key-sha256'], hashlib.sha256(der.stdout).hexdigest())
+        # the paper copy carries the content digest
+        text = run('pdftotext', '-layout', 'ledger-%s.pdf' % self.month, '-', cwd=folder).stdout
+        self.assertIn(manifest['content-digest'], ''.join(text.split()))
+        self.assertIn('YZ-USB-0007', text)
+        # recorded
+        log = self.h.ctl('log').stdout.decode()
+        self.assertIn('ledger-exported', log)
+        self.assertIn(manifest['content-digest'], log)
+        # and our own check agrees
+        out = self.h.ctl('ledger', 'verify', folder).stdout.decode()
+        self.assertIn('signatures verified', out)
+        self.assertIn('the logbook still derives this ledger', out)
+
+    def test_a_changed_byte_in_any_file_fails(self):
+        folder = self.export(self.month, 'b')
+        for name in ('ledger-%s.csv' % self.month, 'ledger-%s.pdf' % self.month,
+                     'ledger-%s.json' % self.month, 'manifest.json', 'SHA256SUMS',
+                     'SHA256SUMS.sig', 'signing-cert.pem', 'signing-key.pub.pem'):
+            copy = os.path.join(self.tmp, 'copy-' + name)
+            shutil.copytree(folder, copy)
+            path = os.path.join(copy, name)
+            with open(path, 'r+b') as f:
+                data = bytearray(f.read())
+                data[len(data) // 2] ^= 0x01
+                f.seek(0)
+                f.write(data)
+            ok_sig = run('openssl', 'dgst', '-sha256', '-verify', 'signing-key.pub.pem',
+                         '-signature', 'SHA256SUMS.sig', 'SHA256SUMS', cwd=copy).returncode == 0
+            ok_sums = run('sha256sum', '-c', 'SHA256SUMS', cwd=copy).returncode == 0
+            self.assertFalse(ok_sig and ok_sums, name)
+            proc = self.h.ctl('ledger', 'verify', copy, check=False)
+            self.assertEqual(proc.returncode, 1, name)
+            self.assertIn('does not verify', proc.stderr.decode(), name)
+
+    def test_an_edit_of_the_logbook_is_named(self):
+        folder = self.export(self.month, 'b')
+        db = sqlite3.connect(self.h.db_path())
+        sid = db.execute('SELECT id FROM sessions').fetchone()[0]
+        db.execute("UPDATE sessions SET user_name = 'suzuki'")
+        db.commit()
+        db.close()
+        proc = self.h.ctl('ledger', 'verify', folder, check=False)
+        self.assertEqual(proc.returncode, 1)
+        out = proc.stdout.decode()
+        self.assertIn('signatures verified', out)
+        self.assertIn('no longer matches', out)
+        self.assertIn('sessions row 1 (session #%d): user: \'tanaka\' in the bundle, '
+                      '\'suzuki\' in the logbook' % sid, out)
+
+    def test_months_chain_and_the_right_is_needed(self):
+        previous = (datetime.datetime.now(TOKYO).replace(day=1) -
+                    datetime.timedelta(days=1)).strftime('%Y-%m')
+        first = self.export(previous, 'prev')
+        second = self.export(self.month, 'now')
+        with open(os.path.join(first, 'manifest.json'), 'rb') as f:
+            previous_sha = hashlib.sha256(f.read()).hexdigest()
+        with open(os.path.join(second, 'manifest.json'), 'rb') as f:
+            manifest = json.loads(f.read())
+        self.assertEqual(manifest['previous-month'], previous)
+        self.assertEqual(manifest['previous-manifest-sha256'], previous_sha)
+        self.h.set_allowed(('org.usbledger.view',))
+        proc = self.h.ctl('ledger', self.month, '--out', os.path.join(self.tmp, 'x'),
+                          check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('org.usbledger.report', proc.stderr.decode())
+
+    def test_csv_only_and_the_appendix(self):
+        csv_text = self.h.ctl('ledger', self.month, '--csv-only').stdout
+        self.assertTrue(csv_text.startswith(b'\xef\xbb\xbf'))
+        self.assertIn('YZ-USB-0007'.encode(), csv_text)
+        folder = os.path.join(self.tmp, 'a')
+        self.h.ctl('ledger', self.month, '--out', folder, '--files-appendix')
+        self.assertIn('ledger-%s-files.csv' % self.month, os.listdir(folder))
+        self.assertEqual(run('sha256sum', '-c', 'SHA256SUMS', cwd=folder).returncode, 0)
+        # never over an existing file
+        proc = self.h.ctl('ledger', self.month, '--out', folder, check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('File exists', proc.stderr.decode())
 
 
 if __name__ == '__main__':

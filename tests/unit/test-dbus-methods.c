@@ -43,7 +43,8 @@ test_every_method_has_one_row (void)
         g_error ("the row %s is no method of the XML", rows[i].method);
       g_assert_nonnull (rows[i].handler);
       g_assert_true (g_strv_contains ((const char *[]){ UL_ACTION_VIEW, UL_ACTION_APPROVE,
-                                                        UL_ACTION_ERASE, NULL },
+                                                        UL_ACTION_ERASE, UL_ACTION_REPORT,
+                                                        NULL },
                                       rows[i].action));
       /* a decision or an erasure names who made it */
       if (!g_str_equal (rows[i].action, UL_ACTION_VIEW) &&
