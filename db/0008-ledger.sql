@@ -1,8 +1,15 @@
 -- schema version 8 (issue 10): the monthly ledger reads a month of
--- sessions and requests by their start; without these it reads them all
--- (a city keeps five years: a million sessions).
+-- sessions and requests by their start, and each session's events; without
+-- these it reads them all (a city keeps five years: a million sessions).
 CREATE INDEX sessions_started ON sessions (started_at);
+-- the sessions still open, and the longest session ever: a month's ledger
+-- reads the sessions begun before it that lasted into it only as far back
+-- as a session has ever lasted
+CREATE INDEX sessions_open ON sessions (started_at) WHERE ended_at IS NULL;
+CREATE INDEX sessions_duration ON sessions (ended_at - started_at);
 CREATE INDEX requests_created ON requests (created_at);
+-- a session's events (its remarks: changes found outside)
+CREATE INDEX events_session ON events (session_id) WHERE session_id IS NOT NULL;
 
 -- each export of a month's ledger (the signed bundle the city receives):
 -- the next month's manifest names the previous one's, so that the bundles

@@ -34,9 +34,13 @@ append_string (GString *out, const char *s)
 }
 
 static gint
-compare_keys (gconstpointer a, gconstpointer b)
+compare_entries (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
+  g_autoptr(GVariant) ka = g_variant_get_child_value (*(GVariant *const *) a, 0);
+  g_autoptr(GVariant) kb = g_variant_get_child_value (*(GVariant *const *) b, 0);
+
+  /* by UTF-8 bytes, as RFC 8785 sorts for the ASCII keys we use */
+  return strcmp (g_variant_get_string (ka, NULL), g_variant_get_string (kb, NULL));
 }
 
 static gboolean
@@ -66,22 +70,24 @@ append (GString *out, GVariant *v, GError **error)
     ;
   else if (g_variant_type_equal (t, G_VARIANT_TYPE_VARDICT))
     {
-      g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-      GVariantIter iter;
-      const char *key;
+      /* the entries read once and sorted by key (a lookup per key would
+       * read the dictionary again for each) */
+      gsize n = g_variant_n_children (v);
+      g_autoptr(GPtrArray) entries = g_ptr_array_new_full (n, (GDestroyNotify) g_variant_unref);
 
-      g_variant_iter_init (&iter, v);
-      while (g_variant_iter_next (&iter, "{&sv}", &key, NULL))
-        g_ptr_array_add (keys, (gpointer) key);
-      g_ptr_array_sort (keys, compare_keys);
+      for (gsize i = 0; i < n; i++)
+        g_ptr_array_add (entries, g_variant_get_child_value (v, i));
+      g_ptr_array_sort (entries, compare_entries);
       g_string_append_c (out, '{');
-      for (guint i = 0; i < keys->len; i++)
+      for (guint i = 0; i < entries->len; i++)
         {
-          g_autoptr(GVariant) value = g_variant_lookup_value (v, keys->pdata[i], NULL);
+          const char *key = NULL;
+          g_autoptr(GVariant) value = NULL;
 
+          g_variant_get (entries->pdata[i], "{&sv}", &key, &value);
           if (i > 0)
             g_string_append_c (out, ',');
-          append_string (out, keys->pdata[i]);
+          append_string (out, key);
           g_string_append_c (out, ':');
           if (!append (out, value, error))
             return FALSE;

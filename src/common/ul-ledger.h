@@ -28,6 +28,20 @@ G_BEGIN_DECLS
 
 #define UL_LEDGER_FORMAT "usbledger monthly ledger v1"
 
+/* SQL: the ids of the sessions overlapping [?1 since, ?2 until) as the
+ * logbook stood at ?3 as-of: those begun in the month; those begun before it
+ * and still open; those begun before it that ended in it or later, looked
+ * for only as far back as the longest session ever lasted. Each part reads
+ * an index (db/0008-ledger.sql), so that a month is read without the years
+ * before or after it. */
+#define UL_LEDGER_SESSION_IDS \
+  "SELECT id FROM sessions WHERE started_at >= ?1 AND started_at < ?2 AND started_at <= ?3 " \
+  "UNION ALL SELECT id FROM sessions WHERE ended_at IS NULL AND started_at < ?1 " \
+  "AND started_at <= ?3 " \
+  "UNION ALL SELECT id FROM sessions WHERE started_at < ?1 AND started_at <= ?3 " \
+  "AND started_at >= ?1 - (SELECT coalesce (max (ended_at - started_at), 0) FROM sessions) " \
+  "AND ended_at >= min (?1, ?3 + 1)"
+
 /* the ledger of @month ("YYYY-MM", local time) as the logbook stood at
  * @as_of (µs, which the ledger records, so that it can be derived again):
  * sessions ended, erasures and decisions made later are not in it. A full

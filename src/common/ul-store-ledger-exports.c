@@ -85,8 +85,7 @@ ul_store_ledger_files (UlStore *store, const char *month, gint64 as_of, GError *
                       "SELECT f.session_id, m.asset_number, f.time, f.action, f.path, f.old_path, "
                       "f.size, f.sha256, f.status FROM session_files f "
                       "JOIN sessions s ON s.id = f.session_id JOIN media m ON m.id = s.medium_id "
-                      "WHERE s.started_at < ?2 AND s.started_at <= ?3 "
-                      "AND (s.ended_at IS NULL OR s.ended_at > ?3 OR s.ended_at >= ?1) "
+                      "WHERE s.id IN (" UL_LEDGER_SESSION_IDS ") "
                       "AND f.time <= ?3 ORDER BY s.started_at, s.id, f.id", error);
   if (st == NULL || !ul_bind_int64 (store, st, 1, since, error) ||
       !ul_bind_int64 (store, st, 2, until, error) || !ul_bind_int64 (store, st, 3, as_of, error))

@@ -89,127 +89,281 @@ bind_bounds (UlStore *store, sqlite3_stmt *st, gint64 since, gint64 until, gint6
          ul_bind_int64 (store, st, 3, as_of, error);
 }
 
+/* one session's file list, folded record by record in id order: its
+ * digest (each record "action\tpath\tsize\tsha256\n", paths escaped), the
+ * distinct paths and the bytes of each path's last state */
+typedef struct {
+  GChecksum *sum;
+  GHashTable *last_size;    /* escaped path -> gint64* (-1: deleted) */
+  gboolean unhashed;        /* a file written whose content could not be hashed */
+  gboolean outside;         /* a change found that was made elsewhere */
+} FileFold;
+
+static FileFold *
+file_fold_new (void)
+{
+  FileFold *f = g_new0 (FileFold, 1);
+
+  f->sum = g_checksum_new (G_CHECKSUM_SHA256);
+  f->last_size = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return f;
+}
+
+static void
+file_fold_free (FileFold *f)
+{
+  g_checksum_free (f->sum);
+  g_hash_table_unref (f->last_size);
+  g_free (f);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FileFold, file_fold_free)
+
+/* a row of (action, path, size, sha256, status, source) from column @col on */
+static void
+file_fold_add (FileFold *f, sqlite3_stmt *st, int col)
+{
+  const char *action = (const char *) sqlite3_column_text (st, col);
+  g_autofree char *path = col_escaped (st, col + 1);
+  gboolean has_size = sqlite3_column_type (st, col + 2) != SQLITE_NULL;
+  gint64 size = has_size ? sqlite3_column_int64 (st, col + 2) : 0;
+  const char *sha = sqlite3_column_type (st, col + 3) == SQLITE_NULL
+                      ? "" : (const char *) sqlite3_column_text (st, col + 3);
+  g_autofree char *line = NULL;
+
+  line = g_strdup_printf ("%s\t%s\t%s\t%s\n", action, path ? path : "",
+                          has_size ? (const char *) sqlite3_column_text (st, col + 2) : "", sha);
+  g_checksum_update (f->sum, (const guchar *) line, -1);
+  if (!g_str_equal (action, "deleted") &&
+      g_strcmp0 ((const char *) sqlite3_column_text (st, col + 4), "ok") != 0)
+    f->unhashed = TRUE;
+  if (g_strcmp0 ((const char *) sqlite3_column_text (st, col + 5), "outside") == 0)
+    f->outside = TRUE;
+  g_hash_table_insert (f->last_size, g_steal_pointer (&path),
+                       g_memdup2 (&(gint64){ g_str_equal (action, "deleted") ? -1 : size },
+                                  sizeof (gint64)));
+}
+
+static void
+file_fold_add_totals (FileFold *f, GVariantBuilder *b)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gint64 bytes = 0;
+
+  g_hash_table_iter_init (&iter, f->last_size);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (*(gint64 *) value > 0)
+      bytes += *(gint64 *) value;
+  add_int (b, "files", g_hash_table_size (f->last_size));
+  add_int (b, "bytes", bytes);
+  add_str (b, "files-sha256", g_checksum_get_string (f->sum));
+}
+
 char *
 ul_store_session_files_digest (UlStore *store, gint64 session_id, gint64 as_of, GError **error)
 {
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   sqlite3_stmt *st = ul_store_stmt (store,
-                                    "SELECT action, path, size, sha256 FROM session_files "
-                                    "WHERE session_id = ?1 AND time <= ?2 ORDER BY id", error);
+                                    "SELECT action, path, size, sha256, status, source "
+                                    "FROM session_files WHERE session_id = ?1 AND time <= ?2 "
+                                    "ORDER BY id", error);
+  FileFold *f;
+  char *digest;
   int rc;
 
   if (st == NULL || !ul_bind_int64 (store, st, 1, session_id, error) ||
       !ul_bind_int64 (store, st, 2, as_of, error))
     return NULL;
+  f = file_fold_new ();
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      g_autofree char *path = col_escaped (st, 1);
-      g_autofree char *line = g_strdup_printf (
-        "%s\t%s\t%s\t%s\n", sqlite3_column_text (st, 0), path ? path : "",
-        sqlite3_column_type (st, 2) == SQLITE_NULL ? "" : (const char *) sqlite3_column_text (st, 2),
-        sqlite3_column_type (st, 3) == SQLITE_NULL ? "" : (const char *) sqlite3_column_text (st, 3));
-
-      g_checksum_update (sum, (const guchar *) line, -1);
-    }
+    file_fold_add (f, st, 0);
+  digest = g_strdup (g_checksum_get_string (f->sum));
+  file_fold_free (f);
   if (rc != SQLITE_DONE)
     {
+      g_free (digest);
       ul_store_set_sqlite_error (store, error, "cannot read a session's files");
       return NULL;
     }
-  return g_strdup (g_checksum_get_string (sum));
+  return digest;
 }
 
-/* the session's files: distinct paths and the bytes of their last state */
-static gboolean
-add_file_totals (UlStore *store, GVariantBuilder *b, gint64 session_id, gint64 as_of,
-                 GError **error)
+/* the file lists of the month's sessions, in one pass: &session id -> FileFold */
+static GHashTable *
+fold_month_files (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError **error)
 {
   sqlite3_stmt *st = ul_store_stmt (
     store,
-    "SELECT count(*), coalesce(sum(CASE WHEN f.action != 'deleted' THEN f.size END), 0) "
-    "FROM session_files f WHERE f.id IN (SELECT max(id) FROM session_files "
-    "WHERE session_id = ?1 AND time <= ?2 GROUP BY path)", error);
+    "SELECT session_id, action, path, size, sha256, status, source FROM session_files "
+    "WHERE session_id IN (" UL_LEDGER_SESSION_IDS ") AND time <= ?3 ORDER BY session_id, id",
+    error);
+  g_autoptr(GHashTable) folds = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                       (GDestroyNotify) file_fold_free);
+  int rc;
 
-  if (st == NULL || !ul_bind_int64 (store, st, 1, session_id, error) ||
-      !ul_bind_int64 (store, st, 2, as_of, error))
-    return FALSE;
-  if (sqlite3_step (st) != SQLITE_ROW)
-    return ul_store_set_sqlite_error (store, error, "cannot count a session's files");
-  add_int (b, "files", sqlite3_column_int64 (st, 0));
-  add_int (b, "bytes", sqlite3_column_int64 (st, 1));
-  sqlite3_reset (st);
-  return TRUE;
+  if (st == NULL || !bind_bounds (store, st, since, until, as_of, error))
+    return NULL;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (st, 0);
+      FileFold *f = g_hash_table_lookup (folds, &id);
+
+      if (f == NULL)
+        {
+          f = file_fold_new ();
+          g_hash_table_insert (folds, g_memdup2 (&id, sizeof id), f);
+        }
+      file_fold_add (f, st, 1);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      ul_store_set_sqlite_error (store, error, "cannot read the month's files");
+      return NULL;
+    }
+  return g_steal_pointer (&folds);
+}
+
+/* the month's sessions that a query of session ids selects, as a set */
+static GHashTable *
+session_set (UlStore *store, const char *sql, gint64 since, gint64 until, gint64 as_of,
+             GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store, sql, error);
+  g_autoptr(GHashTable) set = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  int rc;
+
+  if (st == NULL || !bind_bounds (store, st, since, until, as_of, error))
+    return NULL;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (st, 0);
+
+      g_hash_table_add (set, g_memdup2 (&id, sizeof id));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      ul_store_set_sqlite_error (store, error, "cannot read the month's sessions");
+      return NULL;
+    }
+  return g_steal_pointer (&set);
+}
+
+/* an erasure with a certificate issued by as-of */
+typedef struct {
+  gint64 started_at;
+  char *number;
+  gint64 issued_at;
+} Certified;
+
+static void
+certified_clear (gpointer data)
+{
+  g_free (((Certified *) data)->number);
+}
+
+/* per medium, its certified erasures in start order: &medium id -> GArray */
+static GHashTable *
+certified_erasures (UlStore *store, gint64 as_of, GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (
+    store,
+    "SELECT e.medium_id, e.started_at, c.number, c.issued_at FROM certificates c "
+    "JOIN erasures e ON e.id = c.erasure_id WHERE c.issued_at <= ?1 "
+    "ORDER BY e.medium_id, e.started_at, c.issued_at, c.id", error);
+  g_autoptr(GHashTable) by_medium = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                           (GDestroyNotify) g_array_unref);
+  int rc;
+
+  if (st == NULL || !ul_bind_int64 (store, st, 1, as_of, error))
+    return NULL;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 medium = sqlite3_column_int64 (st, 0);
+      GArray *list = g_hash_table_lookup (by_medium, &medium);
+      Certified c = { sqlite3_column_int64 (st, 1), col_str (st, 2),
+                      sqlite3_column_int64 (st, 3) };
+
+      if (list == NULL)
+        {
+          list = g_array_new (FALSE, FALSE, sizeof (Certified));
+          g_array_set_clear_func (list, certified_clear);
+          g_hash_table_insert (by_medium, g_memdup2 (&medium, sizeof medium), list);
+        }
+      g_array_append_val (list, c);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      ul_store_set_sqlite_error (store, error, "cannot read the erasures");
+      return NULL;
+    }
+  return g_steal_pointer (&by_medium);
 }
 
 /* the certificate of the first erasure of the medium after the session
- * began (the one that erased it), if issued by @as_of */
-static gboolean
-add_erasure (UlStore *store, GVariantBuilder *b, gint64 medium_id, gint64 started_at,
-             gint64 as_of, GError **error)
+ * began: the one that erased it */
+static void
+add_erasure (GVariantBuilder *b, GHashTable *certified, gint64 medium_id, gint64 started_at)
 {
-  sqlite3_stmt *st = ul_store_stmt (
-    store,
-    "SELECT c.number, c.issued_at FROM certificates c JOIN erasures e ON e.id = c.erasure_id "
-    "WHERE e.medium_id = ?1 AND e.started_at >= ?2 AND c.issued_at <= ?3 "
-    "ORDER BY c.issued_at, c.id LIMIT 1", error);
-  int rc;
+  GArray *list = g_hash_table_lookup (certified, &medium_id);
 
-  if (st == NULL || !ul_bind_int64 (store, st, 1, medium_id, error) ||
-      !ul_bind_int64 (store, st, 2, started_at, error) ||
-      !ul_bind_int64 (store, st, 3, as_of, error))
-    return FALSE;
-  rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
+  for (guint i = 0; list != NULL && i < list->len; i++)
     {
-      add_take (b, "certificate", col_str (st, 0));
-      add_time (b, "erased-at", st, 1);
+      Certified *c = &g_array_index (list, Certified, i);
+
+      if (c->started_at >= started_at)
+        {
+          add_str (b, "certificate", c->number);
+          add_take (b, "erased-at", ul_time_format_iso8601 (c->issued_at));
+          return;
+        }
     }
-  else if (rc != SQLITE_DONE)
-    return ul_store_set_sqlite_error (store, error, "cannot read erasures");
-  sqlite3_reset (st);
-  return TRUE;
 }
 
 /* what the 備考 column says, as codes */
-static gboolean
-add_remarks (UlStore *store, GVariantBuilder *b, gint64 session_id, gboolean read_only,
-             gboolean card, gint64 as_of, GError **error)
+static void
+add_remarks (GVariantBuilder *b, gint64 id, gboolean read_only, gboolean card,
+             GHashTable *seat_changed, GHashTable *outside, FileFold *files)
 {
-  sqlite3_stmt *st = ul_store_stmt (
-    store,
-    "SELECT EXISTS (SELECT 1 FROM session_seat_changes WHERE session_id = ?1 AND time <= ?2), "
-    "EXISTS (SELECT 1 FROM session_files WHERE session_id = ?1 AND source = 'outside' "
-    "AND time <= ?2) OR EXISTS (SELECT 1 FROM events WHERE session_id = ?1 "
-    "AND kind = 'medium-changed-outside' AND time <= ?2), "
-    "EXISTS (SELECT 1 FROM session_files WHERE session_id = ?1 AND time <= ?2 "
-    "AND status != 'ok' AND action != 'deleted')", error);
   GVariantBuilder codes;
 
-  if (st == NULL || !ul_bind_int64 (store, st, 1, session_id, error) ||
-      !ul_bind_int64 (store, st, 2, as_of, error))
-    return FALSE;
-  if (sqlite3_step (st) != SQLITE_ROW)
-    return ul_store_set_sqlite_error (store, error, "cannot read a session's remarks");
   g_variant_builder_init (&codes, G_VARIANT_TYPE ("av"));
   if (read_only)
     g_variant_builder_add (&codes, "v", g_variant_new_string ("read-only"));
   if (card)
     g_variant_builder_add (&codes, "v", g_variant_new_string ("card"));
-  if (sqlite3_column_int (st, 0))
+  if (g_hash_table_contains (seat_changed, &id))
     g_variant_builder_add (&codes, "v", g_variant_new_string ("seat-changed"));
-  if (sqlite3_column_int (st, 1))
+  if (g_hash_table_contains (outside, &id) || (files != NULL && files->outside))
     g_variant_builder_add (&codes, "v", g_variant_new_string ("outside-changes"));
-  if (sqlite3_column_int (st, 2))
+  if (files != NULL && files->unhashed)
     g_variant_builder_add (&codes, "v", g_variant_new_string ("not-all-hashed"));
-  sqlite3_reset (st);
   g_variant_builder_add (b, "{sv}", "remarks", g_variant_builder_end (&codes));
-  return TRUE;
 }
 
 static GVariant *
 sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError **error)
 {
-  sqlite3_stmt *st = ul_store_stmt (
+  sqlite3_stmt *st;
+  g_autoptr(GHashTable) files = NULL;
+  g_autoptr(GHashTable) certified = NULL;
+  g_autoptr(GHashTable) seat_changed = NULL;
+  g_autoptr(GHashTable) outside = NULL;
+  GVariantBuilder rows;
+  int rc;
+
+  /* each kind of row read once for the whole month, not once per session */
+  files = fold_month_files (store, since, until, as_of, error);
+  if (files == NULL ||
+      (certified = certified_erasures (store, as_of, error)) == NULL ||
+      (seat_changed = session_set (store, "SELECT DISTINCT session_id FROM session_seat_changes "
+                                          "WHERE session_id IN (" UL_LEDGER_SESSION_IDS ") "
+                                          "AND time <= ?3", since, until, as_of, error)) == NULL ||
+      (outside = session_set (store, "SELECT DISTINCT session_id FROM events "
+                                     "WHERE session_id IN (" UL_LEDGER_SESSION_IDS ") "
+                                     "AND kind = 'medium-changed-outside' AND time <= ?3",
+                              since, until, as_of, error)) == NULL)
+    return NULL;
+  st = ul_store_stmt (
     store,
     "SELECT s.id, m.asset_number, m.label, m.vendor_id, m.product_id, m.manufacturer, "
     "m.product, m.serial, m.kind = 'card', m.read_only, m.registered_by, m.registered_at, "
@@ -217,12 +371,8 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError 
     "CASE WHEN s.ended_at <= ?3 THEN s.ended_at END, "
     "CASE WHEN s.ended_at <= ?3 THEN s.end_reason END, s.medium_id "
     "FROM sessions s JOIN media m ON m.id = s.medium_id "
-    "WHERE s.started_at < ?2 AND s.started_at <= ?3 "
-    "AND (s.ended_at IS NULL OR s.ended_at > ?3 OR s.ended_at >= ?1) "
+    "WHERE s.id IN (" UL_LEDGER_SESSION_IDS ") "
     "ORDER BY s.started_at, s.id", error);
-  GVariantBuilder rows;
-  int rc;
-
   if (st == NULL || !bind_bounds (store, st, since, until, as_of, error))
     return NULL;
   g_variant_builder_init (&rows, G_VARIANT_TYPE ("av"));
@@ -230,9 +380,7 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError 
     {
       GVariantBuilder b;
       gint64 id = sqlite3_column_int64 (st, 0);
-      gint64 medium_id = sqlite3_column_int64 (st, 17);
-      gint64 started_at = sqlite3_column_int64 (st, 14);
-      g_autofree char *files_sha256 = NULL;
+      FileFold *fold = g_hash_table_lookup (files, &id);
 
       g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
       add_int (&b, "session-id", id);
@@ -250,19 +398,18 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError 
       add_time (&b, "started-at", st, 14);
       add_time (&b, "ended-at", st, 15);
       add_take (&b, "end-reason", col_str (st, 16));
-      files_sha256 = ul_store_session_files_digest (store, id, as_of, error);
-      if (files_sha256 == NULL ||
-          !add_file_totals (store, &b, id, as_of, error) ||
-          !add_erasure (store, &b, medium_id, started_at, as_of, error) ||
-          !add_remarks (store, &b, id, sqlite3_column_int (st, 9) != 0,
-                        sqlite3_column_int (st, 8) != 0, as_of, error))
+      if (fold == NULL)
         {
-          g_variant_builder_clear (&b);
-          g_variant_builder_clear (&rows);
-          sqlite3_reset (st);
-          return NULL;
+          /* no file: the digest of an empty list */
+          g_autoptr(FileFold) none = file_fold_new ();
+
+          file_fold_add_totals (none, &b);
         }
-      add_str (&b, "files-sha256", files_sha256);
+      else
+        file_fold_add_totals (fold, &b);
+      add_erasure (&b, certified, sqlite3_column_int64 (st, 17), sqlite3_column_int64 (st, 14));
+      add_remarks (&b, id, sqlite3_column_int (st, 9) != 0, sqlite3_column_int (st, 8) != 0,
+                   seat_changed, outside, fold);
       g_variant_builder_add (&rows, "v", g_variant_builder_end (&b));
     }
   if (rc != SQLITE_DONE)
@@ -396,10 +543,13 @@ summary (UlStore *store, GVariant *sessions, GVariant *blocked, GVariant *incide
     "AND created_at <= ?3 AND state = 'approved' AND decided_at <= ?3), "
     "(SELECT count(*) FROM requests WHERE created_at >= ?1 AND created_at < ?2 "
     "AND created_at <= ?3 AND state = 'rejected' AND decided_at <= ?3), "
-    "(SELECT count(DISTINCT s.medium_id) FROM sessions s WHERE s.started_at < min(?2, ?3 + 1) "
-    "AND NOT EXISTS (SELECT 1 FROM certificates c JOIN erasures e ON e.id = c.erasure_id "
-    "WHERE e.medium_id = s.medium_id AND e.started_at >= s.started_at "
-    "AND c.issued_at < min(?2, ?3 + 1))), "
+    /* a medium is erased at the month's end if an erasure certified by
+     * then began after its last session: per medium, by index */
+    "(SELECT count(*) FROM (SELECT m.id AS medium_id, (SELECT max(s.started_at) FROM sessions s "
+    "WHERE s.medium_id = m.id AND s.started_at < min(?2, ?3 + 1)) AS last FROM media m) u "
+    "WHERE u.last IS NOT NULL AND NOT EXISTS (SELECT 1 FROM erasures e "
+    "JOIN certificates c ON c.erasure_id = e.id WHERE e.medium_id = u.medium_id "
+    "AND e.started_at >= u.last AND c.issued_at < min(?2, ?3 + 1))), "
     "(SELECT min(id) FROM events WHERE time >= ?1 AND time < ?2 AND time <= ?3), "
     "(SELECT max(id) FROM events WHERE time >= ?1 AND time < ?2 AND time <= ?3)", error);
   g_autoptr(GHashTable) media = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

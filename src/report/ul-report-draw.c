@@ -4,20 +4,38 @@
 #include <pango/pangocairo.h>
 #include <qrencode.h>
 
+static const cairo_user_data_key_t context_key;
+
+/* one pango context per cairo context (making one is costly: a ledger sets
+ * tens of thousands of cells), kept up to date with its transformation */
+static PangoContext *
+context_for (cairo_t *cr)
+{
+  PangoContext *context = cairo_get_user_data (cr, &context_key);
+
+  if (context == NULL)
+    {
+      context = pango_cairo_create_context (cr);
+      /* sizes are points, and a cairo unit is a point (PDF, and the print
+       * operation's context in points): not pango's default of 96 dpi */
+      pango_cairo_context_set_resolution (context, 72);
+      cairo_set_user_data (cr, &context_key, context, g_object_unref);
+    }
+  else
+    pango_cairo_update_context (cr, context);
+  return context;
+}
+
 static PangoLayout *
 layout_new (cairo_t *cr, double width, double size, UlReportTextFlags flags, const char *text)
 {
-  PangoContext *context = pango_cairo_create_context (cr);
+  PangoContext *context = context_for (cr);
   PangoLayout *layout;
   PangoFontDescription *desc = pango_font_description_from_string (
     flags & UL_REPORT_MONO ? UL_REPORT_MONO_FONT : UL_REPORT_FONT);
   PangoAttrList *attrs = pango_attr_list_new ();
 
-  /* sizes are points, and a cairo unit is a point (PDF, and the print
-   * operation's context in points): not pango's default of 96 dpi */
-  pango_cairo_context_set_resolution (context, 72);
   layout = pango_layout_new (context);
-  g_object_unref (context);
 
   pango_font_description_set_size (desc, (gint) (size * PANGO_SCALE));
   if (flags & UL_REPORT_BOLD)

@@ -13,6 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
+from mainloop import iterate_until  # noqa: E402
 from harness import Harness  # noqa: E402
 from mocksysfs import MASS_STORAGE  # noqa: E402
 
@@ -94,8 +95,12 @@ class BusPolicyTest(unittest.TestCase):
         self.h.expect_device(lambda: self.h.usb.add(2, 0x0781, 0x5567, [[MASS_STORAGE]],
                                                     serial=b'POLICY-00001'),
                              '1-2', 'block-and-request')
-        # the harness had the signal: each subscriber's round trip to the bus
-        # comes back after anything the bus sent it before
+        # the harness has both signals (the daemon sends the request's right
+        # after the device's: wait for it, the bus may not have it yet), so
+        # the bus has dispatched them: each subscriber's round trip to the
+        # bus comes back after anything the bus sent it before
+        iterate_until(lambda: any(name == 'RequestChanged' for name, _ in self.h.signals),
+                      what='RequestChanged')
         got = root.sync()
         self.assertIn('signal DeviceChanged', got)
         self.assertIn('signal RequestChanged', got)
