@@ -33,14 +33,23 @@ append_string (GString *out, const char *s)
   g_string_append_c (out, '"');
 }
 
+/* a dictionary entry, read once */
+typedef struct {
+  const char *key;        /* points into the dictionary's data */
+  GVariant *value;
+} Entry;
+
 static gint
 compare_entries (gconstpointer a, gconstpointer b)
 {
-  g_autoptr(GVariant) ka = g_variant_get_child_value (*(GVariant *const *) a, 0);
-  g_autoptr(GVariant) kb = g_variant_get_child_value (*(GVariant *const *) b, 0);
-
   /* by UTF-8 bytes, as RFC 8785 sorts for the ASCII keys we use */
-  return strcmp (g_variant_get_string (ka, NULL), g_variant_get_string (kb, NULL));
+  return strcmp (((const Entry *) a)->key, ((const Entry *) b)->key);
+}
+
+static void
+entry_clear (gpointer data)
+{
+  g_variant_unref (((Entry *) data)->value);
 }
 
 static gboolean
@@ -73,23 +82,27 @@ append (GString *out, GVariant *v, GError **error)
       /* the entries read once and sorted by key (a lookup per key would
        * read the dictionary again for each) */
       gsize n = g_variant_n_children (v);
-      g_autoptr(GPtrArray) entries = g_ptr_array_new_full (n, (GDestroyNotify) g_variant_unref);
+      g_autoptr(GArray) entries = g_array_sized_new (FALSE, FALSE, sizeof (Entry), (guint) n);
 
+      g_array_set_clear_func (entries, entry_clear);
       for (gsize i = 0; i < n; i++)
-        g_ptr_array_add (entries, g_variant_get_child_value (v, i));
-      g_ptr_array_sort (entries, compare_entries);
+        {
+          Entry e;
+
+          g_variant_get_child (v, i, "{&sv}", &e.key, &e.value);
+          g_array_append_val (entries, e);
+        }
+      g_array_sort (entries, compare_entries);
       g_string_append_c (out, '{');
       for (guint i = 0; i < entries->len; i++)
         {
-          const char *key = NULL;
-          g_autoptr(GVariant) value = NULL;
+          Entry *e = &g_array_index (entries, Entry, i);
 
-          g_variant_get (entries->pdata[i], "{&sv}", &key, &value);
           if (i > 0)
             g_string_append_c (out, ',');
-          append_string (out, key);
+          append_string (out, e->key);
           g_string_append_c (out, ':');
-          if (!append (out, value, error))
+          if (!append (out, e->value, error))
             return FALSE;
         }
       g_string_append_c (out, '}');

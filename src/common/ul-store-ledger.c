@@ -144,8 +144,8 @@ file_fold_add (FileFold *f, sqlite3_stmt *st, int col)
                                   sizeof (gint64)));
 }
 
-static void
-file_fold_add_totals (FileFold *f, GVariantBuilder *b)
+static gint64
+file_fold_bytes (FileFold *f)
 {
   GHashTableIter iter;
   gpointer value;
@@ -155,8 +155,14 @@ file_fold_add_totals (FileFold *f, GVariantBuilder *b)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (*(gint64 *) value > 0)
       bytes += *(gint64 *) value;
+  return bytes;
+}
+
+static void
+file_fold_add_totals (FileFold *f, GVariantBuilder *b)
+{
   add_int (b, "files", g_hash_table_size (f->last_size));
-  add_int (b, "bytes", bytes);
+  add_int (b, "bytes", file_fold_bytes (f));
   add_str (b, "files-sha256", g_checksum_get_string (f->sum));
 }
 
@@ -340,8 +346,33 @@ add_remarks (GVariantBuilder *b, gint64 id, gboolean read_only, gboolean card,
   g_variant_builder_add (b, "{sv}", "remarks", g_variant_builder_end (&codes));
 }
 
+/* the summary's counts of part 1, gathered while it is built */
+typedef struct {
+  gint64 sessions;
+  gint64 in_use;
+  GHashTable *media;      /* &medium id */
+  GHashTable *users;      /* account */
+  gint64 files;
+  gint64 bytes;
+} Totals;
+
+static void
+totals_clear (Totals *t)
+{
+  g_clear_pointer (&t->media, g_hash_table_unref);
+  g_clear_pointer (&t->users, g_hash_table_unref);
+}
+
+static void
+totals_add_files (Totals *t, FileFold *f)
+{
+  t->files += g_hash_table_size (f->last_size);
+  t->bytes += file_fold_bytes (f);
+}
+
 static GVariant *
-sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError **error)
+sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, Totals *totals,
+               GError **error)
 {
   sqlite3_stmt *st;
   g_autoptr(GHashTable) files = NULL;
@@ -382,6 +413,16 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError 
       gint64 id = sqlite3_column_int64 (st, 0);
       FileFold *fold = g_hash_table_lookup (files, &id);
 
+      gint64 medium_id = sqlite3_column_int64 (st, 17);
+
+      totals->sessions++;
+      if (sqlite3_column_type (st, 15) == SQLITE_NULL)
+        totals->in_use++;
+      g_hash_table_add (totals->media, g_memdup2 (&medium_id, sizeof medium_id));
+      if (sqlite3_column_type (st, 12) != SQLITE_NULL)
+        g_hash_table_add (totals->users, col_str (st, 12));
+      if (fold != NULL)
+        totals_add_files (totals, fold);
       g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
       add_int (&b, "session-id", id);
       add_take (&b, "asset-number", col_str (st, 1));
@@ -407,7 +448,7 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError 
         }
       else
         file_fold_add_totals (fold, &b);
-      add_erasure (&b, certified, sqlite3_column_int64 (st, 17), sqlite3_column_int64 (st, 14));
+      add_erasure (&b, certified, medium_id, sqlite3_column_int64 (st, 14));
       add_remarks (&b, id, sqlite3_column_int (st, 9) != 0, sqlite3_column_int (st, 8) != 0,
                    seat_changed, outside, fold);
       g_variant_builder_add (&rows, "v", g_variant_builder_end (&b));
@@ -528,9 +569,10 @@ incidents_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError
   return g_variant_builder_end (&rows);
 }
 
-/* the counts of the summary that are not counts of the parts' rows */
+/* the summary: part 1's totals, the parts' sizes, and the counts that are
+ * not rows of the parts */
 static GVariant *
-summary (UlStore *store, GVariant *sessions, GVariant *blocked, GVariant *incidents,
+summary (UlStore *store, const Totals *totals, GVariant *blocked, GVariant *incidents,
          gint64 since, gint64 until, gint64 as_of, GError **error)
 {
   /* requests created in the month, and how they stand; media used by the
@@ -552,9 +594,6 @@ summary (UlStore *store, GVariant *sessions, GVariant *blocked, GVariant *incide
     "AND e.started_at >= u.last AND c.issued_at < min(?2, ?3 + 1))), "
     "(SELECT min(id) FROM events WHERE time >= ?1 AND time < ?2 AND time <= ?3), "
     "(SELECT max(id) FROM events WHERE time >= ?1 AND time < ?2 AND time <= ?3)", error);
-  g_autoptr(GHashTable) media = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gint64 files = 0, bytes = 0, in_use = 0;
   GVariantBuilder b;
 
   if (st == NULL || !bind_bounds (store, st, since, until, as_of, error))
@@ -564,31 +603,13 @@ summary (UlStore *store, GVariant *sessions, GVariant *blocked, GVariant *incide
       ul_store_set_sqlite_error (store, error, "cannot count the month");
       return NULL;
     }
-  for (gsize i = 0; i < g_variant_n_children (sessions); i++)
-    {
-      g_autoptr(GVariant) boxed = g_variant_get_child_value (sessions, i);
-      g_autoptr(GVariant) row = g_variant_get_variant (boxed);
-      const char *asset = NULL, *user = NULL, *ended = NULL;
-      gint64 n = 0;
-
-      if (g_variant_lookup (row, "asset-number", "&s", &asset))
-        g_hash_table_add (media, g_strdup (asset));
-      if (g_variant_lookup (row, "user", "&s", &user))
-        g_hash_table_add (users, g_strdup (user));
-      if (g_variant_lookup (row, "files", "x", &n))
-        files += n;
-      if (g_variant_lookup (row, "bytes", "x", &n))
-        bytes += n;
-      if (!g_variant_lookup (row, "ended-at", "&s", &ended))
-        in_use++;
-    }
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
-  add_int (&b, "sessions", (gint64) g_variant_n_children (sessions));
-  add_int (&b, "sessions-in-use", in_use);
-  add_int (&b, "media-used", g_hash_table_size (media));
-  add_int (&b, "users", g_hash_table_size (users));
-  add_int (&b, "files", files);
-  add_int (&b, "bytes", bytes);
+  add_int (&b, "sessions", totals->sessions);
+  add_int (&b, "sessions-in-use", totals->in_use);
+  add_int (&b, "media-used", g_hash_table_size (totals->media));
+  add_int (&b, "users", g_hash_table_size (totals->users));
+  add_int (&b, "files", totals->files);
+  add_int (&b, "bytes", totals->bytes);
   add_int (&b, "blocked-insertions", (gint64) g_variant_n_children (blocked));
   add_int (&b, "requests", sqlite3_column_int64 (st, 0));
   add_int (&b, "requests-approved", sqlite3_column_int64 (st, 1));
@@ -619,6 +640,7 @@ ul_store_ledger_month (UlStore *store, const char *month, gint64 as_of, const ch
   g_autoptr(GVariant) sessions = NULL;
   g_autoptr(GVariant) blocked = NULL;
   g_autoptr(GVariant) incidents = NULL;
+  Totals totals = { 0 };
   GVariant *counts;
   GVariantBuilder b;
 
@@ -626,7 +648,9 @@ ul_store_ledger_month (UlStore *store, const char *month, gint64 as_of, const ch
     return NULL;
   /* the parts are read one after the other; the daemon, the logbook's only
    * writer, writes nothing meanwhile, and nothing later than @as_of counts */
-  sessions = sessions_part (store, since, until, as_of, error);
+  totals.media = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  totals.users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sessions = sessions_part (store, since, until, as_of, &totals, error);
   if (sessions != NULL)
     g_variant_ref_sink (sessions);
   blocked = sessions ? blocked_part (store, since, until, as_of, error) : NULL;
@@ -635,8 +659,9 @@ ul_store_ledger_month (UlStore *store, const char *month, gint64 as_of, const ch
   incidents = blocked ? incidents_part (store, since, until, as_of, error) : NULL;
   if (incidents != NULL)
     g_variant_ref_sink (incidents);
-  counts = incidents ? summary (store, sessions, blocked, incidents, since, until, as_of, error)
+  counts = incidents ? summary (store, &totals, blocked, incidents, since, until, as_of, error)
                      : NULL;
+  totals_clear (&totals);
   if (counts == NULL)
     return NULL;
 

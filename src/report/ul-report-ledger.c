@@ -41,6 +41,7 @@ typedef struct {
   char *footer;
   char **seal_labels;
   GPtrArray *pages;       /* Page*, after paginate */
+  GPtrArray *heights;     /* per table, a GArray of each row's height (paginate's) */
 } Ledger;
 
 static void
@@ -95,11 +96,11 @@ row_height (UlReportDocument *doc, cairo_t *cr, UlReportTable *t, GPtrArray *cel
   return h + 2 * CELL_PAD;
 }
 
+/* draws a row @h high (its height as measured when paginating) */
 static double
 draw_row (UlReportDocument *doc, cairo_t *cr, UlReportTable *t, GPtrArray *cells, double y,
-          UlReportTextFlags flags)
+          double h, UlReportTextFlags flags)
 {
-  double h = row_height (doc, cr, t, cells, flags);
   double x = MARGIN;
 
   cairo_set_line_width (cr, 0.4);
@@ -159,6 +160,8 @@ paginate (UlReportDocument *doc, cairo_t *cr)
 
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) page_free);
+  g_clear_pointer (&self->heights, g_ptr_array_unref);
+  self->heights = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
 
   for (guint ti = 0; ti < self->tables->len; ti++)
     {
@@ -167,6 +170,9 @@ paginate (UlReportDocument *doc, cairo_t *cr)
                     row_height (doc, cr, t, t->headers, UL_REPORT_BOLD) + 2 * MM;
       Slice *slice = NULL;
       guint r = 0;
+      GArray *heights = g_array_new (FALSE, FALSE, sizeof (double));
+
+      g_ptr_array_add (self->heights, heights);
 
       /* an empty part still shows its title, header and "なし" */
       do
@@ -175,6 +181,9 @@ paginate (UlReportDocument *doc, cairo_t *cr)
                        ? row_height (doc, cr, t, g_ptr_array_index (t->rows, r), 0)
                        : ul_report_text_height (cr, body_width (doc), CELL_SIZE, 0, "なし") +
                            2 * CELL_PAD;
+
+          if (r < t->rows->len)
+            g_array_append_val (heights, h);
 
           if (slice == NULL || y + h > bottom)
             {
@@ -215,13 +224,15 @@ draw_slice (Ledger *self, cairo_t *cr, const Slice *s, double y)
   g_autofree char *title = table_title (t, s->continued);
 
   y = ul_report_text (cr, MARGIN, y, body_width (doc), 10, UL_REPORT_BOLD, title) + 1 * MM;
+  GArray *heights = g_ptr_array_index (self->heights, s->table);
+  double head = row_height (doc, cr, t, t->headers, UL_REPORT_BOLD);
+
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0.92, 0.92, 0.92);
-  cairo_rectangle (cr, MARGIN, y, body_width (doc),
-                   row_height (doc, cr, t, t->headers, UL_REPORT_BOLD));
+  cairo_rectangle (cr, MARGIN, y, body_width (doc), head);
   cairo_fill (cr);
   cairo_restore (cr);
-  y = draw_row (doc, cr, t, t->headers, y, UL_REPORT_BOLD);
+  y = draw_row (doc, cr, t, t->headers, y, head, UL_REPORT_BOLD);
   if (t->rows->len == 0)
     {
       double h = ul_report_text_height (cr, body_width (doc), CELL_SIZE, 0, "なし") + 2 * CELL_PAD;
@@ -233,7 +244,8 @@ draw_slice (Ledger *self, cairo_t *cr, const Slice *s, double y)
       y += h;
     }
   for (guint r = s->first; r < s->last; r++)
-    y = draw_row (doc, cr, t, g_ptr_array_index (t->rows, r), y, 0);
+    y = draw_row (doc, cr, t, g_ptr_array_index (t->rows, r), y,
+                  g_array_index (heights, double, r), 0);
   return y + 4 * MM;
 }
 
@@ -304,6 +316,7 @@ finalize (UlReportDocument *doc)
   g_ptr_array_unref (self->tables);
   g_ptr_array_unref (self->summary);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
+  g_clear_pointer (&self->heights, g_ptr_array_unref);
   g_free (self->digest);
   g_free (self->period);
   g_free (self->org_line);

@@ -255,6 +255,14 @@ main (int argc, char **argv)
   g_stat (path, &st);
   printf ("database size: %.1f MiB (%.0f bytes per file record)\n",
           st.st_size / 1048576.0, (double) st.st_size / (n_sessions * 10));
+  /* what the daemon does at each start: open, with its integrity check */
+  g_clear_pointer (&store, ul_store_free);
+  t0 = g_get_monotonic_time ();
+  store = ul_store_open (path, &error);
+  if (store == NULL)
+    g_error ("%s", error->message);
+  printf ("opening the logbook (the integrity check usbledgerd runs at start): %.1f s\n",
+          seconds_since (t0));
 
   /* one month in the middle of the five years */
   ul_time_parse_month ("2024-06", &since, &until, NULL);
@@ -272,6 +280,14 @@ main (int argc, char **argv)
       if (ledger == NULL)
         g_error ("%s", error->message);
       ours = seconds_since (t0);
+      {
+        g_autofree char *digest = NULL;
+
+        t0 = g_get_monotonic_time ();
+        digest = ul_ledger_digest (ledger, &error);
+        printf ("its content digest (canonical JSON, SHA-256): %.0f ms\n",
+                seconds_since (t0) * 1000);
+      }
       {
         g_autoptr(GVariant) sessions = g_variant_lookup_value (ledger, "sessions", NULL);
 
