@@ -8,7 +8,9 @@
  *   since, until, as-of   UTC ISO 8601; as-of (to the microsecond): the
  *              logbook as it stood then
  *   host       where the logbook is kept
- *   sessions   part 1: every usage session overlapping the month, in start order
+ *   sessions   part 1: every usage session overlapping the month, in start order;
+ *              files-sha256 is the SHA-256 of its file records in order, each
+ *              "action\tpath\tsize\tsha256\n" (the path escaped)
  *   blocked    part 2: the month's blocked insertions and their requests
  *   incidents  part 3: suspicious devices, yanked media, failed erasures,
  *              outside changes, disposals ...
@@ -52,12 +54,6 @@ GVariant *ul_store_ledger_month (UlStore *store, const char *month, gint64 as_of
 /* SHA-256 (hex) over the canonical JSON of @ledger: what the footer, the QR
  * code and the signed manifest carry */
 char *ul_ledger_digest (GVariant *ledger, GError **error);
-
-/* SHA-256 (hex) of a session's file list (its records in order, each
- * "action\tpath\tsize\tsha256\n", paths escaped), up to @as_of: what the
- * city's copy shows in place of the names */
-char *ul_store_session_files_digest (UlStore *store, gint64 session_id, gint64 as_of,
-                                     GError **error);
 
 /* the signed exports (ul-store-ledger-exports.c) */
 

@@ -166,34 +166,6 @@ file_fold_add_totals (FileFold *f, GVariantBuilder *b)
   add_str (b, "files-sha256", g_checksum_get_string (f->sum));
 }
 
-char *
-ul_store_session_files_digest (UlStore *store, gint64 session_id, gint64 as_of, GError **error)
-{
-  sqlite3_stmt *st = ul_store_stmt (store,
-                                    "SELECT action, path, size, sha256, status, source "
-                                    "FROM session_files WHERE session_id = ?1 AND time <= ?2 "
-                                    "ORDER BY id", error);
-  FileFold *f;
-  char *digest;
-  int rc;
-
-  if (st == NULL || !ul_bind_int64 (store, st, 1, session_id, error) ||
-      !ul_bind_int64 (store, st, 2, as_of, error))
-    return NULL;
-  f = file_fold_new ();
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    file_fold_add (f, st, 0);
-  digest = g_strdup (g_checksum_get_string (f->sum));
-  file_fold_free (f);
-  if (rc != SQLITE_DONE)
-    {
-      g_free (digest);
-      ul_store_set_sqlite_error (store, error, "cannot read a session's files");
-      return NULL;
-    }
-  return digest;
-}
-
 /* the file lists of the month's sessions, in one pass: &session id -> FileFold */
 static GHashTable *
 fold_month_files (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError **error)
