@@ -61,6 +61,9 @@ char *ul_ledger_digest (GVariant *ledger, GError **error);
  * for an empty log) */
 gboolean ul_store_chain_head (UlStore *store, gint64 as_of, gint64 *event_id, char **hash,
                               GError **error);
+/* the hash and time of event @event_id; NULL (no error) if there is none */
+gboolean ul_store_event_hash (UlStore *store, gint64 event_id, char **hash, gint64 *time,
+                              GError **error);
 /* records an export of @month; @manifest: manifest.json as signed */
 gboolean ul_store_add_ledger_export (UlStore *store, const char *month, gint64 as_of,
                                      const char *by, const char *content_digest,

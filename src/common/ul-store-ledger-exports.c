@@ -31,6 +31,29 @@ ul_store_chain_head (UlStore *store, gint64 as_of, gint64 *event_id, char **hash
 }
 
 gboolean
+ul_store_event_hash (UlStore *store, gint64 event_id, char **hash, gint64 *time,
+                     GError **error)
+{
+  sqlite3_stmt *st = ul_store_stmt (store, "SELECT hash, time FROM events WHERE id = ?1", error);
+  int rc;
+
+  *hash = NULL;
+  *time = 0;
+  if (st == NULL || !ul_bind_int64 (store, st, 1, event_id, error))
+    return FALSE;
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    {
+      *hash = ul_column_text (st, 0);
+      *time = sqlite3_column_int64 (st, 1);
+    }
+  else if (rc != SQLITE_DONE)
+    return ul_store_set_sqlite_error (store, error, "cannot read the event log");
+  sqlite3_reset (st);
+  return TRUE;
+}
+
+gboolean
 ul_store_add_ledger_export (UlStore *store, const char *month, gint64 as_of, const char *by,
                             const char *content_digest, GBytes *manifest, GError **error)
 {

@@ -15,7 +15,8 @@
   "'request-suspicious', 'suspicion-overridden', 'weak-serial-accepted', 'erase-failed', " \
   "'erase-interrupted', 'medium-changed-outside', 'medium-changed-inside', " \
   "'medium-binding-differs', 'medium-disposed', 'authorize-failed', 'records-backlog', " \
-  "'driver-aliases-missing', 'policy-reload-failed', 'manifest-not-checked'"
+  "'driver-aliases-missing', 'policy-reload-failed', 'manifest-not-checked', " \
+  "'chain-checkpoint-mismatch'"
 
 /* the events that are an insertion */
 #define INSERTION_KINDS "'device-added', 'device-coldplug', 'card-inserted', 'card-coldplug'"

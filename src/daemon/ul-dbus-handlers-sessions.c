@@ -105,7 +105,11 @@ ul_dbus_verify_event_log (const UlDbusCall *call, GError **error)
 {
   guint64 n = 0;
 
-  if (!ul_store_verify_chain (call->store, &n, error))
+  guint n_checkpoints = 0;
+
+  /* the chain itself, then the signed checkpoints it must still contain */
+  if (!ul_store_verify_chain (call->store, &n, error) ||
+      !ul_manager_check_checkpoints (call->mgr, &n_checkpoints, error))
     return NULL;
   return g_variant_new ("(t)", n);
 }

@@ -183,5 +183,10 @@ ul_erase_job_issue_certificate (EraseJob *job, char **number, GError **error)
 
     ul_manager_write_pdf (mgr, c->json, "certificates", name);
   }
+  {
+    g_autofree char *reason = g_strdup_printf ("erasure certificate %s", c->number);
+
+    ul_manager_checkpoint_or_warn (mgr, reason);
+  }
   return TRUE;
 }

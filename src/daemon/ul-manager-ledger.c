@@ -249,6 +249,11 @@ seal_bundle (ExportJob *job, GPtrArray *names, GError **error)
       return FALSE;
     }
   ul_manager_wrote_logbook (mgr);
+  {
+    g_autofree char *reason = g_strdup_printf ("monthly ledger %s", job->month);
+
+    ul_manager_checkpoint_or_warn (mgr, reason);
+  }
   g_ptr_array_add (names, g_strdup ("manifest.json"));
   g_ptr_array_add (names, g_strdup ("manifest.json.sig"));
   g_ptr_array_add (names, g_strdup ("SHA256SUMS"));

@@ -41,6 +41,7 @@ struct _UlManager {
   guint max_unwritten;          /* 0: the tracker's default */
   gint64 hash_max_bytes;        /* -1: the tracker's default */
   char *seat_user_decided;      /* the seat user present decisions were taken for */
+  guint daily_checkpoint_source;
   guint validity_source;        /* the next valid-from or valid-until of a present medium */
   gint64 validity_at;
 };
@@ -143,6 +144,12 @@ struct _UlSigner *ul_manager_signer (UlManager *mgr, char **fingerprint, GError 
 /* pins the open signer's key, in the caller's transaction */
 gboolean ul_manager_pin_signer (UlManager *mgr, const char *fingerprint, gint64 now,
                                 GError **error);
+
+/* ul-manager-checkpoint.c: a signed checkpoint of the event chain's head,
+ * outside the database, recorded as an event (@reason says why: a
+ * certificate, a ledger export, the day) */
+gboolean ul_manager_checkpoint (UlManager *mgr, const char *reason, GError **error);
+void ul_manager_checkpoint_or_warn (UlManager *mgr, const char *reason);
 
 /* renders @json (a certificate as signed, or a disposal record; see
  * usbledger-certificate-pdf) to KEY-DIR/@subdir/@name, in the background */

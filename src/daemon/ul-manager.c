@@ -234,6 +234,13 @@ ul_manager_set_shared_accounts (UlManager *mgr, const char *const *accounts)
   mgr->shared_accounts = g_strdupv ((char **) accounts);
 }
 
+static gboolean
+on_daily_checkpoint (gpointer data)
+{
+  ul_manager_checkpoint_or_warn (data, "daily");
+  return G_SOURCE_CONTINUE;
+}
+
 UlManager *
 ul_manager_new (UlStore *store, UlSeat *seat, const char *host)
 {
@@ -483,6 +490,26 @@ ul_manager_start (UlManager *mgr, GError **error)
   ev->detail = g_strdup ("usbledgerd " PACKAGE_VERSION);
   if (!ul_store_append_event (mgr->store, ev, error))
     return FALSE;
+  /* the log still holds what its signed checkpoints name; if not, it was
+   * cut or rewritten while we were not looking: an incident, in the log
+   * itself and the journal, and the daemon goes on recording */
+  {
+    g_autoptr(GError) local = NULL;
+    guint n = 0;
+
+    if (!ul_manager_check_checkpoints (mgr, &n, &local))
+      {
+        g_autoptr(UlEvent) inc = ul_event_new ("chain-checkpoint-mismatch", "system", mgr->host,
+                                               g_get_real_time ());
+
+        g_warning ("incident: %s", local->message);
+        inc->detail = g_strdup_printf ("incident: %s", local->message);
+        if (!ul_store_append_event (mgr->store, inc, error))
+          return FALSE;
+      }
+  }
+  /* and at least one checkpoint a day */
+  mgr->daily_checkpoint_source = g_timeout_add_seconds (24 * 3600, on_daily_checkpoint, mgr);
   if (mgr->aliases_error != NULL)
     {
       g_autoptr(UlEvent) inc = ul_event_new ("driver-aliases-missing", "system", mgr->host,
@@ -546,6 +573,7 @@ ul_manager_stop (UlManager *mgr)
       g_source_remove (mgr->validity_source);
       mgr->validity_source = 0;
     }
+  g_clear_handle_id (&mgr->daily_checkpoint_source, g_source_remove);
   g_clear_pointer (&mgr->monitor, udev_monitor_unref);
   /* running erasures stop at their next block, recorded as interrupted */
   if (g_hash_table_size (mgr->erase_jobs) > 0)

@@ -70,6 +70,11 @@ void ul_manager_set_pdf_helper (UlManager *mgr, const char *path);
  * besides the logbook ([ledger] in the configuration) */
 void ul_manager_set_ledger_helper (UlManager *mgr, const char *path);
 
+/* the event log against every signed checkpoint of its chain
+ * (ul-manager-checkpoint.c): FALSE with @error naming the first one the log
+ * no longer matches (events removed, or the chain computed again) */
+gboolean ul_manager_check_checkpoints (UlManager *mgr, guint *n_checked, GError **error);
+
 /* a month's ledger as a signed bundle in its own folder under the key
  * folder (ul-manager-ledger.c): @done gets the folder and the names of its
  * files, or @error */

@@ -66,6 +66,7 @@ static const Label incidents[] = {
   { "driver-aliases-missing", "ドライバ一覧の欠落" },
   { "policy-reload-failed", "設定再読込の失敗" },
   { "manifest-not-checked", "取り外し時の照合不能" },
+  { "chain-checkpoint-mismatch", "記録が署名済みの控えと不一致" },
 };
 
 const char *

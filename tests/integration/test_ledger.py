@@ -278,5 +278,127 @@ class LedgerBundleTest(unittest.TestCase):
         self.assertIn('File exists', proc.stderr.decode())
 
 
+def event_hash(row, prev):
+    """ul_audit_chain_hash, as docs/design.md describes it: what an editor
+    who recomputes the chain would write."""
+    (eid, time_, host, kind, actor, actor_uid, seat_user, device_id, medium_id, request_id,
+     session_id, decision, detail) = row
+    text = [prev.encode(), b'usbledger-event-v1\n']
+
+    def put(v):
+        if v is None:
+            text.append(b'-\n')
+        else:
+            b = str(v).encode()
+            text.append(b'%d:' % len(b) + b + b'\n')
+    put(eid)
+    put(time_)
+    put(host)
+    put(kind)
+    put(actor)
+    put(actor_uid)
+    put(seat_user)
+    for v in (device_id, medium_id, request_id, session_id):
+        put(v if v else None)
+    put(decision)
+    put(detail)
+    return hashlib.sha256(b''.join(text)).hexdigest()
+
+
+class CheckpointTest(unittest.TestCase):
+    """The event chain's signed checkpoints, outside the database, show what
+    the chain alone cannot: its tail removed, or the whole chain computed
+    again after an edit."""
+
+    def setUp(self):
+        self.h = Harness(allowed=('org.usbledger.view', 'org.usbledger.approve',
+                                  'org.usbledger.report'))
+        self.addCleanup(self.h.close)
+        self.tmp = tempfile.mkdtemp(prefix='usbledger-checkpoint-')
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+        self.h.start_daemon()
+        self.month = datetime.datetime.now().strftime('%Y-%m')
+        self.h.expect_device(lambda: self.h.usb.add(2, 0x0781, 0x5567, [[MASS_STORAGE]],
+                                                    serial=b'CHAIN-1'), '1-2', 'block-and-request')
+        # the export signs a checkpoint of the chain's head
+        self.bundle = os.path.join(self.tmp, 'b')
+        self.h.ctl('ledger', self.month, '--out', self.bundle)
+        folder = os.path.join(self.h.state_dir, 'checkpoints')
+        self.checkpoints = sorted(os.listdir(folder))
+        self.folder = folder
+
+    def edit(self, *statements):
+        """Edits the logbook with the daemon stopped, as someone with the
+        sqlite3 shell would (the triggers dropped first)."""
+        self.assertEqual(self.h.stop_daemon(), 0)
+        db = sqlite3.connect(self.h.db_path())
+        db.execute('DROP TRIGGER events_no_update')
+        db.execute('DROP TRIGGER events_no_delete')
+        for sql in statements:
+            if callable(sql):
+                sql(db)
+            else:
+                db.execute(sql)
+        db.commit()
+        db.close()
+        self.h.start_daemon()
+
+    def test_checkpoint_is_signed_and_the_log_matches_it(self):
+        self.assertEqual(len(self.checkpoints), 2, self.checkpoints)   # .json and .sig
+        name = self.checkpoints[0]
+        proc = run('openssl', 'dgst', '-sha256', '-verify',
+                   os.path.join(self.bundle, 'signing-key.pub.pem'), '-signature',
+                   name + '.sig', name, cwd=self.folder)
+        self.assertIn('Verified OK', proc.stdout, proc.stderr)
+        with open(os.path.join(self.folder, name), 'rb') as f:
+            cp = json.loads(f.read())
+        self.assertEqual(cp['reason'], 'monthly ledger ' + self.month)
+        self.assertEqual(db_hash(self.h.db_path(), cp['event-id']), cp['hash'])
+        self.assertIn('chain-checkpoint', self.h.ctl('log').stdout.decode())
+        self.assertIn('hash chain verified', self.h.ctl('log', '--verify').stdout.decode())
+
+    def test_the_tail_removed_is_seen(self):
+        with open(os.path.join(self.folder, self.checkpoints[0]), 'rb') as f:
+            cp = json.loads(f.read())
+        self.edit('DELETE FROM events WHERE id >= %d' % cp['event-id'])
+        # the chain that is left verifies by itself; the checkpoint does not
+        proc = self.h.ctl('log', '--verify', check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('the events after %d were removed' % (cp['event-id'] - 1),
+                      proc.stderr.decode())
+        # and the daemon said so at start, in the log itself
+        log = self.h.ctl('log').stdout.decode()
+        self.assertIn('chain-checkpoint-mismatch', log)
+
+    def test_an_edit_with_the_chain_computed_again_is_seen(self):
+        with open(os.path.join(self.folder, self.checkpoints[0]), 'rb') as f:
+            cp = json.loads(f.read())
+
+        def rewrite(db):
+            db.execute("UPDATE events SET seat_user = 'suzuki' WHERE seat_user = 'tanaka'")
+            prev = '0' * 64
+            for row in db.execute('SELECT id, time, host, kind, actor, actor_uid, seat_user, '
+                                  'device_id, medium_id, request_id, session_id, decision, '
+                                  'detail FROM events ORDER BY id').fetchall():
+                h = event_hash(row, prev)
+                db.execute('UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?',
+                           (prev, h, row[0]))
+                prev = h
+        self.edit(rewrite)
+        proc = self.h.ctl('log', '--verify', check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('event %d is not the one the checkpoint' % cp['event-id'],
+                      proc.stderr.decode())
+        self.assertIn('chain-checkpoint-mismatch', self.h.ctl('log').stdout.decode())
+
+
+def db_hash(path, event_id):
+    db = sqlite3.connect(path)
+    try:
+        return db.execute('SELECT hash FROM events WHERE id = ?', (event_id,)).fetchone()[0]
+    finally:
+        db.close()
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=2)
