@@ -3,31 +3,40 @@
 #include "ul-report-csv.h"
 #include "ul-report-ledger-table.h"
 
+#include <string.h>
+
+static const char *const keys[] = { "session-id", "asset-number", "time", "action", "path",
+                                    "old-path", "size", "sha256", "status" };
+#define N_KEYS G_N_ELEMENTS (keys)
+
+/* a record's cells, in the columns' order: the dictionary read once */
 static void
-cell (GString *out, GVariant *row, const char *key, gboolean last)
+cells_of (GVariant *row, char **cells)
 {
-  g_autoptr(GVariant) v = g_variant_lookup_value (row, key, NULL);
-  g_autofree char *text = NULL;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
 
-  if (v != NULL && g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
-    text = g_variant_dup_string (v, NULL);
-  else if (v != NULL && g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
-    text = g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (v));
-  if (g_str_equal (key, "time"))
+  memset (cells, 0, N_KEYS * sizeof (char *));
+  g_variant_iter_init (&iter, row);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
-      g_autofree char *iso = g_steal_pointer (&text);
-
-      text = ul_report_local_minute (iso);
+      for (guint k = 0; k < N_KEYS; k++)
+        if (g_str_equal (key, keys[k]))
+          {
+            if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+              cells[k] = g_variant_dup_string (value, NULL);
+            else if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+              cells[k] = g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (value));
+            break;
+          }
+      g_variant_unref (value);
     }
-  ul_report_csv_append_cell (out, text);
-  g_string_append (out, last ? "\r\n" : ",");
 }
 
 GBytes *
 ul_report_files_appendix_csv (GVariant *files)
 {
-  static const char *const keys[] = { "session-id", "asset-number", "time", "action", "path",
-                                      "old-path", "size", "sha256", "status" };
   GString *out = g_string_new ("\xEF\xBB\xBF");
 
   ul_report_csv_append_cell (out, "別紙 ファイル一覧（庁内保管・外部提出不可）");
@@ -40,11 +49,24 @@ ul_report_files_appendix_csv (GVariant *files)
       g_autoptr(GVariant) boxed = g_variant_get_child_value (files, i);
       g_autoptr(GVariant) row = g_variant_is_of_type (boxed, G_VARIANT_TYPE_VARIANT)
                                   ? g_variant_get_variant (boxed) : g_variant_ref (boxed);
+      char *cells[N_KEYS];
 
       if (!g_variant_is_of_type (row, G_VARIANT_TYPE_VARDICT))
         continue;
-      for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
-        cell (out, row, keys[k], k + 1 == G_N_ELEMENTS (keys));
+      cells_of (row, cells);
+      /* the time a person reads: local */
+      {
+        char *utc = cells[2];
+
+        cells[2] = ul_report_local_minute (utc);
+        g_free (utc);
+      }
+      for (guint k = 0; k < N_KEYS; k++)
+        {
+          ul_report_csv_append_cell (out, cells[k]);
+          g_string_append (out, k + 1 == N_KEYS ? "\r\n" : ",");
+          g_free (cells[k]);
+        }
     }
   return g_string_free_to_bytes (out);
 }

@@ -288,6 +288,27 @@ class LedgerRenderTest(unittest.TestCase):
                     open(os.path.join(again, name), 'rb') as b:
                 self.assertEqual(a.read(), b.read(), name)
 
+    def test_files_appendix_only_when_given(self):
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, 'ledger-2026-11-files.csv')))
+        folder = tempfile.mkdtemp(dir=self.tmp)
+        files = [{'session-id': 1, 'asset-number': 'YZ-USB-0000', 'time': '2026-11-01T00:05:00Z',
+                  'action': 'created', 'path': '個人情報/名簿.xlsx', 'size': 1234,
+                  'sha256': 'ab' * 32, 'status': 'ok'},
+                 {'session-id': 1, 'asset-number': 'YZ-USB-0000', 'time': '2026-11-01T00:06:00Z',
+                  'action': 'renamed', 'path': '=HYPERLINK("http://x","y").txt',
+                  'old-path': 'a,b"c.txt', 'status': 'gone'}]
+        data = json.dumps({'ledger': self.ledger, 'files': files, 'presentation': {
+            'generated-at': '2026-12-01T00:00:05Z'}}, ensure_ascii=False).encode()
+        self.render(folder, data)
+        with open(os.path.join(folder, 'ledger-2026-11-files.csv'), 'rb') as f:
+            rows = list(csv.reader(io.StringIO(f.read().decode('utf-8-sig'), newline='')))
+        self.assertIn('庁内保管', rows[0][0])
+        self.assertEqual(rows[2], ['1', 'YZ-USB-0000', '2026-11-01 09:05', 'created',
+                                   '個人情報/名簿.xlsx', '', '1234', 'ab' * 32, 'ok'])
+        self.assertEqual(rows[3][4], "'=HYPERLINK(\"http://x\",\"y\").txt")
+        self.assertEqual(rows[3][5], 'a,b"c.txt')
+        self.assertEqual(rows[3][6], '')
+
     def test_not_a_ledger_is_refused(self):
         folder = tempfile.mkdtemp(dir=self.tmp)
         for data, why in ((b'{"ledger": {"ledger": "something else"}, "presentation": '
