@@ -435,21 +435,15 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, Totals 
   return g_variant_builder_end (&rows);
 }
 
+/* the rows of a part: @sql (bound to ?1 since, ?2 until, ?3 as-of) read
+ * into an av of a{sv}, each row made by @row */
+typedef void (*RowFunc) (GVariantBuilder *b, sqlite3_stmt *st);
+
 static GVariant *
-blocked_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError **error)
+read_part (UlStore *store, const char *sql, RowFunc row, const char *what, gint64 since,
+           gint64 until, gint64 as_of, GError **error)
 {
-  sqlite3_stmt *st = ul_store_stmt (
-    store,
-    "SELECT e.id, e.time, e.seat_user, e.host, e.kind, e.decision, e.detail, e.request_id, "
-    "d.vendor_id, d.product_id, d.manufacturer, d.product, d.serial, d.kind = 'card', "
-    "CASE WHEN r.decided_at <= ?3 THEN r.state ELSE 'pending' END, "
-    "CASE WHEN r.decided_at <= ?3 THEN r.decided_by END, "
-    "CASE WHEN r.decided_at <= ?3 THEN r.decided_at END "
-    "FROM events e JOIN devices_seen d ON d.id = e.device_id "
-    "LEFT JOIN requests r ON r.id = e.request_id "
-    "WHERE e.time >= ?1 AND e.time < ?2 AND e.time <= ?3 "
-    "AND e.kind IN (" INSERTION_KINDS ") AND e.decision IN (" BLOCKING_DECISIONS ") "
-    "ORDER BY e.id", error);
+  sqlite3_stmt *st = ul_store_stmt (store, sql, error);
   GVariantBuilder rows;
   int rc;
 
@@ -461,42 +455,83 @@ blocked_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError *
       GVariantBuilder b;
 
       g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
-      add_int (&b, "event-id", sqlite3_column_int64 (st, 0));
-      add_time (&b, "time", st, 1);
-      add_take (&b, "seat-user", col_str (st, 2));
-      add_take (&b, "host", col_str (st, 3));
-      add_take (&b, "kind", col_str (st, 4));
-      add_take (&b, "decision", col_str (st, 5));
-      add_take (&b, "detail", col_str (st, 6));
-      add_hex16 (&b, "vendor-id", st, 8);
-      add_hex16 (&b, "product-id", st, 9);
-      add_take (&b, "vendor", col_escaped (st, 10));
-      add_take (&b, "model", col_escaped (st, 11));
-      add_take (&b, "serial", col_escaped (st, 12));
-      if (sqlite3_column_type (st, 7) != SQLITE_NULL)
-        {
-          add_int (&b, "request-id", sqlite3_column_int64 (st, 7));
-          add_take (&b, "request-state", col_str (st, 14));
-          add_take (&b, "decided-by", col_str (st, 15));
-          add_time (&b, "decided-at", st, 16);
-        }
+      row (&b, st);
       g_variant_builder_add (&rows, "v", g_variant_builder_end (&b));
     }
   if (rc != SQLITE_DONE)
     {
+      g_autofree char *message = g_strdup_printf ("cannot read the month's %s", what);
+
       g_variant_builder_clear (&rows);
-      ul_store_set_sqlite_error (store, error, "cannot read the month's blocked insertions");
+      ul_store_set_sqlite_error (store, error, message);
       return NULL;
     }
   return g_variant_builder_end (&rows);
 }
 
-/* incidents: the events, and the media pulled out while in use (a session
- * that ended "yanked"), in time order */
+static void
+blocked_row (GVariantBuilder *b, sqlite3_stmt *st)
+{
+  add_int (b, "event-id", sqlite3_column_int64 (st, 0));
+  add_time (b, "time", st, 1);
+  add_take (b, "seat-user", col_str (st, 2));
+  add_take (b, "host", col_str (st, 3));
+  add_take (b, "kind", col_str (st, 4));
+  add_take (b, "decision", col_str (st, 5));
+  add_take (b, "detail", col_str (st, 6));
+  add_hex16 (b, "vendor-id", st, 8);
+  add_hex16 (b, "product-id", st, 9);
+  add_take (b, "vendor", col_escaped (st, 10));
+  add_take (b, "model", col_escaped (st, 11));
+  add_take (b, "serial", col_escaped (st, 12));
+  if (sqlite3_column_type (st, 7) != SQLITE_NULL)
+    {
+      add_int (b, "request-id", sqlite3_column_int64 (st, 7));
+      add_take (b, "request-state", col_str (st, 14));
+      add_take (b, "decided-by", col_str (st, 15));
+      add_time (b, "decided-at", st, 16);
+    }
+}
+
+/* part 2: the blocked insertions, with how their requests stood at as-of */
+static GVariant *
+blocked_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError **error)
+{
+  return read_part (
+    store,
+    "SELECT e.id, e.time, e.seat_user, e.host, e.kind, e.decision, e.detail, e.request_id, "
+    "d.vendor_id, d.product_id, d.manufacturer, d.product, d.serial, d.kind = 'card', "
+    "CASE WHEN r.decided_at <= ?3 THEN r.state ELSE 'pending' END, "
+    "CASE WHEN r.decided_at <= ?3 THEN r.decided_by END, "
+    "CASE WHEN r.decided_at <= ?3 THEN r.decided_at END "
+    "FROM events e JOIN devices_seen d ON d.id = e.device_id "
+    "LEFT JOIN requests r ON r.id = e.request_id "
+    "WHERE e.time >= ?1 AND e.time < ?2 AND e.time <= ?3 "
+    "AND e.kind IN (" INSERTION_KINDS ") AND e.decision IN (" BLOCKING_DECISIONS ") "
+    "ORDER BY e.id", blocked_row, "blocked insertions", since, until, as_of, error);
+}
+
+static void
+incident_row (GVariantBuilder *b, sqlite3_stmt *st)
+{
+  if (sqlite3_column_type (st, 0) != SQLITE_NULL)
+    add_int (b, "event-id", sqlite3_column_int64 (st, 0));
+  add_time (b, "time", st, 1);
+  add_take (b, "kind", col_str (st, 2));
+  add_take (b, "actor", col_str (st, 3));
+  add_take (b, "seat-user", col_str (st, 4));
+  add_take (b, "asset-number", col_str (st, 5));
+  add_take (b, "detail", col_str (st, 6));
+  if (sqlite3_column_type (st, 7) != SQLITE_NULL)
+    add_int (b, "session-id", sqlite3_column_int64 (st, 7));
+}
+
+/* part 3: the incidents, the events and the media pulled out while in use
+ * (a session that ended "yanked"), in time order */
 static GVariant *
 incidents_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError **error)
 {
-  sqlite3_stmt *st = ul_store_stmt (
+  return read_part (
     store,
     "SELECT e.id, e.time, CASE WHEN e.decision = 'block-suspicious' THEN 'device-suspicious' "
     "ELSE e.kind END, e.actor, e.seat_user, m.asset_number, e.detail, e.session_id "
@@ -509,37 +544,7 @@ incidents_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError
     "'', s.id FROM sessions s JOIN media m ON m.id = s.medium_id "
     "WHERE s.end_reason = 'yanked' AND s.ended_at >= ?1 AND s.ended_at < ?2 "
     "AND s.ended_at <= ?3 "
-    "ORDER BY 2, 1", error);
-  GVariantBuilder rows;
-  int rc;
-
-  if (st == NULL || !bind_bounds (store, st, since, until, as_of, error))
-    return NULL;
-  g_variant_builder_init (&rows, G_VARIANT_TYPE ("av"));
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      GVariantBuilder b;
-
-      g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
-      if (sqlite3_column_type (st, 0) != SQLITE_NULL)
-        add_int (&b, "event-id", sqlite3_column_int64 (st, 0));
-      add_time (&b, "time", st, 1);
-      add_take (&b, "kind", col_str (st, 2));
-      add_take (&b, "actor", col_str (st, 3));
-      add_take (&b, "seat-user", col_str (st, 4));
-      add_take (&b, "asset-number", col_str (st, 5));
-      add_take (&b, "detail", col_str (st, 6));
-      if (sqlite3_column_type (st, 7) != SQLITE_NULL)
-        add_int (&b, "session-id", sqlite3_column_int64 (st, 7));
-      g_variant_builder_add (&rows, "v", g_variant_builder_end (&b));
-    }
-  if (rc != SQLITE_DONE)
-    {
-      g_variant_builder_clear (&rows);
-      ul_store_set_sqlite_error (store, error, "cannot read the month's incidents");
-      return NULL;
-    }
-  return g_variant_builder_end (&rows);
+    "ORDER BY 2, 1", incident_row, "incidents", since, until, as_of, error);
 }
 
 /* the summary: part 1's totals, the parts' sizes, and the counts that are
