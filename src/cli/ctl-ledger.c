@@ -41,7 +41,12 @@ ctl_fetch_ledger (CtlContext *ctx, const char *month, gint64 as_of, GError **err
                              g_variant_new ("(s@a{sv})", month, g_variant_dict_end (&options)),
                              G_VARIANT_TYPE ("(a{sv})"), error);
       if (reply == NULL)
-        break;
+        {
+          /* a ledger with pages missing is no ledger */
+          for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
+            g_ptr_array_unref (rows[p]);
+          return NULL;
+        }
       page = g_variant_get_child_value (reply, 0);
       if (first == NULL)
         {
@@ -62,12 +67,6 @@ ctl_fetch_ledger (CtlContext *ctx, const char *month, gint64 as_of, GError **err
             more = TRUE;
         }
       offset += PAGE;
-    }
-  if (first == NULL)
-    {
-      for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
-        g_ptr_array_unref (rows[p]);
-      return NULL;
     }
   g_variant_dict_init (&whole, first);
   for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
