@@ -126,11 +126,16 @@ device_cell (const char *label, GVariant *r)
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
-/* "tanaka" and, where known, "山田 太郎" */
+/* "tanaka (山田 太郎)", the display name where known; "(不在)" for no one */
 static char *
-display_name (const char *account, UlReportNameFunc names, gpointer data)
+person_cell (const char *account, UlReportNameFunc names, gpointer data)
 {
-  return account != NULL && names != NULL ? names (account, data) : NULL;
+  g_autofree char *name = NULL;
+
+  if (account == NULL)
+    return g_strdup ("(不在)");
+  name = names != NULL ? names (account, data) : NULL;
+  return name != NULL ? g_strdup_printf ("%s (%s)", account, name) : g_strdup (account);
 }
 
 static GPtrArray *
@@ -183,15 +188,12 @@ sessions_table (GVariant *ledger, const char *zone, UlReportNameFunc names, gpoi
     {
       GVariant *r = g_ptr_array_index (rows, i);
       GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
-      g_autofree char *name = display_name (get (r, "user"), names, data);
 
       g_ptr_array_add (cells, g_strdup_printf ("%u", i + 1));
       g_ptr_array_add (cells, dup_or_empty (get (r, "asset-number")));
       g_ptr_array_add (cells, device_cell (get (r, "label"), r));
       g_ptr_array_add (cells, dup_or_empty (get (r, "serial")));
-      g_ptr_array_add (cells, get (r, "user") == NULL ? g_strdup ("(不在)")
-                              : name ? g_strdup_printf ("%s (%s)", get (r, "user"), name)
-                                     : g_strdup (get (r, "user")));
+      g_ptr_array_add (cells, person_cell (get (r, "user"), names, data));
       g_ptr_array_add (cells, dup_or_empty (get (r, "host")));
       g_ptr_array_add (cells, ul_report_local_minute (get (r, "started-at")));
       g_ptr_array_add (cells, get (r, "ended-at") ? ul_report_local_minute (get (r, "ended-at"))
@@ -232,13 +234,10 @@ blocked_table (GVariant *ledger, const char *zone, UlReportNameFunc names, gpoin
     {
       GVariant *r = g_ptr_array_index (rows, i);
       GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
-      g_autofree char *name = display_name (get (r, "seat-user"), names, data);
 
       g_ptr_array_add (cells, g_strdup_printf ("%u", i + 1));
       g_ptr_array_add (cells, ul_report_local_minute (get (r, "time")));
-      g_ptr_array_add (cells, get (r, "seat-user") == NULL ? g_strdup ("(不在)")
-                              : name ? g_strdup_printf ("%s (%s)", get (r, "seat-user"), name)
-                                     : g_strdup (get (r, "seat-user")));
+      g_ptr_array_add (cells, person_cell (get (r, "seat-user"), names, data));
       g_ptr_array_add (cells, dup_or_empty (get (r, "host")));
       g_ptr_array_add (cells, device_cell (NULL, r));
       g_ptr_array_add (cells, dup_or_empty (get (r, "serial")));
