@@ -1,4 +1,4 @@
-/* usbledgerctl log: the event log, filtered; --verify checks its hash chain */
+/* usbledgerctl log: the event log, filtered; --verify checks the whole logbook */
 #include "ctl-common.h"
 #include "ul-time.h"
 
@@ -64,7 +64,8 @@ ctl_log (CtlContext *ctx, int argc, char **argv)
     { "since", 0, 0, G_OPTION_ARG_STRING, &since, N_("From this day"), "YYYY-MM-DD" },
     { "until", 0, 0, G_OPTION_ARG_STRING, &until, N_("Before this day"), "YYYY-MM-DD" },
     { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("At most this many events"), "N" },
-    { "verify", 0, 0, G_OPTION_ARG_NONE, &verify, N_("Verify the hash chain of the whole log"),
+    { "verify", 0, 0, G_OPTION_ARG_NONE, &verify,
+      N_("Verify the whole logbook: its hash chains, its records and its signed checkpoints"),
       NULL },
     { NULL }
   };
@@ -86,16 +87,20 @@ ctl_log (CtlContext *ctx, int argc, char **argv)
     }
   if (verify)
     {
-      guint64 n = 0;
+      guint64 n = 0, n_records = 0;
+      guint32 n_checkpoints = 0;
 
-      reply = ctl_call (ctx, "VerifyEventLog", NULL, G_VARIANT_TYPE ("(t)"));
+      reply = ctl_call (ctx, "VerifyEventLog", NULL, G_VARIANT_TYPE ("(ttu)"));
       if (reply == NULL)
         return 1;
-      g_variant_get (reply, "(t)", &n);
+      g_variant_get (reply, "(ttu)", &n, &n_records, &n_checkpoints);
       if (ctx->json)
-        g_print ("{\"verified\":true,\"events\":%" G_GUINT64_FORMAT "}\n", n);
+        g_print ("{\"verified\":true,\"events\":%" G_GUINT64_FORMAT ",\"records\":%"
+                 G_GUINT64_FORMAT ",\"checkpoints\":%u}\n", n, n_records, n_checkpoints);
       else
-        g_print (_("event log intact: %" PRIu64 " events, hash chain verified\n"), n);
+        g_print (_("logbook intact: %" PRIu64 " events in their hash chain, %" PRIu64
+                   " records matching their seals, %u signed checkpoints matching\n"),
+                 n, n_records, n_checkpoints);
       return 0;
     }
 

@@ -203,6 +203,37 @@ ul_store_append_event (UlStore *store, UlEvent *ev, GError **error)
   return ul_store_commit (store, error);
 }
 
+/* the hash covers the fields as the daemon reads them back: an id column
+ * holding text reads as 0, and 0 hashes as NULL. So the types are checked
+ * too: each column holds what append_event_locked writes, nothing else. */
+static gboolean
+event_types_ok (sqlite3_stmt *st)
+{
+  /* per column of EVENT_COLUMNS: i integer, t text; upper case: NULL allowed too */
+  static const char types[] = "iitttITIIIITttt";
+
+  for (int col = 0; types[col] != '\0'; col++)
+    {
+      int type = sqlite3_column_type (st, col);
+      char want = types[col];
+
+      if (type == SQLITE_NULL)
+        {
+          if (g_ascii_islower (want))
+            return FALSE;
+          continue;
+        }
+      /* the ids are written as NULL, never as 0 */
+      if (g_ascii_tolower (want) == 'i' &&
+          (type != SQLITE_INTEGER ||
+           (col >= 7 && col <= 10 && sqlite3_column_int64 (st, col) <= 0)))
+        return FALSE;
+      if (g_ascii_tolower (want) == 't' && type != SQLITE_TEXT)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 ul_store_verify_chain (UlStore *store, guint64 *n_events, GError **error)
 {
@@ -228,7 +259,8 @@ ul_store_verify_chain (UlStore *store, guint64 *n_events, GError **error)
           return FALSE;
         }
       hash = ul_audit_chain_hash (ev, prev);
-      if (g_strcmp0 (ev->prev_hash, prev) != 0 || g_strcmp0 (ev->hash, hash) != 0)
+      if (!event_types_ok (st) || g_strcmp0 (ev->prev_hash, prev) != 0 ||
+          g_strcmp0 (ev->hash, hash) != 0)
         {
           sqlite3_reset (st);
           g_set_error (error, UL_ERROR, UL_ERROR_BAD_STATE,

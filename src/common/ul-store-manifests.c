@@ -1,6 +1,8 @@
 /* ul-store-manifests.c: how the last checked session left each filesystem
  * of a medium, to find at the next mount what changed outside usbledger
- * (schema v5). State, not record: replaced and removed, never logged. */
+ * (schema v5). State, not record: replaced and removed, never logged; but
+ * sealed like the records (ul-record-seals.c), so it is updated in place
+ * (REPLACE would delete the row without a seal of its removal). */
 #include "ul-store-private.h"
 #include "ul-error.h"
 
@@ -10,9 +12,14 @@ ul_store_set_medium_manifest (UlStore *store, gint64 medium_id, gint64 part, gin
                               GError **error)
 {
   sqlite3_stmt *st = ul_store_stmt (store,
-                                    "INSERT OR REPLACE INTO medium_manifests (medium_id, part, "
+                                    "INSERT INTO medium_manifests (medium_id, part, "
                                     "session_id, taken_at, manifest, at_mount) "
-                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                                    "ON CONFLICT (medium_id, part) DO UPDATE SET "
+                                    "session_id = excluded.session_id, "
+                                    "taken_at = excluded.taken_at, "
+                                    "manifest = excluded.manifest, "
+                                    "at_mount = excluded.at_mount", error);
 
   return st != NULL && ul_bind_int64 (store, st, 1, medium_id, error) &&
          ul_bind_int64 (store, st, 2, part, error) &&

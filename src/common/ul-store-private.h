@@ -10,6 +10,7 @@ struct _UlStore {
   char *path;
   GHashTable *stmts;      /* SQL text -> sqlite3_stmt*, prepared once */
   int in_transaction;
+  gboolean migrated;      /* a migration ran when it was opened */
   /* open sessions' distinct file paths, as 64-bit hashes, to keep
    * sessions.files without counting: &session_id -> set of &hash */
   GHashTable *session_paths;

@@ -4,6 +4,7 @@
 
 #include "ul-store-private.h"
 #include "ul-error.h"
+#include "ul-record-seals.h"
 
 #include <gio/gio.h>
 #include <string.h>
@@ -22,6 +23,7 @@ static const char *const migrations[] = {
   "/org/usbledger/db/0006-evidence.sql",
   "/org/usbledger/db/0007-card-readers.sql",
   "/org/usbledger/db/0008-ledger.sql",
+  "/org/usbledger/db/0009-record-seals.sql",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == UL_STORE_SCHEMA_VERSION);
 
@@ -255,6 +257,7 @@ run_migration (UlStore *store, int version, GError **error)
     return FALSE;
   if (!exec_fixed (store, script, error) ||
       (version == 2 && !ul_audit_chain_backfill (store, error)) ||
+      (version == 9 && !ul_record_seals_install (store, error)) ||
       !exec_fixed (store, set_version, error))
     {
       ul_store_rollback (store);
@@ -294,6 +297,8 @@ ul_store_open (const char *path, GError **error)
       return NULL;
     }
   sqlite3_extended_result_codes (store->db, 1);
+  if (!ul_record_seals_register (store->db, error))
+    return NULL;
   if (sqlite3_db_readonly (store->db, "main") == 1)
     {
       g_set_error (error, UL_ERROR, UL_ERROR_DATABASE,
@@ -364,8 +369,11 @@ ul_store_open (const char *path, GError **error)
     return NULL;
 
   for (int v = (int) version + 1; v <= UL_STORE_SCHEMA_VERSION; v++)
-    if (!run_migration (store, v, error))
-      return NULL;
+    {
+      if (!run_migration (store, v, error))
+        return NULL;
+      store->migrated = version > 0;
+    }
 
   /* prove we can write (lock, WAL file) now rather than on the first plug */
   if (!ul_store_begin (store, error) || !ul_store_commit (store, error))
@@ -374,6 +382,59 @@ ul_store_open (const char *path, GError **error)
       return NULL;
     }
   return g_steal_pointer (&store);
+}
+
+/* a logbook of this schema, for checking only: no migration, no write
+ * (query_only), a connection of its own beside the daemon's */
+UlStore *
+ul_store_open_for_check (const char *path, GError **error)
+{
+  g_autoptr(UlStore) store = g_new0 (UlStore, 1);
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
+  gint64 version = 0, app_id = 0;
+
+  store->path = g_strdup (path);
+  store->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
+  store->session_paths = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                (GDestroyNotify) g_hash_table_unref);
+  if (sqlite3_open_v2 (path, &store->db, flags, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_DATABASE, "cannot open the logbook %s: %s",
+                   path, store->db ? sqlite3_errmsg (store->db) : "out of memory");
+      return NULL;
+    }
+  sqlite3_extended_result_codes (store->db, 1);
+  if (!ul_record_seals_register (store->db, error) ||
+      !exec_fixed (store, "PRAGMA query_only = ON; PRAGMA busy_timeout = 5000; "
+                          "PRAGMA trusted_schema = OFF;", error) ||
+      !query_int (store, "PRAGMA user_version", &version, error) ||
+      !query_int (store, "PRAGMA application_id", &app_id, error))
+    {
+      g_prefix_error (error, "%s is not a readable logbook: ", path);
+      return NULL;
+    }
+  if (app_id != UL_APPLICATION_ID || version != UL_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, UL_ERROR, UL_ERROR_DATABASE,
+                   "%s is not a usbledger logbook of schema version %d (application id %"
+                   G_GINT64_FORMAT ", version %" G_GINT64_FORMAT "); a logbook of an older "
+                   "version is checked after usbledgerd has opened it once",
+                   path, UL_STORE_SCHEMA_VERSION, app_id, version);
+      return NULL;
+    }
+  return g_steal_pointer (&store);
+}
+
+const char *
+ul_store_get_path (UlStore *store)
+{
+  return store->path;
+}
+
+gboolean
+ul_store_was_migrated (UlStore *store)
+{
+  return store->migrated;
 }
 
 gboolean

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define UL_STORE_SCHEMA_VERSION 8
+#define UL_STORE_SCHEMA_VERSION 9
 
 typedef struct _UlStore UlStore;
 
@@ -163,6 +163,13 @@ typedef struct {
  * cannot be opened, is corrupt, read-only, not ours, or newer than this
  * build is never changed: the error says why. */
 UlStore *ul_store_open (const char *path, GError **error);
+/* the same logbook for checking only: no migration, nothing written */
+UlStore *ul_store_open_for_check (const char *path, GError **error);
+/* the file the logbook was opened from */
+const char *ul_store_get_path (UlStore *store);
+/* an existing logbook was migrated to this schema when it was opened (the
+ * migration may have written rows, seals among them) */
+gboolean ul_store_was_migrated (UlStore *store);
 void ul_store_free (UlStore *store);
 int ul_store_schema_version (UlStore *store);
 /* copies the write-ahead log into the database file; cheap when idle */

@@ -11,7 +11,7 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "");
   if (ul_daemon_parse_args (&argc, &argv, &opts, &code))
-    code = ul_daemon_run (&opts);
+    code = opts.verify_logbook ? ul_daemon_verify_logbook (&opts) : ul_daemon_run (&opts);
   ul_daemon_options_clear (&opts);
   return code;
 }

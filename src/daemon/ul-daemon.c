@@ -6,6 +6,7 @@
 
 #include "ul-crypto.h"
 #include "ul-daemon.h"
+#include "ul-checkpoints.h"
 #include "ul-config.h"
 #include "ul-dbus-service.h"
 #include "ul-driver-aliases.h"
@@ -92,6 +93,9 @@ ul_daemon_parse_args (int *argc, char ***argv, UlDaemonOptions *opts, int *exit_
     { "crypto-module", 0, 0, G_OPTION_ARG_FILENAME, &opts->crypto_module,
       "The usbledger-crypto module, loaded on first use (default " UL_PKGLIBDIR
       "/usbledger-crypto.so)", "FILE" },
+    { "verify-logbook", 0, 0, G_OPTION_ARG_NONE, &opts->verify_logbook,
+      "Check the logbook and the signed checkpoints in the state folder, say what differs, "
+      "and exit (1: a difference); for a copy taken for an audit", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
     { NULL }
   };
@@ -363,5 +367,8 @@ ul_daemon_run (const UlDaemonOptions *opts)
     g_bus_unown_name (owner);
   record_stop (mgr);
   ul_manager_stop (mgr);
+  /* last: whoever edits the logbook while the daemon is stopped cannot
+   * remove its tail unseen */
+  ul_manager_checkpoint_or_warn (mgr, UL_CHECKPOINT_AT_STOP);
   return st.exit_code;
 }

@@ -149,7 +149,6 @@ gboolean ul_manager_pin_signer (UlManager *mgr, const char *fingerprint, gint64 
  * outside the database, recorded as an event (@reason says why: a
  * certificate, a ledger export, the day) */
 gboolean ul_manager_checkpoint (UlManager *mgr, const char *reason, GError **error);
-void ul_manager_checkpoint_or_warn (UlManager *mgr, const char *reason);
 
 /* renders @json (a certificate as signed, or a disposal record; see
  * usbledger-certificate-pdf) to KEY-DIR/@subdir/@name, in the background */

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "ul-manager-private.h"
+#include "ul-checkpoints.h"
 #include "ul-authorize.h"
 #include "ul-read-only.h"
 #include "ul-allow-mark.h"
@@ -458,6 +459,7 @@ ul_manager_start (UlManager *mgr, GError **error)
   struct udev_enumerate *en;
   struct udev_list_entry *entry;
   g_autoptr(UlEvent) ev = NULL;
+  g_autoptr(GError) stopped_error = NULL;
 
   if (mgr->udev == NULL)
     {
@@ -486,6 +488,16 @@ ul_manager_start (UlManager *mgr, GError **error)
   if (mgr->hash_max_bytes >= 0)
     ul_session_tracker_set_hash_max_bytes (mgr->tracker, mgr->hash_max_bytes);
 
+  /* before anything is written: was the logbook written while we were
+   * stopped? (the checkpoint made at the stop names its last rows; a
+   * migration run at this start may have written seals) */
+  if (!ul_store_was_migrated (mgr->store))
+    {
+      g_autofree char *dir = ul_checkpoints_dir (mgr->key_dir);
+      g_autoptr(GPtrArray) list = ul_checkpoints_list (dir);
+
+      ul_checkpoints_check_stopped (mgr->store, list, TRUE, &stopped_error);
+    }
   ev = ul_event_new ("daemon-started", "system", mgr->host, g_get_real_time ());
   ev->detail = g_strdup ("usbledgerd " PACKAGE_VERSION);
   if (!ul_store_append_event (mgr->store, ev, error))
@@ -497,13 +509,15 @@ ul_manager_start (UlManager *mgr, GError **error)
     g_autoptr(GError) local = NULL;
     guint n = 0;
 
-    if (!ul_manager_check_checkpoints (mgr, &n, &local))
+    if (!ul_manager_check_checkpoints (mgr, &n, &local) && stopped_error == NULL)
+      stopped_error = g_steal_pointer (&local);
+    if (stopped_error != NULL)
       {
         g_autoptr(UlEvent) inc = ul_event_new ("chain-checkpoint-mismatch", "system", mgr->host,
                                                g_get_real_time ());
 
-        g_warning ("incident: %s", local->message);
-        inc->detail = g_strdup_printf ("incident: %s", local->message);
+        g_warning ("incident: %s", stopped_error->message);
+        inc->detail = g_strdup_printf ("incident: %s", stopped_error->message);
         if (!ul_store_append_event (mgr->store, inc, error))
           return FALSE;
       }

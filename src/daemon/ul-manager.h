@@ -74,6 +74,8 @@ void ul_manager_set_ledger_helper (UlManager *mgr, const char *path);
  * (ul-manager-checkpoint.c): FALSE with @error naming the first one the log
  * no longer matches (events removed, or the chain computed again) */
 gboolean ul_manager_check_checkpoints (UlManager *mgr, guint *n_checked, GError **error);
+/* signs a checkpoint of the logbook's heads now (ul-manager-checkpoint.c) */
+void ul_manager_checkpoint_or_warn (UlManager *mgr, const char *reason);
 
 /* a month's ledger as a signed bundle in its own folder under the key
  * folder (ul-manager-ledger.c): @done gets the folder and the names of its

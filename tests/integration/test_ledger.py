@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 from gi.repository import GLib  # noqa: E402
 
 from harness import Harness  # noqa: E402
+from logbook_forms import event_hash  # noqa: E402
 from mocksysfs import MASS_STORAGE  # noqa: E402
 
 TOKYO = zoneinfo.ZoneInfo('Asia/Tokyo')
@@ -236,9 +237,20 @@ class LedgerBundleTest(unittest.TestCase):
         folder = self.export(self.month, 'b')
         db = sqlite3.connect(self.h.db_path())
         sid = db.execute('SELECT id FROM sessions').fetchone()[0]
+        # the plain shell cannot write a record table while its seal
+        # triggers are there; an editor drops them first
+        with self.assertRaisesRegex(sqlite3.OperationalError, 'no such function'):
+            db.execute("UPDATE sessions SET user_name = 'suzuki'")
+        db.execute('DROP TRIGGER sessions_seal_update')
+        db.execute('DROP TRIGGER sessions_seal_renumber')
         db.execute("UPDATE sessions SET user_name = 'suzuki'")
         db.commit()
         db.close()
+        # the logbook's own check names the row, without any bundle
+        proc = self.h.ctl('log', '--verify', check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('sessions row %d was changed outside usbledgerd' % sid,
+                      proc.stderr.decode())
         proc = self.h.ctl('ledger', 'verify', folder, check=False)
         self.assertEqual(proc.returncode, 1)
         out = proc.stdout.decode()
@@ -276,33 +288,6 @@ class LedgerBundleTest(unittest.TestCase):
         proc = self.h.ctl('ledger', self.month, '--out', folder, check=False)
         self.assertEqual(proc.returncode, 1)
         self.assertIn('File exists', proc.stderr.decode())
-
-
-def event_hash(row, prev):
-    """ul_audit_chain_hash, as docs/design.md describes it: what an editor
-    who recomputes the chain would write."""
-    (eid, time_, host, kind, actor, actor_uid, seat_user, device_id, medium_id, request_id,
-     session_id, decision, detail) = row
-    text = [prev.encode(), b'usbledger-event-v1\n']
-
-    def put(v):
-        if v is None:
-            text.append(b'-\n')
-        else:
-            b = str(v).encode()
-            text.append(b'%d:' % len(b) + b + b'\n')
-    put(eid)
-    put(time_)
-    put(host)
-    put(kind)
-    put(actor)
-    put(actor_uid)
-    put(seat_user)
-    for v in (device_id, medium_id, request_id, session_id):
-        put(v if v else None)
-    put(decision)
-    put(detail)
-    return hashlib.sha256(b''.join(text)).hexdigest()
 
 
 class CheckpointTest(unittest.TestCase):
@@ -355,7 +340,7 @@ class CheckpointTest(unittest.TestCase):
         self.assertEqual(cp['reason'], 'monthly ledger ' + self.month)
         self.assertEqual(db_hash(self.h.db_path(), cp['event-id']), cp['hash'])
         self.assertIn('chain-checkpoint', self.h.ctl('log').stdout.decode())
-        self.assertIn('hash chain verified', self.h.ctl('log', '--verify').stdout.decode())
+        self.assertIn('signed checkpoints matching', self.h.ctl('log', '--verify').stdout.decode())
 
     def test_the_tail_removed_is_seen(self):
         with open(os.path.join(self.folder, self.checkpoints[0]), 'rb') as f:
@@ -390,6 +375,24 @@ class CheckpointTest(unittest.TestCase):
         self.assertIn('event %d is not the one the checkpoint' % cp['event-id'],
                       proc.stderr.decode())
         self.assertIn('chain-checkpoint-mismatch', self.h.ctl('log').stdout.decode())
+
+    def test_rows_written_while_stopped_are_an_incident(self):
+        # an event with its chain computed right, appended while the daemon
+        # was stopped: the checkpoint made at the stop names the last row
+        def append(db):
+            last_id, last_time, prev = db.execute(
+                'SELECT id, time, hash FROM events ORDER BY id DESC LIMIT 1').fetchone()
+            row = (last_id + 1, last_time + 1, 'pc-1', 'session-closed', 'system', None,
+                   'tanaka', None, None, None, None, None, 'forged')
+            db.execute('INSERT INTO events (id, time, host, kind, actor, actor_uid, seat_user, '
+                       'device_id, medium_id, request_id, session_id, decision, detail, '
+                       'prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                       row + (prev, event_hash(row, prev)))
+            return last_id + 1
+        self.edit(append)
+        log = self.h.ctl('log').stdout.decode()
+        self.assertIn('chain-checkpoint-mismatch', log)
+        self.assertIn('was written while usbledgerd was stopped', log)
 
 
 def db_hash(path, event_id):

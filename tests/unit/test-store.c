@@ -1,6 +1,7 @@
 /* the logbook: creation, migration from the v1 fixture, refusals that leave
  * the file untouched, append-only events and their hash chain */
 #include "ul-error.h"
+#include "ul-record-seals.h"
 #include "ul-store.h"
 #include "ul-test-util.h"
 
@@ -47,6 +48,9 @@ exec_raw (const char *path, const char *sql, int expected_rc)
   int rc;
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  /* usbledger's own functions, so the seal triggers run and what is
+   * tested is the append-only trigger */
+  g_assert_true (ul_record_seals_register (db, NULL));
   rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
   g_assert_cmpint (rc, ==, expected_rc);
   sqlite3_close (db);
