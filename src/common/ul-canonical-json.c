@@ -35,7 +35,7 @@ append_string (GString *out, const char *s)
 
 /* a dictionary entry, read once */
 typedef struct {
-  const char *key;        /* points into the dictionary's data */
+  GVariant *key;
   GVariant *value;
 } Entry;
 
@@ -43,12 +43,14 @@ static gint
 compare_entries (gconstpointer a, gconstpointer b)
 {
   /* by UTF-8 bytes, as RFC 8785 sorts for the ASCII keys we use */
-  return strcmp (((const Entry *) a)->key, ((const Entry *) b)->key);
+  return strcmp (g_variant_get_string (((const Entry *) a)->key, NULL),
+                 g_variant_get_string (((const Entry *) b)->key, NULL));
 }
 
 static void
 entry_clear (gpointer data)
 {
+  g_variant_unref (((Entry *) data)->key);
   g_variant_unref (((Entry *) data)->value);
 }
 
@@ -85,11 +87,14 @@ append (GString *out, GVariant *v, GError **error)
       g_autoptr(GArray) entries = g_array_sized_new (FALSE, FALSE, sizeof (Entry), (guint) n);
 
       g_array_set_clear_func (entries, entry_clear);
+      /* no format strings: "{&sv}" would make GLib serialise each entry,
+       * and a ledger has tens of thousands */
       for (gsize i = 0; i < n; i++)
         {
-          Entry e;
+          g_autoptr(GVariant) entry = g_variant_get_child_value (v, i);
+          g_autoptr(GVariant) boxed = g_variant_get_child_value (entry, 1);
+          Entry e = { g_variant_get_child_value (entry, 0), g_variant_get_variant (boxed) };
 
-          g_variant_get_child (v, i, "{&sv}", &e.key, &e.value);
           g_array_append_val (entries, e);
         }
       g_array_sort (entries, compare_entries);
@@ -100,7 +105,7 @@ append (GString *out, GVariant *v, GError **error)
 
           if (i > 0)
             g_string_append_c (out, ',');
-          append_string (out, e->key);
+          append_string (out, g_variant_get_string (e->key, NULL));
           g_string_append_c (out, ':');
           if (!append (out, e->value, error))
             return FALSE;

@@ -77,22 +77,21 @@ ul_json_append_variant (GString *out, GVariant *v)
     append_bytes (out, v);
   else if (g_variant_type_is_subtype_of (t, G_VARIANT_TYPE ("a{s*}")))
     {
-      GVariantIter iter;
-      const char *key;
-      GVariant *value;
-      gboolean first = TRUE;
+      gsize n = g_variant_n_children (v);
 
+      /* no "{&s@*}" format: it makes GLib serialise each entry first */
       g_string_append_c (out, '{');
-      g_variant_iter_init (&iter, v);
-      while (g_variant_iter_next (&iter, "{&s@*}", &key, &value))
+      for (gsize i = 0; i < n; i++)
         {
-          if (!first)
+          g_autoptr(GVariant) entry = g_variant_get_child_value (v, i);
+          g_autoptr(GVariant) key = g_variant_get_child_value (entry, 0);
+          g_autoptr(GVariant) value = g_variant_get_child_value (entry, 1);
+
+          if (i > 0)
             g_string_append_c (out, ',');
-          first = FALSE;
-          append_string (out, key);
+          append_string (out, g_variant_get_string (key, NULL));
           g_string_append_c (out, ':');
           ul_json_append_variant (out, value);
-          g_variant_unref (value);
         }
       g_string_append_c (out, '}');
     }

@@ -47,11 +47,20 @@ col_escaped (sqlite3_stmt *st, int col)
   return ul_escape_bytes (sqlite3_column_blob (st, col), (gsize) sqlite3_column_bytes (st, col));
 }
 
+/* one entry of an a{sv}, without a format string to parse: a month's
+ * ledger adds hundreds of thousands */
+static void
+add_value (GVariantBuilder *b, const char *key, GVariant *value)
+{
+  g_variant_builder_add_value (b, g_variant_new_dict_entry (g_variant_new_string (key),
+                                                            g_variant_new_variant (value)));
+}
+
 static void
 add_str (GVariantBuilder *b, const char *key, const char *value)
 {
   if (value != NULL)
-    g_variant_builder_add (b, "{sv}", key, g_variant_new_string (value));
+    add_value (b, key, g_variant_new_string (value));
 }
 
 static void
@@ -64,7 +73,7 @@ add_take (GVariantBuilder *b, const char *key, char *value)
 static void
 add_int (GVariantBuilder *b, const char *key, gint64 value)
 {
-  g_variant_builder_add (b, "{sv}", key, g_variant_new_int64 (value));
+  add_value (b, key, g_variant_new_int64 (value));
 }
 
 /* a time column, as UTC ISO 8601; absent for NULL */
@@ -92,13 +101,25 @@ bind_bounds (UlStore *store, sqlite3_stmt *st, gint64 since, gint64 until, gint6
 
 /* one session's file list, folded record by record in id order: its
  * digest (each record "action\tpath\tsize\tsha256\n", paths escaped), the
- * distinct paths and the bytes of each path's last state */
+ * distinct paths and the bytes of each path's last state. One fold is
+ * reused from session to session (the records come in session order);
+ * what it leaves is a FileTotals. */
 typedef struct {
   GChecksum *sum;
-  GHashTable *last_size;    /* escaped path -> gint64* (-1: deleted) */
+  GString *line;
+  GHashTable *paths;        /* escaped path -> index in sizes, plus one */
+  GArray *sizes;            /* gint64: the path's last size, -1: deleted */
   gboolean unhashed;        /* a file written whose content could not be hashed */
   gboolean outside;         /* a change found that was made elsewhere */
 } FileFold;
+
+typedef struct {
+  gint64 files;
+  gint64 bytes;
+  char sha256[65];
+  gboolean unhashed;
+  gboolean outside;
+} FileTotals;
 
 static FileFold *
 file_fold_new (void)
@@ -106,68 +127,102 @@ file_fold_new (void)
   FileFold *f = g_new0 (FileFold, 1);
 
   f->sum = g_checksum_new (G_CHECKSUM_SHA256);
-  f->last_size = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  f->line = g_string_sized_new (256);
+  f->paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  f->sizes = g_array_new (FALSE, FALSE, sizeof (gint64));
   return f;
+}
+
+static void
+file_fold_reset (FileFold *f)
+{
+  g_checksum_reset (f->sum);
+  g_hash_table_remove_all (f->paths);
+  g_array_set_size (f->sizes, 0);
+  f->unhashed = f->outside = FALSE;
 }
 
 static void
 file_fold_free (FileFold *f)
 {
   g_checksum_free (f->sum);
-  g_hash_table_unref (f->last_size);
+  g_string_free (f->line, TRUE);
+  g_hash_table_unref (f->paths);
+  g_array_unref (f->sizes);
   g_free (f);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FileFold, file_fold_free)
 
+static const char *
+col_text_or_empty (sqlite3_stmt *st, int col)
+{
+  const char *t = (const char *) sqlite3_column_text (st, col);
+
+  return t != NULL ? t : "";
+}
+
 /* a row of (action, path, size, sha256, status, source) from column @col on */
 static void
 file_fold_add (FileFold *f, sqlite3_stmt *st, int col)
 {
-  const char *action = (const char *) sqlite3_column_text (st, col);
-  g_autofree char *path = col_escaped (st, col + 1);
-  gboolean has_size = sqlite3_column_type (st, col + 2) != SQLITE_NULL;
-  gint64 size = has_size ? sqlite3_column_int64 (st, col + 2) : 0;
-  const char *sha = sqlite3_column_type (st, col + 3) == SQLITE_NULL
-                      ? "" : (const char *) sqlite3_column_text (st, col + 3);
-  g_autofree char *line = NULL;
+  const char *action = col_text_or_empty (st, col);
+  char *path = col_escaped (st, col + 1);
+  gboolean deleted = g_str_equal (action, "deleted");
+  gint64 size = sqlite3_column_int64 (st, col + 2);
+  gpointer slot;
 
-  line = g_strdup_printf ("%s\t%s\t%s\t%s\n", action, path ? path : "",
-                          has_size ? (const char *) sqlite3_column_text (st, col + 2) : "", sha);
-  g_checksum_update (f->sum, (const guchar *) line, -1);
-  if (!g_str_equal (action, "deleted") &&
-      g_strcmp0 ((const char *) sqlite3_column_text (st, col + 4), "ok") != 0)
+  g_string_assign (f->line, action);
+  g_string_append_c (f->line, '\t');
+  g_string_append (f->line, path ? path : "");
+  g_string_append_c (f->line, '\t');
+  if (sqlite3_column_type (st, col + 2) != SQLITE_NULL)
+    g_string_append (f->line, col_text_or_empty (st, col + 2));
+  g_string_append_c (f->line, '\t');
+  g_string_append (f->line, col_text_or_empty (st, col + 3));
+  g_string_append_c (f->line, '\n');
+  g_checksum_update (f->sum, (const guchar *) f->line->str, (gssize) f->line->len);
+  if (!deleted && g_strcmp0 ((const char *) sqlite3_column_text (st, col + 4), "ok") != 0)
     f->unhashed = TRUE;
   if (g_strcmp0 ((const char *) sqlite3_column_text (st, col + 5), "outside") == 0)
     f->outside = TRUE;
-  g_hash_table_insert (f->last_size, g_steal_pointer (&path),
-                       g_memdup2 (&(gint64){ g_str_equal (action, "deleted") ? -1 : size },
-                                  sizeof (gint64)));
-}
-
-static gint64
-file_fold_bytes (FileFold *f)
-{
-  GHashTableIter iter;
-  gpointer value;
-  gint64 bytes = 0;
-
-  g_hash_table_iter_init (&iter, f->last_size);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (*(gint64 *) value > 0)
-      bytes += *(gint64 *) value;
-  return bytes;
+  if (deleted)
+    size = -1;
+  if (path == NULL)
+    path = g_strdup ("");
+  slot = g_hash_table_lookup (f->paths, path);
+  if (slot != NULL)
+    {
+      g_array_index (f->sizes, gint64, GPOINTER_TO_UINT (slot) - 1) = size;
+      g_free (path);
+      return;
+    }
+  g_array_append_val (f->sizes, size);
+  g_hash_table_insert (f->paths, path, GUINT_TO_POINTER (f->sizes->len));
 }
 
 static void
-file_fold_add_totals (FileFold *f, GVariantBuilder *b)
+file_fold_finish (FileFold *f, FileTotals *t)
 {
-  add_int (b, "files", g_hash_table_size (f->last_size));
-  add_int (b, "bytes", file_fold_bytes (f));
-  add_str (b, "files-sha256", g_checksum_get_string (f->sum));
+  t->files = f->sizes->len;
+  t->bytes = 0;
+  for (guint i = 0; i < f->sizes->len; i++)
+    if (g_array_index (f->sizes, gint64, i) > 0)
+      t->bytes += g_array_index (f->sizes, gint64, i);
+  g_strlcpy (t->sha256, g_checksum_get_string (f->sum), sizeof t->sha256);
+  t->unhashed = f->unhashed;
+  t->outside = f->outside;
 }
 
-/* the file lists of the month's sessions, in one pass: &session id -> FileFold */
+static void
+file_totals_add (const FileTotals *t, GVariantBuilder *b)
+{
+  add_int (b, "files", t->files);
+  add_int (b, "bytes", t->bytes);
+  add_str (b, "files-sha256", t->sha256);
+}
+
+/* the file lists of the month's sessions, in one pass: &session id -> FileTotals */
 static GHashTable *
 fold_month_files (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError **error)
 {
@@ -176,30 +231,40 @@ fold_month_files (UlStore *store, gint64 since, gint64 until, gint64 as_of, GErr
     "SELECT session_id, action, path, size, sha256, status, source FROM session_files "
     "WHERE session_id IN (" UL_LEDGER_SESSION_IDS ") AND time <= ?3 ORDER BY session_id, id",
     error);
-  g_autoptr(GHashTable) folds = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                                       (GDestroyNotify) file_fold_free);
+  g_autoptr(GHashTable) totals = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                        g_free);
+  g_autoptr(FileFold) fold = file_fold_new ();
+  gint64 current = 0;
   int rc;
 
   if (st == NULL || !bind_bounds (store, st, since, until, as_of, error))
     return NULL;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  while (TRUE)
     {
-      gint64 id = sqlite3_column_int64 (st, 0);
-      FileFold *f = g_hash_table_lookup (folds, &id);
+      gint64 id;
 
-      if (f == NULL)
+      rc = sqlite3_step (st);
+      id = rc == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : 0;
+      /* a session's records end: its totals */
+      if (current != 0 && id != current)
         {
-          f = file_fold_new ();
-          g_hash_table_insert (folds, g_memdup2 (&id, sizeof id), f);
+          FileTotals *t = g_new0 (FileTotals, 1);
+
+          file_fold_finish (fold, t);
+          g_hash_table_insert (totals, g_memdup2 (&current, sizeof current), t);
+          file_fold_reset (fold);
         }
-      file_fold_add (f, st, 1);
+      if (rc != SQLITE_ROW)
+        break;
+      current = id;
+      file_fold_add (fold, st, 1);
     }
   if (rc != SQLITE_DONE)
     {
       ul_store_set_sqlite_error (store, error, "cannot read the month's files");
       return NULL;
     }
-  return g_steal_pointer (&folds);
+  return g_steal_pointer (&totals);
 }
 
 /* the month's sessions that a query of session ids selects, as a set */
@@ -301,22 +366,22 @@ add_erasure (GVariantBuilder *b, GHashTable *certified, gint64 medium_id, gint64
 /* what the 備考 column says, as codes */
 static void
 add_remarks (GVariantBuilder *b, gint64 id, gboolean read_only, gboolean card,
-             GHashTable *seat_changed, GHashTable *outside, FileFold *files)
+             GHashTable *seat_changed, GHashTable *outside, const FileTotals *files)
 {
   GVariantBuilder codes;
 
   g_variant_builder_init (&codes, G_VARIANT_TYPE ("av"));
   if (read_only)
-    g_variant_builder_add (&codes, "v", g_variant_new_string ("read-only"));
+    g_variant_builder_add_value (&codes, g_variant_new_variant (g_variant_new_string ("read-only")));
   if (card)
-    g_variant_builder_add (&codes, "v", g_variant_new_string ("card"));
+    g_variant_builder_add_value (&codes, g_variant_new_variant (g_variant_new_string ("card")));
   if (g_hash_table_contains (seat_changed, &id))
-    g_variant_builder_add (&codes, "v", g_variant_new_string ("seat-changed"));
+    g_variant_builder_add_value (&codes, g_variant_new_variant (g_variant_new_string ("seat-changed")));
   if (g_hash_table_contains (outside, &id) || (files != NULL && files->outside))
-    g_variant_builder_add (&codes, "v", g_variant_new_string ("outside-changes"));
+    g_variant_builder_add_value (&codes, g_variant_new_variant (g_variant_new_string ("outside-changes")));
   if (files != NULL && files->unhashed)
-    g_variant_builder_add (&codes, "v", g_variant_new_string ("not-all-hashed"));
-  g_variant_builder_add (b, "{sv}", "remarks", g_variant_builder_end (&codes));
+    g_variant_builder_add_value (&codes, g_variant_new_variant (g_variant_new_string ("not-all-hashed")));
+  add_value (b, "remarks", g_variant_builder_end (&codes));
 }
 
 /* the summary's counts of part 1, gathered while it is built */
@@ -337,10 +402,10 @@ totals_clear (Totals *t)
 }
 
 static void
-totals_add_files (Totals *t, FileFold *f)
+totals_add_files (Totals *t, const FileTotals *f)
 {
-  t->files += g_hash_table_size (f->last_size);
-  t->bytes += file_fold_bytes (f);
+  t->files += f->files;
+  t->bytes += f->bytes;
 }
 
 static GVariant *
@@ -354,6 +419,10 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, Totals 
   g_autoptr(GHashTable) outside = NULL;
   GVariantBuilder rows;
   int rc;
+  /* a session without a file: the digest of an empty list */
+  FileTotals no_files = {
+    0, 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", FALSE, FALSE
+  };
 
   /* each kind of row read once for the whole month, not once per session */
   files = fold_month_files (store, since, until, as_of, error);
@@ -384,7 +453,7 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, Totals 
     {
       GVariantBuilder b;
       gint64 id = sqlite3_column_int64 (st, 0);
-      FileFold *fold = g_hash_table_lookup (files, &id);
+      const FileTotals *fold = g_hash_table_lookup (files, &id);
 
       gint64 medium_id = sqlite3_column_int64 (st, 17);
 
@@ -412,19 +481,11 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, Totals 
       add_time (&b, "started-at", st, 14);
       add_time (&b, "ended-at", st, 15);
       add_take (&b, "end-reason", col_str (st, 16));
-      if (fold == NULL)
-        {
-          /* no file: the digest of an empty list */
-          g_autoptr(FileFold) none = file_fold_new ();
-
-          file_fold_add_totals (none, &b);
-        }
-      else
-        file_fold_add_totals (fold, &b);
+      file_totals_add (fold != NULL ? fold : &no_files, &b);
       add_erasure (&b, certified, medium_id, sqlite3_column_int64 (st, 14));
       add_remarks (&b, id, sqlite3_column_int (st, 9) != 0, sqlite3_column_int (st, 8) != 0,
                    seat_changed, outside, fold);
-      g_variant_builder_add (&rows, "v", g_variant_builder_end (&b));
+      g_variant_builder_add_value (&rows, g_variant_new_variant (g_variant_builder_end (&b)));
     }
   if (rc != SQLITE_DONE)
     {
@@ -456,7 +517,7 @@ read_part (UlStore *store, const char *sql, RowFunc row, const char *what, gint6
 
       g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
       row (&b, st);
-      g_variant_builder_add (&rows, "v", g_variant_builder_end (&b));
+      g_variant_builder_add_value (&rows, g_variant_new_variant (g_variant_builder_end (&b)));
     }
   if (rc != SQLITE_DONE)
     {

@@ -273,31 +273,38 @@ finalize_stmt (gpointer st)
   sqlite3_finalize (st);
 }
 
-UlStore *
-ul_store_open (const char *path, GError **error)
+/* @store's connection to @path, with the SQL functions the seal triggers
+ * call (ul-record-seals.c) */
+static gboolean
+open_connection (UlStore *store, const char *path, gboolean create, GError **error)
 {
-  g_autoptr(UlStore) store = g_new0 (UlStore, 1);
-  gboolean exists = g_file_test (path, G_FILE_TEST_EXISTS);
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
-  gint64 version = 0, app_id = 0, n_objects = 0;
-  g_autofree char *mode = NULL;
-  sqlite3_stmt *st;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW |
+              (create ? SQLITE_OPEN_CREATE : 0);
 
   store->path = g_strdup (path);
   store->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
   store->session_paths = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                 (GDestroyNotify) g_hash_table_unref);
-
-  if (!exists)
-    flags |= SQLITE_OPEN_CREATE;
   if (sqlite3_open_v2 (path, &store->db, flags, NULL) != SQLITE_OK)
     {
       g_set_error (error, UL_ERROR, UL_ERROR_DATABASE, "cannot open the logbook %s: %s",
                    path, store->db ? sqlite3_errmsg (store->db) : "out of memory");
-      return NULL;
+      return FALSE;
     }
   sqlite3_extended_result_codes (store->db, 1);
-  if (!ul_record_seals_register (store->db, error))
+  return ul_record_seals_register (store->db, error);
+}
+
+UlStore *
+ul_store_open (const char *path, GError **error)
+{
+  g_autoptr(UlStore) store = g_new0 (UlStore, 1);
+  gboolean exists = g_file_test (path, G_FILE_TEST_EXISTS);
+  gint64 version = 0, app_id = 0, n_objects = 0;
+  g_autofree char *mode = NULL;
+  sqlite3_stmt *st;
+
+  if (!open_connection (store, path, !exists, error))
     return NULL;
   if (sqlite3_db_readonly (store->db, "main") == 1)
     {
@@ -390,22 +397,11 @@ UlStore *
 ul_store_open_for_check (const char *path, GError **error)
 {
   g_autoptr(UlStore) store = g_new0 (UlStore, 1);
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
   gint64 version = 0, app_id = 0;
 
-  store->path = g_strdup (path);
-  store->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
-  store->session_paths = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                                (GDestroyNotify) g_hash_table_unref);
-  if (sqlite3_open_v2 (path, &store->db, flags, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, UL_ERROR, UL_ERROR_DATABASE, "cannot open the logbook %s: %s",
-                   path, store->db ? sqlite3_errmsg (store->db) : "out of memory");
-      return NULL;
-    }
-  sqlite3_extended_result_codes (store->db, 1);
-  if (!ul_record_seals_register (store->db, error) ||
-      !exec_fixed (store, "PRAGMA query_only = ON; PRAGMA busy_timeout = 5000; "
+  if (!open_connection (store, path, FALSE, error))
+    return NULL;
+  if (!exec_fixed (store, "PRAGMA query_only = ON; PRAGMA busy_timeout = 5000; "
                           "PRAGMA trusted_schema = OFF;", error) ||
       !query_int (store, "PRAGMA user_version", &version, error) ||
       !query_int (store, "PRAGMA application_id", &app_id, error))

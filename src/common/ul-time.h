@@ -19,4 +19,12 @@ gboolean ul_time_parse (const char *text, gint64 *usec, GError **error);
 /* "YYYY-MM" in local time: [*since, *until) in µs */
 gboolean ul_time_parse_month (const char *text, gint64 *since, gint64 *until, GError **error);
 
+/* the form ul_time_format_iso8601 writes ("2026-11-26T01:16:25Z"), read
+ * without GDateTime (a ledger reads tens of thousands); FALSE for any
+ * other text, which GDateTime is then asked to read */
+gboolean ul_time_parse_iso8601_plain (const char *text, gint64 *usec);
+/* "2026-11-26 10:16" (@minutes) or "2026-11-26", local, as
+ * g_date_time_format gives them; NULL for a time it cannot place */
+char *ul_time_format_local_plain (gint64 usec, gboolean minutes);
+
 G_END_DECLS

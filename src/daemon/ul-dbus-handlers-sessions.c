@@ -132,26 +132,44 @@ verify_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *can
     g_task_return_pointer (task, g_steal_pointer (&c), g_free);
 }
 
+/* the callers waiting for the check that runs (one at a time: each reads
+ * the whole logbook; whoever asks meanwhile gets its answer) */
+static GPtrArray *verify_waiting;
+
 static void
 on_verified (GObject *source, GAsyncResult *res, gpointer data)
 {
-  GDBusMethodInvocation *inv = data;
   g_autoptr(GError) error = NULL;
   g_autofree UlLogbookCheck *c = g_task_propagate_pointer (G_TASK (res), &error);
+  g_autoptr(GPtrArray) waiting = g_steal_pointer (&verify_waiting);
 
-  if (c == NULL)
-    g_dbus_method_invocation_return_gerror (inv, error);
-  else
-    g_dbus_method_invocation_return_value (inv, g_variant_new ("(ttu)", c->n_events, c->n_rows,
-                                                               c->n_checkpoints));
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      GDBusMethodInvocation *inv = g_ptr_array_index (waiting, i);
+
+      if (c == NULL)
+        g_dbus_method_invocation_return_gerror (inv, error);
+      else
+        g_dbus_method_invocation_return_value (inv, g_variant_new ("(ttu)", c->n_events,
+                                                                   c->n_rows, c->n_checkpoints));
+    }
 }
 
 GVariant *
 ul_dbus_verify_event_log (const UlDbusCall *call, GError **error)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_verified, call->invocation);
-  VerifyJob *job = g_new0 (VerifyJob, 1);
+  g_autoptr(GTask) task = NULL;
+  VerifyJob *job;
 
+  if (verify_waiting != NULL)
+    {
+      g_ptr_array_add (verify_waiting, call->invocation);
+      return ul_dbus_reply_later;   /* answered with the check that runs */
+    }
+  verify_waiting = g_ptr_array_new ();
+  g_ptr_array_add (verify_waiting, call->invocation);
+  task = g_task_new (NULL, NULL, on_verified, NULL);
+  job = g_new0 (VerifyJob, 1);
   job->db_path = g_strdup (ul_store_get_path (call->store));
   job->checkpoint_dir = ul_checkpoints_dir (ul_manager_get_key_dir (call->mgr));
   g_task_set_task_data (task, job, (GDestroyNotify) verify_job_free);

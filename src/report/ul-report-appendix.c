@@ -13,14 +13,18 @@ static const char *const keys[] = { "session-id", "asset-number", "time", "actio
 static void
 cells_of (GVariant *row, char **cells)
 {
-  GVariantIter iter;
-  const char *key;
-  GVariant *value;
+  gsize n = g_variant_n_children (row);
 
   memset (cells, 0, N_KEYS * sizeof (char *));
-  g_variant_iter_init (&iter, row);
-  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+  /* no "{&sv}" format: it makes GLib serialise each record first */
+  for (gsize i = 0; i < n; i++)
     {
+      g_autoptr(GVariant) entry = g_variant_get_child_value (row, i);
+      g_autoptr(GVariant) name = g_variant_get_child_value (entry, 0);
+      g_autoptr(GVariant) boxed = g_variant_get_child_value (entry, 1);
+      g_autoptr(GVariant) value = g_variant_get_variant (boxed);
+      const char *key = g_variant_get_string (name, NULL);
+
       for (guint k = 0; k < N_KEYS; k++)
         if (g_str_equal (key, keys[k]))
           {
@@ -30,7 +34,6 @@ cells_of (GVariant *row, char **cells)
               cells[k] = g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (value));
             break;
           }
-      g_variant_unref (value);
     }
 }
 

@@ -14,12 +14,13 @@ ul_report_csv_append_cell (GString *out, const char *cell)
     g_string_append_c (out, '"');
   if (formula)
     g_string_append_c (out, '\'');
-  for (; *c != '\0'; c++)
+  /* the text between quotes at once, each quote doubled */
+  for (const char *q; (q = strchr (c, '"')) != NULL; c = q + 1)
     {
-      if (*c == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *c);
+      g_string_append_len (out, c, q - c + 1);
+      g_string_append_c (out, '"');
     }
+  g_string_append (out, c);
   if (quote)
     g_string_append_c (out, '"');
 }

@@ -3,27 +3,52 @@
 
 #include <pango/pangocairo.h>
 #include <qrencode.h>
+#include <string.h>
 
 static const cairo_user_data_key_t context_key;
 
 /* one pango context per cairo context (making one is costly: a ledger sets
- * tens of thousands of cells), kept up to date with its transformation */
+ * tens of thousands of cells), told when the cairo context's transformation
+ * changes, and only then: pango_cairo_update_context() marks the context
+ * changed on every call, and every layout made on it would be laid out
+ * again */
 static PangoContext *
 context_for (cairo_t *cr)
 {
   PangoContext *context = cairo_get_user_data (cr, &context_key);
+  cairo_matrix_t now, *then;
 
+  cairo_get_matrix (cr, &now);
   if (context == NULL)
     {
       context = pango_cairo_create_context (cr);
       /* sizes are points, and a cairo unit is a point (PDF, and the print
        * operation's context in points): not pango's default of 96 dpi */
       pango_cairo_context_set_resolution (context, 72);
+      g_object_set_data_full (G_OBJECT (context), "ul-report-matrix",
+                              g_memdup2 (&now, sizeof now), g_free);
       cairo_set_user_data (cr, &context_key, context, g_object_unref);
+      return context;
     }
-  else
-    pango_cairo_update_context (cr, context);
+  then = g_object_get_data (G_OBJECT (context), "ul-report-matrix");
+  if (memcmp (then, &now, sizeof now) != 0)
+    {
+      *then = now;
+      pango_cairo_update_context (cr, context);
+    }
   return context;
+}
+
+/* the two faces, parsed once (a ledger sets tens of thousands of cells) */
+static const PangoFontDescription *
+face (UlReportTextFlags flags)
+{
+  static PangoFontDescription *faces[2];
+  guint i = flags & UL_REPORT_MONO ? 1 : 0;
+
+  if (faces[i] == NULL)
+    faces[i] = pango_font_description_from_string (i ? UL_REPORT_MONO_FONT : UL_REPORT_FONT);
+  return faces[i];
 }
 
 static PangoLayout *
@@ -31,8 +56,7 @@ layout_new (cairo_t *cr, double width, double size, UlReportTextFlags flags, con
 {
   PangoContext *context = context_for (cr);
   PangoLayout *layout;
-  PangoFontDescription *desc = pango_font_description_from_string (
-    flags & UL_REPORT_MONO ? UL_REPORT_MONO_FONT : UL_REPORT_FONT);
+  PangoFontDescription *desc = pango_font_description_copy_static (face (flags));
   PangoAttrList *attrs = pango_attr_list_new ();
 
   layout = pango_layout_new (context);
@@ -57,15 +81,51 @@ layout_new (cairo_t *cr, double width, double size, UlReportTextFlags flags, con
   return layout;
 }
 
+/* the layouts already made on this cairo context, by what they set: a
+ * ledger measures every cell to paginate and sets it again to draw, and
+ * many cells hold the same text (a user, a day); shaping is most of the
+ * cost. Kept with the context's pango context, so a layout is only reused
+ * where it was made; bounded, as a print preview may draw many pages. */
+#define LAYOUT_CACHE_MAX 20000
+
+static PangoLayout *
+layout_cached (cairo_t *cr, double width, double size, UlReportTextFlags flags, const char *text)
+{
+  PangoContext *context = context_for (cr);
+  GHashTable *cache;
+  char *key;
+  PangoLayout *layout;
+
+  cache = g_object_get_data (G_OBJECT (context), "ul-report-layouts");
+  if (cache == NULL)
+    {
+      cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      g_object_set_data_full (G_OBJECT (context), "ul-report-layouts", cache,
+                              (GDestroyNotify) g_hash_table_unref);
+    }
+  key = g_strdup_printf ("%d %d %u %s", (int) (width * PANGO_SCALE), (int) (size * PANGO_SCALE),
+                         (guint) flags, text ? text : "");
+  layout = g_hash_table_lookup (cache, key);
+  if (layout != NULL)
+    {
+      g_free (key);
+      return g_object_ref (layout);
+    }
+  if (g_hash_table_size (cache) >= LAYOUT_CACHE_MAX)
+    g_hash_table_remove_all (cache);
+  layout = layout_new (cr, width, size, flags, text);
+  g_hash_table_insert (cache, key, g_object_ref (layout));
+  return layout;
+}
+
 double
 ul_report_text_height (cairo_t *cr, double width, double size, UlReportTextFlags flags,
                        const char *text)
 {
-  PangoLayout *layout = layout_new (cr, width, size, flags, text);
+  g_autoptr(PangoLayout) layout = layout_cached (cr, width, size, flags, text);
   int w, h;
 
   pango_layout_get_size (layout, &w, &h);
-  g_object_unref (layout);
   return (double) h / PANGO_SCALE;
 }
 
@@ -73,13 +133,12 @@ double
 ul_report_text (cairo_t *cr, double x, double y, double width, double size,
                 UlReportTextFlags flags, const char *text)
 {
-  PangoLayout *layout = layout_new (cr, width, size, flags, text);
+  g_autoptr(PangoLayout) layout = layout_cached (cr, width, size, flags, text);
   int w, h;
 
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
   pango_layout_get_size (layout, &w, &h);
-  g_object_unref (layout);
   return y + (double) h / PANGO_SCALE;
 }
 

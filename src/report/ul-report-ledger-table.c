@@ -33,14 +33,22 @@ ul_report_passwd_name (const char *account, gpointer data)
 }
 
 static char *
-local_format (const char *iso, const char *format)
+local_format (const char *iso, const char *format, gboolean minutes)
 {
   g_autoptr(GDateTime) utc = NULL;
   g_autoptr(GDateTime) local = NULL;
-  g_autoptr(GTimeZone) z = g_time_zone_new_utc ();
+  g_autoptr(GTimeZone) z = NULL;
+  gint64 usec = 0;
+  char *fast;
 
   if (iso == NULL)
     return g_strdup ("");
+  /* the form the daemon writes, without GDateTime: a ledger and its files
+   * appendix have tens of thousands of times */
+  if (ul_time_parse_iso8601_plain (iso, &usec) &&
+      (fast = ul_time_format_local_plain (usec, minutes)) != NULL)
+    return fast;
+  z = g_time_zone_new_utc ();
   utc = g_date_time_new_from_iso8601 (iso, z);
   if (utc == NULL)
     return g_strdup (iso);
@@ -51,13 +59,13 @@ local_format (const char *iso, const char *format)
 char *
 ul_report_local_minute (const char *iso)
 {
-  return local_format (iso, "%Y-%m-%d %H:%M");
+  return local_format (iso, "%Y-%m-%d %H:%M", TRUE);
 }
 
 char *
 ul_report_local_day (const char *iso)
 {
-  return local_format (iso, "%Y-%m-%d");
+  return local_format (iso, "%Y-%m-%d", FALSE);
 }
 
 /* @widths: relative, one per header; a negative width marks a column of
@@ -84,21 +92,26 @@ table_new (const char *title, const char *const *headers, const double *widths)
   return t;
 }
 
-static const char *
-get (GVariant *row, const char *key)
-{
-  const char *s = NULL;
+/* a row, its fields read once: field -> value (a lookup per field would
+ * read the row again for each, and a ledger has tens of thousands) */
+typedef GHashTable Row;
 
-  return g_variant_lookup (row, key, "&s", &s) ? s : NULL;
+static const char *
+get (Row *row, const char *key)
+{
+  GVariant *v = g_hash_table_lookup (row, key);
+
+  return v != NULL && g_variant_is_of_type (v, G_VARIANT_TYPE_STRING)
+           ? g_variant_get_string (v, NULL) : NULL;
 }
 
 static char *
-get_int (GVariant *row, const char *key)
+get_int (Row *row, const char *key)
 {
-  gint64 v = 0;
+  GVariant *v = g_hash_table_lookup (row, key);
 
-  return g_variant_lookup (row, key, "x", &v) ? g_strdup_printf ("%" G_GINT64_FORMAT, v)
-                                              : g_strdup ("");
+  return v != NULL && g_variant_is_of_type (v, G_VARIANT_TYPE_INT64)
+           ? g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (v)) : g_strdup ("");
 }
 
 static char *
@@ -110,7 +123,7 @@ dup_or_empty (const char *s)
 /* "総務課 1 / SanDisk Cruzer (0781:5567)": the label, if any, and what the
  * device says it is */
 static char *
-device_cell (const char *label, GVariant *r)
+device_cell (const char *label, Row *r)
 {
   g_autoptr(GString) s = g_string_new (NULL);
   const char *vendor = get (r, "vendor"), *model = get (r, "model");
@@ -126,39 +139,71 @@ device_cell (const char *label, GVariant *r)
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
+/* the display names of the accounts in a ledger, each asked once (the
+ * passwd database may be LDAP; a month repeats the same few hundred
+ * people) */
+typedef struct {
+  UlReportNameFunc names;
+  gpointer data;
+  GHashTable *known;      /* account -> name, "" for none */
+} Names;
+
 /* "tanaka (山田 太郎)", the display name where known; "(不在)" for no one */
 static char *
-person_cell (const char *account, UlReportNameFunc names, gpointer data)
+person_cell (const char *account, Names *n)
 {
-  g_autofree char *name = NULL;
+  const char *name;
 
   if (account == NULL)
     return g_strdup ("(不在)");
-  name = names != NULL ? names (account, data) : NULL;
-  return name != NULL ? g_strdup_printf ("%s (%s)", account, name) : g_strdup (account);
+  name = g_hash_table_lookup (n->known, account);
+  if (name == NULL)
+    {
+      char *found = n->names != NULL ? n->names (account, n->data) : NULL;
+
+      name = found != NULL ? found : g_strdup ("");
+      g_hash_table_insert (n->known, g_strdup (account), (char *) name);
+    }
+  return *name != '\0' ? g_strdup_printf ("%s (%s)", account, name) : g_strdup (account);
 }
 
+/* each a{sv} row of @part, indexed (rows that are not one are empty) */
 static GPtrArray *
 rows_of (GVariant *ledger, const char *part)
 {
   g_autoptr(GVariant) rows = g_variant_lookup_value (ledger, part, G_VARIANT_TYPE ("av"));
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
 
   for (gsize i = 0; rows != NULL && i < g_variant_n_children (rows); i++)
     {
       g_autoptr(GVariant) boxed = g_variant_get_child_value (rows, i);
+      g_autoptr(GVariant) row = g_variant_get_variant (boxed);
+      Row *r = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) g_variant_unref);
 
-      g_ptr_array_add (out, g_variant_get_variant (boxed));
+      for (gsize k = 0; g_variant_is_of_type (row, G_VARIANT_TYPE_VARDICT) &&
+                        k < g_variant_n_children (row); k++)
+        {
+          g_autoptr(GVariant) entry = g_variant_get_child_value (row, k);
+          g_autoptr(GVariant) key = g_variant_get_child_value (entry, 0);
+          g_autoptr(GVariant) value = g_variant_get_child_value (entry, 1);
+
+          g_hash_table_replace (r, g_variant_dup_string (key, NULL),
+                                g_variant_get_variant (value));
+        }
+      g_ptr_array_add (out, r);
     }
   return out;
 }
 
 static char *
-remarks (GVariant *row)
+remarks (Row *row)
 {
-  g_autoptr(GVariant) codes = g_variant_lookup_value (row, "remarks", G_VARIANT_TYPE ("av"));
+  GVariant *codes = g_hash_table_lookup (row, "remarks");
   g_autoptr(GString) s = g_string_new (NULL);
 
+  if (codes != NULL && !g_variant_is_of_type (codes, G_VARIANT_TYPE ("av")))
+    codes = NULL;
   for (gsize i = 0; codes != NULL && i < g_variant_n_children (codes); i++)
     {
       g_autoptr(GVariant) boxed = g_variant_get_child_value (codes, i);
@@ -172,7 +217,7 @@ remarks (GVariant *row)
 }
 
 static UlReportTable *
-sessions_table (GVariant *ledger, const char *zone, UlReportNameFunc names, gpointer data)
+sessions_table (GVariant *ledger, const char *zone, Names *names)
 {
   g_autofree char *start = g_strdup_printf ("開始 (%s)", zone);
   g_autofree char *end = g_strdup_printf ("終了 (%s)", zone);
@@ -186,14 +231,14 @@ sessions_table (GVariant *ledger, const char *zone, UlReportNameFunc names, gpoi
 
   for (guint i = 0; i < rows->len; i++)
     {
-      GVariant *r = g_ptr_array_index (rows, i);
+      Row *r = g_ptr_array_index (rows, i);
       GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
 
       g_ptr_array_add (cells, g_strdup_printf ("%u", i + 1));
       g_ptr_array_add (cells, dup_or_empty (get (r, "asset-number")));
       g_ptr_array_add (cells, device_cell (get (r, "label"), r));
       g_ptr_array_add (cells, dup_or_empty (get (r, "serial")));
-      g_ptr_array_add (cells, person_cell (get (r, "user"), names, data));
+      g_ptr_array_add (cells, person_cell (get (r, "user"), names));
       g_ptr_array_add (cells, dup_or_empty (get (r, "host")));
       g_ptr_array_add (cells, ul_report_local_minute (get (r, "started-at")));
       g_ptr_array_add (cells, get (r, "ended-at") ? ul_report_local_minute (get (r, "ended-at"))
@@ -221,7 +266,7 @@ sessions_table (GVariant *ledger, const char *zone, UlReportNameFunc names, gpoi
 }
 
 static UlReportTable *
-blocked_table (GVariant *ledger, const char *zone, UlReportNameFunc names, gpointer data)
+blocked_table (GVariant *ledger, const char *zone, Names *names)
 {
   g_autofree char *when = g_strdup_printf ("日時 (%s)", zone);
   const char *headers[] = { "No.", when, "使用者", "端末", "機器", "シリアル", "判定", "理由",
@@ -232,12 +277,12 @@ blocked_table (GVariant *ledger, const char *zone, UlReportNameFunc names, gpoin
 
   for (guint i = 0; i < rows->len; i++)
     {
-      GVariant *r = g_ptr_array_index (rows, i);
+      Row *r = g_ptr_array_index (rows, i);
       GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
 
       g_ptr_array_add (cells, g_strdup_printf ("%u", i + 1));
       g_ptr_array_add (cells, ul_report_local_minute (get (r, "time")));
-      g_ptr_array_add (cells, person_cell (get (r, "seat-user"), names, data));
+      g_ptr_array_add (cells, person_cell (get (r, "seat-user"), names));
       g_ptr_array_add (cells, dup_or_empty (get (r, "host")));
       g_ptr_array_add (cells, device_cell (NULL, r));
       g_ptr_array_add (cells, dup_or_empty (get (r, "serial")));
@@ -266,9 +311,10 @@ incidents_table (GVariant *ledger, const char *zone)
 
   for (guint i = 0; i < rows->len; i++)
     {
-      GVariant *r = g_ptr_array_index (rows, i);
+      Row *r = g_ptr_array_index (rows, i);
       GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
-      gint64 id = 0;
+      g_autofree char *event_id = get_int (r, "event-id");
+      g_autofree char *session_id = get_int (r, "session-id");
 
       g_ptr_array_add (cells, g_strdup_printf ("%u", i + 1));
       g_ptr_array_add (cells, ul_report_local_minute (get (r, "time")));
@@ -278,10 +324,10 @@ incidents_table (GVariant *ledger, const char *zone)
       g_ptr_array_add (cells, dup_or_empty (get (r, "asset-number")));
       g_ptr_array_add (cells, dup_or_empty (get (r, "detail")));
       /* which record says it: the event, or the session that ended so */
-      if (g_variant_lookup (r, "event-id", "x", &id))
-        g_ptr_array_add (cells, g_strdup_printf ("E%" G_GINT64_FORMAT, id));
-      else if (g_variant_lookup (r, "session-id", "x", &id))
-        g_ptr_array_add (cells, g_strdup_printf ("S%" G_GINT64_FORMAT, id));
+      if (*event_id != '\0')
+        g_ptr_array_add (cells, g_strconcat ("E", event_id, NULL));
+      else if (*session_id != '\0')
+        g_ptr_array_add (cells, g_strconcat ("S", session_id, NULL));
       else
         g_ptr_array_add (cells, g_strdup (""));
       g_ptr_array_add (t->rows, cells);
@@ -305,9 +351,11 @@ ul_report_ledger_tables (GVariant *ledger, UlReportNameFunc names, gpointer data
 {
   GPtrArray *tables = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_report_table_free);
   g_autofree char *zone = zone_name (ledger);
+  g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  Names n = { names, data, known };
 
-  g_ptr_array_add (tables, sessions_table (ledger, zone, names, data));
-  g_ptr_array_add (tables, blocked_table (ledger, zone, names, data));
+  g_ptr_array_add (tables, sessions_table (ledger, zone, &n));
+  g_ptr_array_add (tables, blocked_table (ledger, zone, &n));
   g_ptr_array_add (tables, incidents_table (ledger, zone));
   return tables;
 }

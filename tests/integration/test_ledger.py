@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
 from gi.repository import GLib  # noqa: E402
 
-from harness import Harness  # noqa: E402
+from harness import Harness, binary  # noqa: E402
 from logbook_forms import event_hash  # noqa: E402
 from mocksysfs import MASS_STORAGE  # noqa: E402
 
@@ -375,6 +375,19 @@ class CheckpointTest(unittest.TestCase):
         self.assertIn('event %d is not the one the checkpoint' % cp['event-id'],
                       proc.stderr.decode())
         self.assertIn('chain-checkpoint-mismatch', self.h.ctl('log').stdout.decode())
+
+    def test_checks_asked_together_are_answered(self):
+        # the check runs in a worker, one at a time; whoever asks meanwhile
+        # gets the answer of the one that runs
+        procs = [subprocess.Popen([binary('usbledgerctl'), '--json', 'log', '--verify'],
+                                  env=self.h.ctl_env(), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE) for _ in range(4)]
+        answers = [p.communicate(timeout=60) for p in procs]
+        self.assertEqual([p.returncode for p in procs], [0] * 4, answers)
+        for out, _ in answers:
+            self.assertTrue(json.loads(out)['verified'])
+        # and the daemon still answers
+        self.assertIn('chain-checkpoint', self.h.ctl('log').stdout.decode())
 
     def test_rows_written_while_stopped_are_an_incident(self):
         # an event with its chain computed right, appended while the daemon

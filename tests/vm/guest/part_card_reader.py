@@ -130,6 +130,11 @@ class CardReaderPart:
         session = self.wait_session(
             card['session-id'], lambda s, m, f: b'photo.jpg' in self.final_files(f),
             'the file written to the card')
+        # the card is taken out only after the check at unmount: while the
+        # check has it mounted, the gadget refuses to let it go (EBUSY)
+        self.wait_session(card['session-id'],
+                          lambda s, m, f: m[-1].get('manifest', '').startswith('checked'),
+                          'the card\'s check at unmount')
         check('card reader: the approved card is allowed, writable, and what is written to it '
               'is recorded in its own session', ro.strip() == b'0' and
               session[0]['asset-number'] == 'SD-VM-1', (ro, session[0]))
