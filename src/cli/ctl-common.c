@@ -15,6 +15,28 @@
 #define UL_DBUS_PATH "/org/usbledger/Manager"
 #define UL_DBUS_INTERFACE "org.usbledger.Manager1"
 
+GDBusConnection *
+ctl_bus (CtlContext *ctx, GError **error)
+{
+  if (ctx->bus == NULL)
+    {
+      ctx->bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, error);
+      if (ctx->bus == NULL)
+        g_prefix_error (error, _("cannot reach the system bus: "));
+    }
+  return ctx->bus;
+}
+
+GDBusConnection *
+ctl_bus_or_say (CtlContext *ctx)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (ctl_bus (ctx, &error) == NULL)
+    ctl_print_call_error (error);
+  return ctx->bus;
+}
+
 GVariant *
 ctl_call_full (CtlContext *ctx, const char *method, GVariant *params,
                const GVariantType *reply_type, GError **error)
@@ -24,6 +46,8 @@ ctl_call_full (CtlContext *ctx, const char *method, GVariant *params,
   int timeout_ms = g_str_equal (method, "VerifyEventLog") ? 60 * 60 * 1000 : 5 * 60 * 1000;
 
   (void) ul_error_quark (); /* maps the daemon's error names back */
+  if (ctl_bus (ctx, error) == NULL)
+    return NULL;
   return g_dbus_connection_call_sync (ctx->bus, UL_DBUS_NAME, UL_DBUS_PATH, UL_DBUS_INTERFACE,
                                       method, params, reply_type,
                                       G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,

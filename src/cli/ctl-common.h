@@ -16,6 +16,12 @@ typedef struct {
 
 typedef int (*CtlCommandFunc) (CtlContext *ctx, int argc, char **argv);
 
+/* the system bus, connected on first use (a command's --help and its
+ * argument errors need none); NULL with @error when it cannot be reached */
+GDBusConnection *ctl_bus (CtlContext *ctx, GError **error);
+/* the same, the error printed */
+GDBusConnection *ctl_bus_or_say (CtlContext *ctx);
+
 /* calls the daemon; on failure prints the daemon's own message and returns NULL */
 GVariant *ctl_call (CtlContext *ctx, const char *method, GVariant *params,
                     const GVariantType *reply_type);

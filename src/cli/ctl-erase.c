@@ -152,6 +152,8 @@ ctl_erase (CtlContext *ctx, int argc, char **argv)
       return 2;
     }
   /* listen before asking, so no progress or end is missed */
+  if (ctl_bus_or_say (ctx) == NULL)
+    return 1;
   sub = g_dbus_connection_signal_subscribe (ctx->bus, "org.usbledger", "org.usbledger.Manager1",
                                             NULL, "/org/usbledger/Manager", NULL,
                                             G_DBUS_SIGNAL_FLAGS_NONE, on_signal, &w, NULL);

@@ -69,6 +69,8 @@ ctl_ledger_export (CtlContext *ctx, const char *month, const char *out, gboolean
       g_printerr (_("usbledgerctl: cannot make %s: %s\n"), out, g_strerror (errno));
       return 1;
     }
+  if (ctl_bus_or_say (ctx) == NULL)
+    return 1;
   g_variant_dict_init (&options, NULL);
   g_variant_dict_insert (&options, "files-appendix", "b", appendix);
   reply = g_dbus_connection_call_with_unix_fd_list_sync (

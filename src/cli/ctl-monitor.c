@@ -68,6 +68,8 @@ ctl_monitor (CtlContext *ctx, int argc, char **argv)
   if (!ctl_parse ("", _("Print device, request and medium changes as they happen."), entries,
                   &argc, &argv))
     return 2;
+  if (ctl_bus_or_say (ctx) == NULL)
+    return 1;
   sub = g_dbus_connection_signal_subscribe (ctx->bus, "org.usbledger", "org.usbledger.Manager1",
                                             NULL, "/org/usbledger/Manager", NULL,
                                             G_DBUS_SIGNAL_FLAGS_NONE, on_signal, ctx, NULL);

@@ -22,7 +22,7 @@ static const CtlCommand commands[] = {
   { "revoke", ctl_revoke, N_("revoke a medium") },
   { "media", ctl_media, N_("registered media") },
   { "sessions", ctl_sessions, N_("usage sessions") },
-  { "log", ctl_log, N_("the event log (--verify checks its hash chain)") },
+  { "log", ctl_log, N_("the event log (--verify checks the whole logbook)") },
   { "erase", ctl_erase, N_("erase a plugged-in medium, verified, with a certificate") },
   { "certificates", ctl_certificates, N_("erasures and their certificates") },
   { "certificate", ctl_certificate, N_("export or verify an erasure certificate") },
@@ -43,7 +43,6 @@ usage (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   CtlContext ctx = { 0 };
   const char *localedir;
   int first = 1;
@@ -90,16 +89,11 @@ main (int argc, char **argv)
 
       if (!g_str_equal (commands[i].name, argv[first]))
         continue;
-      ctx.bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-      if (ctx.bus == NULL)
-        {
-          g_printerr (_("usbledgerctl: cannot reach the system bus: %s\n"), error->message);
-          return 1;
-        }
+      /* the bus is reached on the first call: --help needs none */
       prgname = g_strdup_printf ("usbledgerctl %s", commands[i].name);
       g_set_prgname (prgname);
       code = commands[i].func (&ctx, argc - first, argv + first);
-      g_object_unref (ctx.bus);
+      g_clear_object (&ctx.bus);
       return code;
     }
   g_printerr (_("usbledgerctl: unknown command %s\n"), argv[first]);

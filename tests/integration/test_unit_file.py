@@ -116,6 +116,25 @@ class UnitFileTest(unittest.TestCase):
         self.assertGreater(len(commands), 10)
         self.assertEqual([c for c in commands if '.B ' + c not in page], [])
 
+    def test_every_command_helps_without_a_bus(self):
+        # a command's --help needs no daemon, not even a system bus (issue 11)
+        ctl = os.path.join(build_dir(), 'src', 'cli', 'usbledgerctl')
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS='unix:path=/nonexistent/bus',
+                   LC_ALL='C.UTF-8', LANGUAGE='')
+        usage = subprocess.run([ctl, '--help'], capture_output=True, text=True, env=env)
+        commands = [line.split()[0] for line in (usage.stdout + usage.stderr).splitlines()
+                    if line.startswith('  ')]
+        self.assertGreater(len(commands), 10)
+        for command in commands:
+            proc = subprocess.run([ctl, command, '--help'], capture_output=True, text=True,
+                                  env=env)
+            self.assertEqual(proc.returncode, 0, (command, proc.stderr))
+            self.assertIn('usbledgerctl %s' % command, proc.stdout, command)
+        # and a call says plainly that the bus cannot be reached
+        proc = subprocess.run([ctl, 'media'], capture_output=True, text=True, env=env)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('cannot reach the system bus', proc.stderr)
+
 
 if __name__ == '__main__':
     unittest.main(verbosity=2)
