@@ -16,7 +16,7 @@
   "'erase-interrupted', 'medium-changed-outside', 'medium-changed-inside', " \
   "'medium-binding-differs', 'medium-disposed', 'authorize-failed', 'records-backlog', " \
   "'driver-aliases-missing', 'policy-reload-failed', 'manifest-not-checked', " \
-  "'chain-checkpoint-mismatch'"
+  "'chain-checkpoint-mismatch', 'logbook-corrupt'"
 
 /* the events that are an insertion */
 #define INSERTION_KINDS "'device-added', 'device-coldplug', 'card-inserted', 'card-coldplug'"

@@ -165,6 +165,8 @@ typedef struct {
 UlStore *ul_store_open (const char *path, GError **error);
 /* the same logbook for checking only: no migration, nothing written */
 UlStore *ul_store_open_for_check (const char *path, GError **error);
+/* PRAGMA quick_check: FALSE with what it found when the file is corrupt */
+gboolean ul_store_quick_check (UlStore *store, GError **error);
 /* the file the logbook was opened from */
 const char *ul_store_get_path (UlStore *store);
 /* an existing logbook was migrated to this schema when it was opened (the

@@ -21,7 +21,7 @@ ul_daemon_verify_logbook (const UlDaemonOptions *opts)
       g_printerr ("usbledgerd: %s\n", error->message);
       return 2;
     }
-  if (!ul_logbook_verify (store, dir, &c, &error))
+  if (!ul_store_quick_check (store, &error) || !ul_logbook_verify (store, dir, &c, &error))
     {
       g_printerr ("usbledgerd: the logbook %s does not verify: %s\n", opts->db_path,
                   error->message);

@@ -156,6 +156,9 @@ void ul_manager_write_pdf (UlManager *mgr, GBytes *json, const char *subdir, con
 /* waits for the documents being written (at stop) */
 void ul_manager_pdf_wait_all (UlManager *mgr);
 
+/* ul-manager-integrity.c: PRAGMA quick_check in a worker; an incident if it fails */
+void ul_manager_check_integrity_later (UlManager *mgr);
+
 /* the logbook was written: checkpoint its WAL once things are quiet */
 void ul_manager_wrote_logbook (UlManager *mgr);
 

@@ -566,6 +566,7 @@ ul_manager_start (UlManager *mgr, GError **error)
   ul_manager_disks_coldplug (mgr);
 
   ul_manager_close_orphaned_sessions (mgr);
+  ul_manager_check_integrity_later (mgr);
   return TRUE;
 }
 

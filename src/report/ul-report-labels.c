@@ -67,6 +67,7 @@ static const Label incidents[] = {
   { "policy-reload-failed", "設定再読込の失敗" },
   { "manifest-not-checked", "取り外し時の照合不能" },
   { "chain-checkpoint-mismatch", "記録が署名済みの控えと不一致" },
+  { "logbook-corrupt", "使用簿ファイルの破損" },
 };
 
 const char *

@@ -760,6 +760,24 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(file_sha256(self.h.db_path()), digest)
         self.assertEqual(sorted(os.listdir(self.h.state_dir)), ['logbook.db'])
 
+    def test_corrupt_page_found_after_start_is_an_incident(self):
+        # the integrity check reads every page: it runs after start, in a
+        # worker (on years of records it outlasts systemd's start timeout);
+        # what it finds is an incident, and the daemon goes on recording
+        self.h.start_daemon()
+        self.assertEqual(self.h.stop_daemon(), 0)
+        corrupt_table_page(self.h.db_path(), 'ledger_exports')
+        monitor = Gio.File.new_for_path(self.h.daemon_log).monitor_file(
+            Gio.FileMonitorFlags.NONE, None)
+        monitor.connect('changed', lambda *a: None)
+        self.h.start_daemon()
+        iterate_until(lambda: 'does not pass its integrity check' in self.h.read_log(),
+                      timeout=60, what='the integrity check after start')
+        log = self.h.ctl('log').stdout.decode()
+        self.assertIn('logbook-corrupt', log)
+        # still deciding and recording
+        self.plug(2, b'SN-AFTER-CORRUPT', 'block-and-request')
+
     def test_read_only_database_refused(self):
         self.h.start_daemon()
         self.h.stop_daemon()
@@ -774,6 +792,22 @@ class DaemonTest(unittest.TestCase):
         self.assertIn(b'refusing to start', proc.stderr)
         self.assertIn(b'read-only', proc.stderr)
         self.assertEqual(file_sha256(self.h.db_path()), digest)
+
+
+def corrupt_table_page(path, table):
+    """Overwrites the root page of @table (a leaf while it is small) with
+    bytes no page has, as a failing disk would."""
+    db = sqlite3.connect(path)
+    try:
+        root = db.execute('SELECT rootpage FROM sqlite_schema WHERE name = ?',
+                          (table,)).fetchone()[0]
+        page_size = db.execute('PRAGMA page_size').fetchone()[0]
+        db.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+    finally:
+        db.close()
+    with open(path, 'r+b') as f:
+        f.seek((root - 1) * page_size)
+        f.write(b'\xff' * page_size)
 
 
 def file_sha256(path):

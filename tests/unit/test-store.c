@@ -506,6 +506,47 @@ test_card_media (Fixture *f, gconstpointer data)
   g_assert_cmpstr (ul_medium_kind_to_string (listed->kind), ==, "card");
 }
 
+/* a corrupt page does not keep the daemon from starting (the check runs
+ * after start, ul_store_quick_check), but the check finds it */
+static void
+test_quick_check_finds_a_corrupt_page (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlStore) store = ul_store_open (f->path, &error);
+  g_autoptr(UlStore) again = NULL;
+  g_autoptr(UlStore) check = NULL;
+  g_autofree char *bytes = NULL;
+  gint64 root = 0, page = 0;
+  gsize len = 0;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (ul_store_quick_check (store, &error));
+  g_clear_pointer (&store, ul_store_free);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT rootpage, (SELECT page_size FROM "
+                                           "pragma_page_size) FROM sqlite_schema WHERE name = "
+                                           "'ledger_exports'", -1, &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  root = sqlite3_column_int64 (st, 0);
+  page = sqlite3_column_int64 (st, 1);
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  g_assert_true (g_file_get_contents (f->path, &bytes, &len, NULL));
+  g_assert_cmpint ((gint64) len, >=, root * page);
+  memset (bytes + (root - 1) * page, 0xff, (gsize) page);
+  g_assert_true (g_file_set_contents (f->path, bytes, (gssize) len, NULL));
+
+  again = ul_store_open (f->path, &error);
+  g_assert_no_error (error);
+  check = ul_store_open_for_check (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (ul_store_quick_check (check, &error));
+  g_assert_error (error, UL_ERROR, UL_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, "corrupt"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -522,6 +563,8 @@ main (int argc, char **argv)
   g_test_add ("/store/failed-migration", Fixture, NULL, fixture_setup,
               test_failed_migration_rolls_back, fixture_teardown);
   g_test_add ("/store/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
+  g_test_add ("/store/quick-check-finds-a-corrupt-page", Fixture, NULL, fixture_setup,
+              test_quick_check_finds_a_corrupt_page, fixture_teardown);
   g_test_add ("/store/media", Fixture, NULL, fixture_setup, test_media, fixture_teardown);
   g_test_add ("/store/card-media", Fixture, NULL, fixture_setup, test_card_media,
               fixture_teardown);
