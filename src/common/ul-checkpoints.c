@@ -15,7 +15,6 @@
 #include "ul-record-seals.h"
 #include "ul-time.h"
 
-
 char *
 ul_checkpoints_dir (const char *key_dir)
 {

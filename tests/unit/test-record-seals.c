@@ -200,7 +200,6 @@ test_migration_seals_what_is_there (Fixture *f, gconstpointer data)
   exec_on (f->path, FALSE,
            "DROP TABLE record_seals; PRAGMA user_version = 8;", SQLITE_OK);
   {
-    g_autoptr(UlStore) old = NULL;
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     GString *drops = g_string_new (NULL);
