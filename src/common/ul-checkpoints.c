@@ -60,6 +60,16 @@ ul_checkpoints_list (const char *dir)
   return out;
 }
 
+/* the signing time as a person reads it: local, with its zone (the file
+ * keeps UTC) */
+static char *
+shown_time (const char *at)
+{
+  gint64 usec = 0;
+
+  return ul_time_parse (at, &usec, NULL) ? ul_time_format (usec) : g_strdup (at);
+}
+
 /* "after the checkpoint of event 12, which still matches" or "" */
 static char *
 bound (const char *what, gint64 last_good)
@@ -76,6 +86,7 @@ check_events (UlStore *store, GVariant *cp, const char *at, gint64 last_id, gint
 {
   g_autofree char *hash = NULL;
   g_autofree char *after = bound ("event", good_event);
+  g_autofree char *when = shown_time (at);
   const char *signed_hash = NULL;
   gint64 id = 0, event_time = 0, signed_at = 0;
 
@@ -87,7 +98,7 @@ check_events (UlStore *store, GVariant *cp, const char *at, gint64 last_id, gint
       g_set_error (error, UL_ERROR, UL_ERROR_DATABASE,
                    "the event log ends at event %" G_GINT64_FORMAT ", but the checkpoint "
                    "signed at %s names event %" G_GINT64_FORMAT ": the events after %"
-                   G_GINT64_FORMAT " were removed", last_id, at, id, last_id);
+                   G_GINT64_FORMAT " were removed", last_id, when, id, last_id);
       return FALSE;
     }
   if (!ul_store_event_hash (store, id, &hash, &event_time, error))
@@ -100,7 +111,7 @@ check_events (UlStore *store, GVariant *cp, const char *at, gint64 last_id, gint
       g_set_error (error, UL_ERROR, UL_ERROR_DATABASE,
                    "the checkpoint signed at %s names event %" G_GINT64_FORMAT ", but the event "
                    "with that number now was recorded later: the events after %" G_GINT64_FORMAT
-                   " were removed", at, id, id - 1);
+                   " were removed", when, id, id - 1);
       return FALSE;
     }
   if (hash == NULL || !g_str_equal (hash, signed_hash))
@@ -108,7 +119,7 @@ check_events (UlStore *store, GVariant *cp, const char *at, gint64 last_id, gint
       g_set_error (error, UL_ERROR, UL_ERROR_DATABASE,
                    "event %" G_GINT64_FORMAT " is not the one the checkpoint signed at %s "
                    "names (%s): the log up to it was changed and its chain computed again%s",
-                   id, at, hash == NULL ? "the event is gone" : "another hash", after);
+                   id, when, hash == NULL ? "the event is gone" : "another hash", after);
       return FALSE;
     }
   return TRUE;
@@ -120,6 +131,7 @@ check_seals (UlStore *store, GVariant *cp, const char *at, gint64 last_seal, gin
 {
   g_autofree char *hash = NULL;
   g_autofree char *after = bound ("record seal", good_seal);
+  g_autofree char *when = shown_time (at);
   const char *signed_hash = NULL;
   gint64 id = 0;
 
@@ -131,7 +143,7 @@ check_seals (UlStore *store, GVariant *cp, const char *at, gint64 last_seal, gin
       g_set_error (error, UL_ERROR, UL_ERROR_DATABASE,
                    "the record seals end at seal %" G_GINT64_FORMAT ", but the checkpoint "
                    "signed at %s names seal %" G_GINT64_FORMAT ": the seals after %"
-                   G_GINT64_FORMAT " were removed", last_seal, at, id, last_seal);
+                   G_GINT64_FORMAT " were removed", last_seal, when, id, last_seal);
       return FALSE;
     }
   if (!ul_store_seal_hash (store, id, &hash, error))
@@ -141,7 +153,7 @@ check_seals (UlStore *store, GVariant *cp, const char *at, gint64 last_seal, gin
       g_set_error (error, UL_ERROR, UL_ERROR_DATABASE,
                    "record seal %" G_GINT64_FORMAT " is not the one the checkpoint signed at %s "
                    "names: records sealed up to it were changed and their seals computed "
-                   "again%s", id, at, after);
+                   "again%s", id, when, after);
       return FALSE;
     }
   return TRUE;
@@ -222,6 +234,7 @@ ul_checkpoints_check_stopped (UlStore *store, GPtrArray *list, gboolean at_start
   g_autoptr(GVariant) cp = NULL;
   g_autofree char *event_hash = NULL;
   g_autofree char *seal_hash = NULL;
+  g_autofree char *when = NULL;
   const char *reason = NULL, *at = "";
   gint64 event_id = 0, seal_id = 0, head_event = 0, head_seal = 0;
 
@@ -233,6 +246,7 @@ ul_checkpoints_check_stopped (UlStore *store, GPtrArray *list, gboolean at_start
       g_strcmp0 (reason, UL_CHECKPOINT_AT_STOP) != 0)
     return TRUE;
   g_variant_lookup (cp, "at", "&s", &at);
+  when = shown_time (at);
   g_variant_lookup (cp, "event-id", "x", &event_id);
   if (!ul_store_chain_head (store, G_MAXINT64, &head_event, &event_hash, error) ||
       !ul_store_seal_head (store, &head_seal, &seal_hash, error))
@@ -244,7 +258,7 @@ ul_checkpoints_check_stopped (UlStore *store, GPtrArray *list, gboolean at_start
       g_set_error (error, UL_ERROR, UL_ERROR_DATABASE,
                    "event %" G_GINT64_FORMAT " was written while usbledgerd was stopped: the "
                    "checkpoint signed when it stopped, at %s, names event %" G_GINT64_FORMAT
-                   " as the last", event_id + 1, at, event_id);
+                   " as the last", event_id + 1, when, event_id);
       return FALSE;
     }
   /* a checkpoint of v1 did not name the seals */
@@ -259,7 +273,7 @@ ul_checkpoints_check_stopped (UlStore *store, GPtrArray *list, gboolean at_start
                    "record seal %" G_GINT64_FORMAT " (of %s row %" G_GINT64_FORMAT ") was "
                    "written while usbledgerd was stopped: the checkpoint signed when it "
                    "stopped, at %s, names seal %" G_GINT64_FORMAT " as the last",
-                   seal_id + 1, table ? table : "no", row_id, at, seal_id);
+                   seal_id + 1, table ? table : "no", row_id, when, seal_id);
       return FALSE;
     }
   return TRUE;

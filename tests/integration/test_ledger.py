@@ -351,6 +351,9 @@ class CheckpointTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 1)
         self.assertIn('the events after %d were removed' % (cp['event-id'] - 1),
                       proc.stderr.decode())
+        # the moment it was signed, as a person reads it: local, with its offset
+        self.assertRegex(proc.stderr.decode(),
+                         r'signed at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+ \(UTC[+-]\d\d:\d\d\)')
         # and the daemon said so at start, in the log itself
         log = self.h.ctl('log').stdout.decode()
         self.assertIn('chain-checkpoint-mismatch', log)
