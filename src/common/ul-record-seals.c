@@ -307,8 +307,8 @@ table_columns (UlStore *store, const char *table, GError **error)
       const char *name = (const char *) sqlite3_column_text (st, 0);
 
       /* the names go into the trigger's SQL: ours are plain identifiers */
-      if (name == NULL || name[0] == '\0' || strspn (name, "abcdefghijklmnopqrstuvwxyz_0123456789") !=
-          strlen (name))
+      if (name == NULL || name[0] == '\0' ||
+          strspn (name, "abcdefghijklmnopqrstuvwxyz_0123456789") != strlen (name))
         {
           sqlite3_reset (st);
           g_set_error (error, UL_ERROR, UL_ERROR_DATABASE, "table %s has a column named "

@@ -363,6 +363,12 @@ add_erasure (GVariantBuilder *b, GHashTable *certified, gint64 medium_id, gint64
     }
 }
 
+static void
+add_code (GVariantBuilder *codes, const char *code)
+{
+  g_variant_builder_add_value (codes, g_variant_new_variant (g_variant_new_string (code)));
+}
+
 /* what the 備考 column says, as codes */
 static void
 add_remarks (GVariantBuilder *b, gint64 id, gboolean read_only, gboolean card,
@@ -372,15 +378,15 @@ add_remarks (GVariantBuilder *b, gint64 id, gboolean read_only, gboolean card,
 
   g_variant_builder_init (&codes, G_VARIANT_TYPE ("av"));
   if (read_only)
-    g_variant_builder_add_value (&codes, g_variant_new_variant (g_variant_new_string ("read-only")));
+    add_code (&codes, "read-only");
   if (card)
-    g_variant_builder_add_value (&codes, g_variant_new_variant (g_variant_new_string ("card")));
+    add_code (&codes, "card");
   if (g_hash_table_contains (seat_changed, &id))
-    g_variant_builder_add_value (&codes, g_variant_new_variant (g_variant_new_string ("seat-changed")));
+    add_code (&codes, "seat-changed");
   if (g_hash_table_contains (outside, &id) || (files != NULL && files->outside))
-    g_variant_builder_add_value (&codes, g_variant_new_variant (g_variant_new_string ("outside-changes")));
+    add_code (&codes, "outside-changes");
   if (files != NULL && files->unhashed)
-    g_variant_builder_add_value (&codes, g_variant_new_variant (g_variant_new_string ("not-all-hashed")));
+    add_code (&codes, "not-all-hashed");
   add_value (b, "remarks", g_variant_builder_end (&codes));
 }
 

@@ -6,9 +6,10 @@
  * file of its own; ul-checkpoints.c compares the logbook with them. The
  * checkpoint's own event is the head it names: it is written and signed in
  * one transaction, and the files are written once it commits, so the record
- * of a checkpoint is never the one row after it that no checkpoint covers. One is made at every erasure
- * certificate, every ledger export, when the daemon stops, and daily; the
- * daemon compares them with the logbook at start, and `log --verify` does. */
+ * of a checkpoint is never the one row after it that no checkpoint covers.
+ * One is made at every erasure certificate, every ledger export, when the
+ * daemon stops, and daily; the daemon compares them with the logbook at
+ * start, and `log --verify` does. */
 #include "config.h"
 
 #include "ul-manager-private.h"
@@ -37,7 +38,8 @@ checkpoint_body (UlManager *mgr, gint64 event_id, const char *event_hash, gint64
   g_variant_builder_add (&b, "{sv}", "event-id", g_variant_new_int64 (event_id));
   g_variant_builder_add (&b, "{sv}", "hash", g_variant_new_string (event_hash));
   g_variant_builder_add (&b, "{sv}", "seal-id", g_variant_new_int64 (seal_id));
-  g_variant_builder_add (&b, "{sv}", "seal-hash", g_variant_new_string (seal_hash ? seal_hash : ""));
+  g_variant_builder_add (&b, "{sv}", "seal-hash",
+                         g_variant_new_string (seal_hash ? seal_hash : ""));
   g_variant_builder_add (&b, "{sv}", "at", g_variant_new_string (at));
   g_variant_builder_add (&b, "{sv}", "reason", g_variant_new_string (reason));
   g_variant_builder_add (&b, "{sv}", "signing-key-sha256", g_variant_new_string (key_sha256));

@@ -49,8 +49,8 @@ test_iso8601_as_gdatetime_writes_it (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (seconds) + 2000; i++)
     {
-      gint64 s = i < G_N_ELEMENTS (seconds) ? seconds[i]
-                                            : (gint64) g_rand_double_range (rand, 0, 253402300799.0);
+      gint64 s = i < G_N_ELEMENTS (seconds)
+                   ? seconds[i] : (gint64) g_rand_double_range (rand, 0, 253402300799.0);
       gint64 usec = s * G_USEC_PER_SEC + g_rand_int_range (rand, 0, 1000000);
       g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (s);
       g_autofree char *want = g_date_time_format_iso8601 (dt);
