@@ -30,7 +30,7 @@ ul_dbus_cancel_erase (const UlDbusCall *call, GError **error)
   gint64 id;
 
   g_variant_get (call->params, "(x)", &id);
-  if (!ul_manager_cancel_erase (call->mgr, id, error))
+  if (!ul_manager_cancel_erase (call->mgr, id, call->actor, error))
     return NULL;
   return g_variant_new ("()");
 }

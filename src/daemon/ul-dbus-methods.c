@@ -22,7 +22,7 @@ static const UlDbusMethod methods[] = {
   { "VerifyEventLog", UL_ACTION_VIEW, FALSE, ul_dbus_verify_event_log },
   /* erasure and disposal */
   { "EraseMedium", UL_ACTION_ERASE, TRUE, ul_dbus_erase_medium },
-  { "CancelErase", UL_ACTION_ERASE, FALSE, ul_dbus_cancel_erase },
+  { "CancelErase", UL_ACTION_ERASE, TRUE, ul_dbus_cancel_erase },
   { "DisposeMedium", UL_ACTION_ERASE, TRUE, ul_dbus_dispose_medium },
   { "ListErasures", UL_ACTION_VIEW, FALSE, ul_dbus_list_erasures },
   { "GetCertificate", UL_ACTION_VIEW, FALSE, ul_dbus_get_certificate },

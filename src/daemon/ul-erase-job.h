@@ -28,6 +28,8 @@ typedef struct {
   char *device_syspath;   /* the USB device, re-decided when the job ends */
   GArray *disks;          /* UlEraseDisk */
   GCancellable *cancel;
+  char *cancelled_by;     /* the account that cancelled it; "system" when usbledgerd stopped */
+  gint64 cancelled_by_uid;  /* -1: none */
   gint64 last_report;
   guint64 done_before;    /* bytes of both phases of the disks done before this one */
 } EraseJob;

@@ -29,6 +29,7 @@ erase_job_free (EraseJob *job)
   g_free (job->device_syspath);
   g_clear_pointer (&job->disks, g_array_unref);   /* closes the disks */
   g_clear_object (&job->cancel);
+  g_free (job->cancelled_by);
   g_free (job);
 }
 
@@ -212,14 +213,21 @@ on_erase_done (GObject *source, GAsyncResult *res, gpointer data)
     }
   if (number == NULL)
     {
-      /* an incident: the medium is not proven erased */
+      /* an incident: the medium is not proven erased; whoever cancelled
+       * it is the one who acted (the operator is in erase-started) */
+      gboolean cancelled = job->cancelled_by != NULL;
+
       ev = ul_event_new (g_strcmp0 (e->outcome, "interrupted") == 0 ? "erase-interrupted"
                                                                     : "erase-failed",
-                         e->operator_name, mgr->host, e->ended_at);
-      ev->actor_uid = e->operator_uid;
+                         cancelled ? job->cancelled_by : e->operator_name, mgr->host,
+                         e->ended_at);
+      ev->actor_uid = cancelled ? job->cancelled_by_uid : e->operator_uid;
       ev->medium_id = e->medium_id;
-      ev->detail = g_strdup_printf ("incident: %s not erased: %s", job->medium->asset_number,
-                                    e->message ? e->message : e->outcome);
+      ev->detail = g_strdup_printf ("incident: %s not erased: %s%s%s%s",
+                                    job->medium->asset_number,
+                                    e->message ? e->message : e->outcome,
+                                    cancelled ? " (cancelled by " : "",
+                                    cancelled ? job->cancelled_by : "", cancelled ? ")" : "");
       if (!ul_store_append_event (mgr->store, ev, &local))
         g_warning ("cannot record the incident: %s", local->message);
     }
@@ -400,7 +408,7 @@ ul_manager_erase_medium (UlManager *mgr, const char *asset_number, const char *c
 }
 
 gboolean
-ul_manager_cancel_erase (UlManager *mgr, gint64 id, GError **error)
+ul_manager_cancel_erase (UlManager *mgr, gint64 id, const UlActor *actor, GError **error)
 {
   EraseJob *job = g_hash_table_lookup (mgr->erase_jobs, &id);
 
@@ -409,6 +417,11 @@ ul_manager_cancel_erase (UlManager *mgr, gint64 id, GError **error)
       g_set_error (error, UL_ERROR, UL_ERROR_NOT_FOUND, "no erasure %" G_GINT64_FORMAT
                    " is running", id);
       return FALSE;
+    }
+  if (job->cancelled_by == NULL)
+    {
+      job->cancelled_by = g_strdup (actor != NULL ? actor->name : "system");
+      job->cancelled_by_uid = actor != NULL ? actor->uid : -1;
     }
   g_cancellable_cancel (job->cancel);
   return TRUE;

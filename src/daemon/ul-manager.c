@@ -598,7 +598,7 @@ ul_manager_stop (UlManager *mgr)
 
       g_hash_table_iter_init (&iter, mgr->erase_jobs);
       while (g_hash_table_iter_next (&iter, &key, NULL))
-        ul_manager_cancel_erase (mgr, *(gint64 *) key, NULL);
+        ul_manager_cancel_erase (mgr, *(gint64 *) key, NULL, NULL);
       while (g_hash_table_size (mgr->erase_jobs) > 0)
         g_main_context_iteration (NULL, TRUE);
     }

@@ -138,7 +138,10 @@ UlMedium *ul_manager_register_medium (UlManager *mgr, UlMedium *reg, const char 
  * (UlErasure*) follow; @pattern: "zeros" or "aes-256-ctr" */
 gint64 ul_manager_erase_medium (UlManager *mgr, const char *asset_number, const char *confirm,
                                 const char *pattern, const UlActor *actor, GError **error);
-gboolean ul_manager_cancel_erase (UlManager *mgr, gint64 id, GError **error);
+/* @actor: who cancels it, recorded with the incident; NULL: usbledgerd
+ * itself (it stops) */
+gboolean ul_manager_cancel_erase (UlManager *mgr, gint64 id, const UlActor *actor,
+                                  GError **error);
 /* @kind: "destroyed" (contractor, reference and day required) or "retired"
  * (only after a verified erasure); the medium is blocked for good */
 gboolean ul_manager_dispose_medium (UlManager *mgr, const char *asset_number, const char *kind,

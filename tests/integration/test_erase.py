@@ -421,7 +421,14 @@ class EraseTest(unittest.TestCase):
         self.assertEqual(rec['outcome'], 'interrupted', rec)
         self.assertNotIn('certificate', rec)
         self.assertIn('cancelled', rec['message'])
-        self.assertIn('incident', self.h.ctl('log').stdout.decode())
+        log = self.h.ctl('log').stdout.decode()
+        self.assertIn('incident', log)
+        # who cancelled it is recorded, by account, as the one who acted
+        events = json.loads(self.h.ctl('--json', 'log').stdout)
+        started = [e for e in events if e['kind'] == 'erase-started'][-1]
+        incident = [e for e in events if e['kind'] == 'erase-interrupted'][-1]
+        self.assertEqual(incident['actor'], started['actor'])
+        self.assertIn('(cancelled by %s)' % started['actor'], incident['detail'])
         self.assertEqual(self.h.call('ListErasures', ('USB-E1',), '(s)')[0][0]['outcome'],
                          'interrupted')
 
