@@ -13,7 +13,8 @@ verify_in_snapshot (UlStore *store, GPtrArray *checkpoints, UlLogbookCheck *c, G
          ul_store_verify_seal_chain (store, &c->n_seals, error) &&
          ul_checkpoints_check (store, checkpoints, &c->n_checkpoints, error) &&
          ul_checkpoints_check_stopped (store, checkpoints, FALSE, error) &&
-         ul_store_verify_records (store, &c->n_rows, error);
+         ul_store_verify_records (store, &c->n_rows, error) &&
+         ul_store_verify_session_totals (store, &c->n_sessions, error);
 }
 
 gboolean

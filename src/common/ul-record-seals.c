@@ -465,6 +465,16 @@ ul_record_seals_install (UlStore *store, GError **error)
   return TRUE;
 }
 
+gboolean
+ul_record_seals_remake_triggers (UlStore *store, const char *table, GError **error)
+{
+  for (guint t = 0; t < G_N_ELEMENTS (sealed_tables); t++)
+    if (g_str_equal (sealed_tables[t], table))
+      return install_triggers (store, table, error);
+  g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT, "%s is not a record table", table);
+  return FALSE;
+}
+
 /* -- checking ------------------------------------------------------------- */
 
 static gboolean

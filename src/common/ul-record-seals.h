@@ -18,6 +18,10 @@ gboolean ul_record_seals_register (sqlite3 *db, GError **error);
 /* migration 9: the triggers, and a seal for every row already there */
 gboolean ul_record_seals_install (UlStore *store, GError **error);
 
+/* a migration that changed @table's columns: its triggers made again from
+ * them (the migration then seals each row again in the new form) */
+gboolean ul_record_seals_remake_triggers (UlStore *store, const char *table, GError **error);
+
 /* the seals' chain, seal by seal: ids without a gap, each hash computed
  * again; names the first seal that differs */
 gboolean ul_store_verify_seal_chain (UlStore *store, guint64 *n_seals, GError **error);

@@ -7,6 +7,7 @@
 #include "ul-error.h"
 #include "ul-escape.h"
 #include "ul-ledger.h"
+#include "ul-rows-writer.h"
 #include "ul-time.h"
 
 /* what a city supervisor would call an incident (part 3); the events whose
@@ -47,47 +48,74 @@ col_escaped (sqlite3_stmt *st, int col)
   return ul_escape_bytes (sqlite3_column_blob (st, col), (gsize) sqlite3_column_bytes (st, col));
 }
 
-/* one entry of an a{sv}, without a format string to parse: a month's
- * ledger adds hundreds of thousands */
+/* the entries of a part's row (ul-rows-writer.c: a month's ledger has
+ * hundreds of thousands) */
 static void
-add_value (GVariantBuilder *b, const char *key, GVariant *value)
+add_str (UlRowsWriter *w, const char *key, const char *value)
 {
-  g_variant_builder_add_value (b, g_variant_new_dict_entry (g_variant_new_string (key),
-                                                            g_variant_new_variant (value)));
+  ul_rows_writer_add_string (w, key, value);
 }
 
 static void
-add_str (GVariantBuilder *b, const char *key, const char *value)
+add_take (UlRowsWriter *w, const char *key, char *value)
 {
-  if (value != NULL)
-    add_value (b, key, g_variant_new_string (value));
-}
-
-static void
-add_take (GVariantBuilder *b, const char *key, char *value)
-{
-  add_str (b, key, value);
+  add_str (w, key, value);
   g_free (value);
 }
 
 static void
-add_int (GVariantBuilder *b, const char *key, gint64 value)
+add_int (UlRowsWriter *w, const char *key, gint64 value)
 {
-  add_value (b, key, g_variant_new_int64 (value));
+  ul_rows_writer_add_int64 (w, key, value);
 }
 
 /* a time column, as UTC ISO 8601; absent for NULL */
 static void
-add_time (GVariantBuilder *b, const char *key, sqlite3_stmt *st, int col)
+add_time (UlRowsWriter *w, const char *key, sqlite3_stmt *st, int col)
 {
-  if (sqlite3_column_type (st, col) != SQLITE_NULL)
-    add_take (b, key, ul_time_format_iso8601 (sqlite3_column_int64 (st, col)));
+  char text[UL_TIME_ISO8601_SIZE];
+  gint64 t;
+
+  if (sqlite3_column_type (st, col) == SQLITE_NULL)
+    return;
+  t = sqlite3_column_int64 (st, col);
+  if (ul_time_format_iso8601_into (t, text))
+    add_str (w, key, text);
+  else
+    add_take (w, key, ul_time_format_iso8601 (t));
 }
 
 static void
-add_hex16 (GVariantBuilder *b, const char *key, sqlite3_stmt *st, int col)
+add_hex16 (UlRowsWriter *w, const char *key, sqlite3_stmt *st, int col)
 {
-  add_take (b, key, g_strdup_printf ("%04x", (guint) sqlite3_column_int (st, col)));
+  char hex[16];
+
+  g_snprintf (hex, sizeof hex, "%04x", (guint) sqlite3_column_int (st, col));
+  add_str (w, key, hex);
+}
+
+/* the entries of the ledger's own a{sv} and of its summary */
+static void
+put_str (GVariantBuilder *b, const char *key, const char *value)
+{
+  g_variant_builder_add_value (b, g_variant_new_dict_entry (
+                                    g_variant_new_string (key),
+                                    g_variant_new_variant (g_variant_new_string (value))));
+}
+
+static void
+put_take (GVariantBuilder *b, const char *key, char *value)
+{
+  put_str (b, key, value);
+  g_free (value);
+}
+
+static void
+put_int (GVariantBuilder *b, const char *key, gint64 value)
+{
+  g_variant_builder_add_value (b, g_variant_new_dict_entry (
+                                    g_variant_new_string (key),
+                                    g_variant_new_variant (g_variant_new_int64 (value))));
 }
 
 /* the bounds bound as ?1 since, ?2 until (exclusive), ?3 as-of */
@@ -99,141 +127,28 @@ bind_bounds (UlStore *store, sqlite3_stmt *st, gint64 since, gint64 until, gint6
          ul_bind_int64 (store, st, 3, as_of, error);
 }
 
-/* one session's file list, folded record by record in id order: its
- * digest (each record "action\tpath\tsize\tsha256\n", paths escaped), the
- * distinct paths and the bytes of each path's last state. One fold is
- * reused from session to session (the records come in session order);
- * what it leaves is a FileTotals. */
-typedef struct {
-  GChecksum *sum;
-  GString *line;
-  GHashTable *paths;        /* escaped path -> index in sizes, plus one */
-  GArray *sizes;            /* gint64: the path's last size, -1: deleted */
-  gboolean unhashed;        /* a file written whose content could not be hashed */
-  gboolean outside;         /* a change found that was made elsewhere */
-} FileFold;
-
-typedef struct {
-  gint64 files;
-  gint64 bytes;
-  char sha256[65];
-  gboolean unhashed;
-  gboolean outside;
-} FileTotals;
-
-static FileFold *
-file_fold_new (void)
-{
-  FileFold *f = g_new0 (FileFold, 1);
-
-  f->sum = g_checksum_new (G_CHECKSUM_SHA256);
-  f->line = g_string_sized_new (256);
-  f->paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  f->sizes = g_array_new (FALSE, FALSE, sizeof (gint64));
-  return f;
-}
-
 static void
-file_fold_reset (FileFold *f)
+file_totals_add (const UlFileTotals *t, UlRowsWriter *w)
 {
-  g_checksum_reset (f->sum);
-  g_hash_table_remove_all (f->paths);
-  g_array_set_size (f->sizes, 0);
-  f->unhashed = f->outside = FALSE;
+  add_int (w, "files", t->files);
+  add_int (w, "bytes", t->bytes);
+  add_str (w, "files-sha256", t->sha256);
 }
 
-static void
-file_fold_free (FileFold *f)
-{
-  g_checksum_free (f->sum);
-  g_string_free (f->line, TRUE);
-  g_hash_table_unref (f->paths);
-  g_array_unref (f->sizes);
-  g_free (f);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FileFold, file_fold_free)
-
-static const char *
-col_text_or_empty (sqlite3_stmt *st, int col)
-{
-  const char *t = (const char *) sqlite3_column_text (st, col);
-
-  return t != NULL ? t : "";
-}
-
-/* a row of (action, path, size, sha256, status, source) from column @col on */
-static void
-file_fold_add (FileFold *f, sqlite3_stmt *st, int col)
-{
-  const char *action = col_text_or_empty (st, col);
-  char *path = col_escaped (st, col + 1);
-  gboolean deleted = g_str_equal (action, "deleted");
-  gint64 size = sqlite3_column_int64 (st, col + 2);
-  gpointer slot;
-
-  g_string_assign (f->line, action);
-  g_string_append_c (f->line, '\t');
-  g_string_append (f->line, path ? path : "");
-  g_string_append_c (f->line, '\t');
-  if (sqlite3_column_type (st, col + 2) != SQLITE_NULL)
-    g_string_append (f->line, col_text_or_empty (st, col + 2));
-  g_string_append_c (f->line, '\t');
-  g_string_append (f->line, col_text_or_empty (st, col + 3));
-  g_string_append_c (f->line, '\n');
-  g_checksum_update (f->sum, (const guchar *) f->line->str, (gssize) f->line->len);
-  if (!deleted && g_strcmp0 ((const char *) sqlite3_column_text (st, col + 4), "ok") != 0)
-    f->unhashed = TRUE;
-  if (g_strcmp0 ((const char *) sqlite3_column_text (st, col + 5), "outside") == 0)
-    f->outside = TRUE;
-  if (deleted)
-    size = -1;
-  if (path == NULL)
-    path = g_strdup ("");
-  slot = g_hash_table_lookup (f->paths, path);
-  if (slot != NULL)
-    {
-      g_array_index (f->sizes, gint64, GPOINTER_TO_UINT (slot) - 1) = size;
-      g_free (path);
-      return;
-    }
-  g_array_append_val (f->sizes, size);
-  g_hash_table_insert (f->paths, path, GUINT_TO_POINTER (f->sizes->len));
-}
-
-static void
-file_fold_finish (FileFold *f, FileTotals *t)
-{
-  t->files = f->sizes->len;
-  t->bytes = 0;
-  for (guint i = 0; i < f->sizes->len; i++)
-    if (g_array_index (f->sizes, gint64, i) > 0)
-      t->bytes += g_array_index (f->sizes, gint64, i);
-  g_strlcpy (t->sha256, g_checksum_get_string (f->sum), sizeof t->sha256);
-  t->unhashed = f->unhashed;
-  t->outside = f->outside;
-}
-
-static void
-file_totals_add (const FileTotals *t, GVariantBuilder *b)
-{
-  add_int (b, "files", t->files);
-  add_int (b, "bytes", t->bytes);
-  add_str (b, "files-sha256", t->sha256);
-}
-
-/* the file lists of the month's sessions, in one pass: &session id -> FileTotals */
+/* the totals of the month's sessions that had file records after @as_of,
+ * folded from the records up to @as_of (the others' totals, in their rows,
+ * hold as they are): &session id -> UlFileTotals */
 static GHashTable *
 fold_month_files (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError **error)
 {
   sqlite3_stmt *st = ul_store_stmt (
     store,
-    "SELECT session_id, action, path, size, sha256, status, source FROM session_files "
-    "WHERE session_id IN (" UL_LEDGER_SESSION_IDS ") AND time <= ?3 ORDER BY session_id, id",
-    error);
+    "SELECT session_id, " UL_FOLD_COLUMNS " FROM session_files "
+    "WHERE session_id IN (SELECT id FROM sessions WHERE id IN (" UL_LEDGER_SESSION_IDS ") "
+    "AND files_last > ?3) AND time <= ?3 ORDER BY session_id, id", error);
   g_autoptr(GHashTable) totals = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                         g_free);
-  g_autoptr(FileFold) fold = file_fold_new ();
+  g_autoptr(UlFileFold) fold = ul_file_fold_new ();
   gint64 current = 0;
   int rc;
 
@@ -248,16 +163,16 @@ fold_month_files (UlStore *store, gint64 since, gint64 until, gint64 as_of, GErr
       /* a session's records end: its totals */
       if (current != 0 && id != current)
         {
-          FileTotals *t = g_new0 (FileTotals, 1);
+          UlFileTotals *t = g_new0 (UlFileTotals, 1);
 
-          file_fold_finish (fold, t);
+          ul_file_fold_totals (fold, t);
           g_hash_table_insert (totals, g_memdup2 (&current, sizeof current), t);
-          file_fold_reset (fold);
+          ul_file_fold_reset (fold);
         }
       if (rc != SQLITE_ROW)
         break;
       current = id;
-      file_fold_add (fold, st, 1);
+      ul_store_fold_file_row (fold, st, 1);
     }
   if (rc != SQLITE_DONE)
     {
@@ -346,7 +261,7 @@ certified_erasures (UlStore *store, gint64 as_of, GError **error)
 /* the certificate of the first erasure of the medium after the session
  * began: the one that erased it */
 static void
-add_erasure (GVariantBuilder *b, GHashTable *certified, gint64 medium_id, gint64 started_at)
+add_erasure (UlRowsWriter *w, GHashTable *certified, gint64 medium_id, gint64 started_at)
 {
   GArray *list = g_hash_table_lookup (certified, &medium_id);
 
@@ -356,38 +271,32 @@ add_erasure (GVariantBuilder *b, GHashTable *certified, gint64 medium_id, gint64
 
       if (c->started_at >= started_at)
         {
-          add_str (b, "certificate", c->number);
-          add_take (b, "erased-at", ul_time_format_iso8601 (c->issued_at));
+          add_str (w, "certificate", c->number);
+          add_take (w, "erased-at", ul_time_format_iso8601 (c->issued_at));
           return;
         }
     }
 }
 
-static void
-add_code (GVariantBuilder *codes, const char *code)
-{
-  g_variant_builder_add_value (codes, g_variant_new_variant (g_variant_new_string (code)));
-}
-
 /* what the 備考 column says, as codes */
 static void
-add_remarks (GVariantBuilder *b, gint64 id, gboolean read_only, gboolean card,
-             GHashTable *seat_changed, GHashTable *outside, const FileTotals *files)
+add_remarks (UlRowsWriter *w, gint64 id, gboolean read_only, gboolean card,
+             GHashTable *seat_changed, GHashTable *outside, const UlFileTotals *files)
 {
-  GVariantBuilder codes;
+  const char *codes[5];
+  guint n = 0;
 
-  g_variant_builder_init (&codes, G_VARIANT_TYPE ("av"));
   if (read_only)
-    add_code (&codes, "read-only");
+    codes[n++] = "read-only";
   if (card)
-    add_code (&codes, "card");
+    codes[n++] = "card";
   if (g_hash_table_contains (seat_changed, &id))
-    add_code (&codes, "seat-changed");
-  if (g_hash_table_contains (outside, &id) || (files != NULL && files->outside))
-    add_code (&codes, "outside-changes");
-  if (files != NULL && files->unhashed)
-    add_code (&codes, "not-all-hashed");
-  add_value (b, "remarks", g_variant_builder_end (&codes));
+    codes[n++] = "seat-changed";
+  if (g_hash_table_contains (outside, &id) || (files->flags & UL_FILE_TOTALS_OUTSIDE))
+    codes[n++] = "outside-changes";
+  if (files->flags & UL_FILE_TOTALS_UNHASHED)
+    codes[n++] = "not-all-hashed";
+  ul_rows_writer_add_strings (w, "remarks", codes, n);
 }
 
 /* the summary's counts of part 1, gathered while it is built */
@@ -408,7 +317,7 @@ totals_clear (Totals *t)
 }
 
 static void
-totals_add_files (Totals *t, const FileTotals *f)
+totals_add_files (Totals *t, const UlFileTotals *f)
 {
   t->files += f->files;
   t->bytes += f->bytes;
@@ -423,12 +332,10 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, Totals 
   g_autoptr(GHashTable) certified = NULL;
   g_autoptr(GHashTable) seat_changed = NULL;
   g_autoptr(GHashTable) outside = NULL;
-  GVariantBuilder rows;
+  UlRowsWriter rows;
   int rc;
-  /* a session without a file: the digest of an empty list */
-  FileTotals no_files = {
-    0, 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", FALSE, FALSE
-  };
+  /* a session without a file record by as-of */
+  const UlFileTotals no_files = { 0, 0, UL_FILE_TOTALS_EMPTY_SHA256, 0 };
 
   /* each kind of row read once for the whole month, not once per session */
   files = fold_month_files (store, since, until, as_of, error);
@@ -448,20 +355,38 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, Totals 
     "m.product, m.serial, m.kind = 'card', m.read_only, m.registered_by, m.registered_at, "
     "s.user_name, s.host, s.started_at, "
     "CASE WHEN s.ended_at <= ?3 THEN s.ended_at END, "
-    "CASE WHEN s.ended_at <= ?3 THEN s.end_reason END, s.medium_id "
+    "CASE WHEN s.ended_at <= ?3 THEN s.end_reason END, s.medium_id, "
+    "s.files_last > ?3, s.files, s.files_bytes, s.files_sha256, s.files_flags "
     "FROM sessions s JOIN media m ON m.id = s.medium_id "
     "WHERE s.id IN (" UL_LEDGER_SESSION_IDS ") "
     "ORDER BY s.started_at, s.id", error);
   if (st == NULL || !bind_bounds (store, st, since, until, as_of, error))
     return NULL;
-  g_variant_builder_init (&rows, G_VARIANT_TYPE ("av"));
+  ul_rows_writer_init (&rows);
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
-      GVariantBuilder b;
       gint64 id = sqlite3_column_int64 (st, 0);
-      const FileTotals *fold = g_hash_table_lookup (files, &id);
-
       gint64 medium_id = sqlite3_column_int64 (st, 17);
+      UlFileTotals stored;
+      const UlFileTotals *fold;
+
+      if (sqlite3_column_int (st, 18) != 0)
+        {
+          /* records written after as-of: folded from those before it */
+          fold = g_hash_table_lookup (files, &id);
+          if (fold == NULL)
+            fold = &no_files;
+        }
+      else
+        {
+          const char *sha256 = (const char *) sqlite3_column_text (st, 21);
+
+          stored.files = sqlite3_column_int64 (st, 19);
+          stored.bytes = sqlite3_column_int64 (st, 20);
+          g_strlcpy (stored.sha256, sha256 != NULL ? sha256 : "", sizeof stored.sha256);
+          stored.flags = (guint) sqlite3_column_int (st, 22);
+          fold = &stored;
+        }
 
       totals->sessions++;
       if (sqlite3_column_type (st, 15) == SQLITE_NULL)
@@ -469,94 +394,91 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, Totals 
       g_hash_table_add (totals->media, g_memdup2 (&medium_id, sizeof medium_id));
       if (sqlite3_column_type (st, 12) != SQLITE_NULL)
         g_hash_table_add (totals->users, col_str (st, 12));
-      if (fold != NULL)
-        totals_add_files (totals, fold);
-      g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
-      add_int (&b, "session-id", id);
-      add_take (&b, "asset-number", col_str (st, 1));
-      add_take (&b, "label", col_str (st, 2));
-      add_hex16 (&b, "vendor-id", st, 3);
-      add_hex16 (&b, "product-id", st, 4);
-      add_take (&b, "vendor", col_escaped (st, 5));
-      add_take (&b, "model", col_escaped (st, 6));
-      add_take (&b, "serial", col_escaped (st, 7));
-      add_take (&b, "approved-by", col_str (st, 10));
-      add_time (&b, "approved-at", st, 11);
-      add_take (&b, "user", col_str (st, 12));
-      add_take (&b, "host", col_str (st, 13));
-      add_time (&b, "started-at", st, 14);
-      add_time (&b, "ended-at", st, 15);
-      add_take (&b, "end-reason", col_str (st, 16));
-      file_totals_add (fold != NULL ? fold : &no_files, &b);
-      add_erasure (&b, certified, medium_id, sqlite3_column_int64 (st, 14));
-      add_remarks (&b, id, sqlite3_column_int (st, 9) != 0, sqlite3_column_int (st, 8) != 0,
+      totals_add_files (totals, fold);
+      ul_rows_writer_begin_row (&rows);
+      add_int (&rows, "session-id", id);
+      add_take (&rows, "asset-number", col_str (st, 1));
+      add_take (&rows, "label", col_str (st, 2));
+      add_hex16 (&rows, "vendor-id", st, 3);
+      add_hex16 (&rows, "product-id", st, 4);
+      add_take (&rows, "vendor", col_escaped (st, 5));
+      add_take (&rows, "model", col_escaped (st, 6));
+      add_take (&rows, "serial", col_escaped (st, 7));
+      add_take (&rows, "approved-by", col_str (st, 10));
+      add_time (&rows, "approved-at", st, 11);
+      add_take (&rows, "user", col_str (st, 12));
+      add_take (&rows, "host", col_str (st, 13));
+      add_time (&rows, "started-at", st, 14);
+      add_time (&rows, "ended-at", st, 15);
+      add_take (&rows, "end-reason", col_str (st, 16));
+      file_totals_add (fold, &rows);
+      add_erasure (&rows, certified, medium_id, sqlite3_column_int64 (st, 14));
+      add_remarks (&rows, id, sqlite3_column_int (st, 9) != 0, sqlite3_column_int (st, 8) != 0,
                    seat_changed, outside, fold);
-      g_variant_builder_add_value (&rows, g_variant_new_variant (g_variant_builder_end (&b)));
+      ul_rows_writer_end_row (&rows);
     }
   if (rc != SQLITE_DONE)
     {
-      g_variant_builder_clear (&rows);
+      ul_rows_writer_clear (&rows);
       ul_store_set_sqlite_error (store, error, "cannot read the month's sessions");
       return NULL;
     }
-  return g_variant_builder_end (&rows);
+  return ul_rows_writer_end (&rows);
 }
 
 /* the rows of a part: @sql (bound to ?1 since, ?2 until, ?3 as-of) read
  * into an av of a{sv}, each row made by @row */
-typedef void (*RowFunc) (GVariantBuilder *b, sqlite3_stmt *st);
+typedef void (*RowFunc) (UlRowsWriter *w, sqlite3_stmt *st);
 
 static GVariant *
 read_part (UlStore *store, const char *sql, RowFunc row, const char *what, gint64 since,
            gint64 until, gint64 as_of, GError **error)
 {
   sqlite3_stmt *st = ul_store_stmt (store, sql, error);
-  GVariantBuilder rows;
+  UlRowsWriter rows;
   int rc;
 
   if (st == NULL || !bind_bounds (store, st, since, until, as_of, error))
     return NULL;
-  g_variant_builder_init (&rows, G_VARIANT_TYPE ("av"));
+  ul_rows_writer_init (&rows);
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
-      GVariantBuilder b;
-
-      g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
-      row (&b, st);
-      g_variant_builder_add_value (&rows, g_variant_new_variant (g_variant_builder_end (&b)));
+      ul_rows_writer_begin_row (&rows);
+      row (&rows, st);
+      ul_rows_writer_end_row (&rows);
     }
   if (rc != SQLITE_DONE)
     {
       g_autofree char *message = g_strdup_printf ("cannot read the month's %s", what);
 
-      g_variant_builder_clear (&rows);
+      ul_rows_writer_clear (&rows);
       ul_store_set_sqlite_error (store, error, message);
       return NULL;
     }
-  return g_variant_builder_end (&rows);
+  return ul_rows_writer_end (&rows);
 }
 
 static void
-blocked_row (GVariantBuilder *b, sqlite3_stmt *st)
+blocked_row (UlRowsWriter *w, sqlite3_stmt *st)
 {
-  add_int (b, "event-id", sqlite3_column_int64 (st, 0));
-  add_time (b, "time", st, 1);
-  add_take (b, "seat-user", col_str (st, 2));
-  add_take (b, "host", col_str (st, 3));
-  add_take (b, "kind", col_str (st, 4));
-  add_take (b, "decision", col_str (st, 5));
-  add_take (b, "detail", col_str (st, 6));
-  add_hex16 (b, "vendor-id", st, 8);
-  add_hex16 (b, "product-id", st, 9);
-  add_take (b, "vendor", col_escaped (st, 10));
-  add_take (b, "model", col_escaped (st, 11));
-  add_take (b, "serial", col_escaped (st, 12));
+  add_int (w, "event-id", sqlite3_column_int64 (st, 0));
+  add_time (w, "time", st, 1);
+  add_take (w, "seat-user", col_str (st, 2));
+  add_take (w, "host", col_str (st, 3));
+  add_take (w, "kind", col_str (st, 4));
+  add_take (w, "decision", col_str (st, 5));
+  add_take (w, "detail", col_str (st, 6));
+  add_hex16 (w, "vendor-id", st, 8);
+  add_hex16 (w, "product-id", st, 9);
+  add_take (w, "vendor", col_escaped (st, 10));
+  add_take (w, "model", col_escaped (st, 11));
+  add_take (w, "serial", col_escaped (st, 12));
   if (sqlite3_column_type (st, 7) != SQLITE_NULL)
     {
-      add_int (b, "request-id", sqlite3_column_int64 (st, 7));
-      add_take (b, "request-state", col_str (st, 14));
-      add_take (b, "decided-by", col_str (st, 15));
-      add_time (b, "decided-at", st, 16);
+      add_int (w, "request-id", sqlite3_column_int64 (st, 7));
+      add_take (w, "request-state", col_str (st, 14));
+      add_take (w, "decided-by", col_str (st, 15));
+      add_time (w, "decided-at", st, 16);
     }
 }
 
@@ -579,18 +501,18 @@ blocked_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError *
 }
 
 static void
-incident_row (GVariantBuilder *b, sqlite3_stmt *st)
+incident_row (UlRowsWriter *w, sqlite3_stmt *st)
 {
   if (sqlite3_column_type (st, 0) != SQLITE_NULL)
-    add_int (b, "event-id", sqlite3_column_int64 (st, 0));
-  add_time (b, "time", st, 1);
-  add_take (b, "kind", col_str (st, 2));
-  add_take (b, "actor", col_str (st, 3));
-  add_take (b, "seat-user", col_str (st, 4));
-  add_take (b, "asset-number", col_str (st, 5));
-  add_take (b, "detail", col_str (st, 6));
+    add_int (w, "event-id", sqlite3_column_int64 (st, 0));
+  add_time (w, "time", st, 1);
+  add_take (w, "kind", col_str (st, 2));
+  add_take (w, "actor", col_str (st, 3));
+  add_take (w, "seat-user", col_str (st, 4));
+  add_take (w, "asset-number", col_str (st, 5));
+  add_take (w, "detail", col_str (st, 6));
   if (sqlite3_column_type (st, 7) != SQLITE_NULL)
-    add_int (b, "session-id", sqlite3_column_int64 (st, 7));
+    add_int (w, "session-id", sqlite3_column_int64 (st, 7));
 }
 
 /* part 3: the incidents, the events and the media pulled out while in use
@@ -609,8 +531,10 @@ incidents_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError
     "UNION ALL "
     "SELECT NULL, s.ended_at, 'medium-yanked', 'system', s.user_name, m.asset_number, "
     "'', s.id FROM sessions s JOIN media m ON m.id = s.medium_id "
-    "WHERE s.end_reason = 'yanked' AND s.ended_at >= ?1 AND s.ended_at < ?2 "
-    "AND s.ended_at <= ?3 "
+    /* a session that ended in the month is one of the month's: found by
+     * their indexes rather than by reading every session */
+    "WHERE s.id IN (" UL_LEDGER_SESSION_IDS ") AND s.end_reason = 'yanked' "
+    "AND s.ended_at >= ?1 AND s.ended_at < ?2 AND s.ended_at <= ?3 "
     "ORDER BY 2, 1", incident_row, "incidents", since, until, as_of, error);
 }
 
@@ -649,20 +573,20 @@ summary (UlStore *store, const Totals *totals, GVariant *blocked, GVariant *inci
       return NULL;
     }
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
-  add_int (&b, "sessions", totals->sessions);
-  add_int (&b, "sessions-in-use", totals->in_use);
-  add_int (&b, "media-used", g_hash_table_size (totals->media));
-  add_int (&b, "users", g_hash_table_size (totals->users));
-  add_int (&b, "files", totals->files);
-  add_int (&b, "bytes", totals->bytes);
-  add_int (&b, "blocked-insertions", (gint64) g_variant_n_children (blocked));
-  add_int (&b, "requests", sqlite3_column_int64 (st, 0));
-  add_int (&b, "requests-approved", sqlite3_column_int64 (st, 1));
-  add_int (&b, "requests-rejected", sqlite3_column_int64 (st, 2));
-  add_int (&b, "incidents", (gint64) g_variant_n_children (incidents));
-  add_int (&b, "media-not-erased", sqlite3_column_int64 (st, 3));
-  add_int (&b, "first-event-id", sqlite3_column_int64 (st, 4));
-  add_int (&b, "last-event-id", sqlite3_column_int64 (st, 5));
+  put_int (&b, "sessions", totals->sessions);
+  put_int (&b, "sessions-in-use", totals->in_use);
+  put_int (&b, "media-used", g_hash_table_size (totals->media));
+  put_int (&b, "users", g_hash_table_size (totals->users));
+  put_int (&b, "files", totals->files);
+  put_int (&b, "bytes", totals->bytes);
+  put_int (&b, "blocked-insertions", (gint64) g_variant_n_children (blocked));
+  put_int (&b, "requests", sqlite3_column_int64 (st, 0));
+  put_int (&b, "requests-approved", sqlite3_column_int64 (st, 1));
+  put_int (&b, "requests-rejected", sqlite3_column_int64 (st, 2));
+  put_int (&b, "incidents", (gint64) g_variant_n_children (incidents));
+  put_int (&b, "media-not-erased", sqlite3_column_int64 (st, 3));
+  put_int (&b, "first-event-id", sqlite3_column_int64 (st, 4));
+  put_int (&b, "last-event-id", sqlite3_column_int64 (st, 5));
   sqlite3_reset (st);
   return g_variant_builder_end (&b);
 }
@@ -711,13 +635,13 @@ ul_store_ledger_month (UlStore *store, const char *month, gint64 as_of, const ch
     return NULL;
 
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
-  add_str (&b, "ledger", UL_LEDGER_FORMAT);
-  add_take (&b, "month", g_strndup (month, 7));
-  add_take (&b, "zone", zone_at (since));
-  add_take (&b, "since", ul_time_format_iso8601 (since));
-  add_take (&b, "until", ul_time_format_iso8601 (until));
-  add_take (&b, "as-of", ul_time_format_iso8601_us (as_of));
-  add_str (&b, "host", host);
+  put_str (&b, "ledger", UL_LEDGER_FORMAT);
+  put_take (&b, "month", g_strndup (month, 7));
+  put_take (&b, "zone", zone_at (since));
+  put_take (&b, "since", ul_time_format_iso8601 (since));
+  put_take (&b, "until", ul_time_format_iso8601 (until));
+  put_take (&b, "as-of", ul_time_format_iso8601_us (as_of));
+  put_str (&b, "host", host);
   g_variant_builder_add (&b, "{sv}", "sessions", sessions);
   g_variant_builder_add (&b, "{sv}", "blocked", blocked);
   g_variant_builder_add (&b, "{sv}", "incidents", incidents);

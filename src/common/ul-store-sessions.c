@@ -39,9 +39,9 @@ ul_store_close_session (UlStore *store, gint64 session_id, gint64 now,
                                     "UPDATE sessions SET ended_at = ?1, end_reason = ?2 "
                                     "WHERE id = ?3 AND ended_at IS NULL", error);
 
-  /* its paths are no longer needed in memory (a late record reads them
-   * again) */
-  g_hash_table_remove (store->session_paths, &session_id);
+  /* its fold is no longer needed in memory (a late record reads the
+   * records again) */
+  ul_store_session_totals_forget (store, session_id);
   return st != NULL && ul_bind_int64 (store, st, 1, now, error) &&
          ul_bind_text (store, st, 2, end_reason, error) &&
          ul_bind_int64 (store, st, 3, session_id, error) &&
@@ -396,89 +396,12 @@ ul_file_record_free (UlFileRecord *f)
   g_free (f);
 }
 
-/* FNV-1a, 64 bits: two of a session's paths share one with a chance of
- * about n^2 / 2^65 (3e-10 for 100,000 paths), which would undercount by one */
-static guint64
-path_hash (GBytes *path)
-{
-  gsize len;
-  const guint8 *p = g_bytes_get_data (path, &len);
-  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
-
-  for (gsize i = 0; i < len; i++)
-    h = (h ^ p[i]) * G_GUINT64_CONSTANT (1099511628211);
-  return h;
-}
-
-static void
-add_hash (GHashTable *set, guint64 h)
-{
-  guint64 *key = g_new (guint64, 1);
-
-  *key = h;
-  g_hash_table_add (set, key);
-}
-
-/* the set of @session_id's paths, read from the logbook the first time (a
- * session resumed after a restart, or after a rollback) */
-static GHashTable *
-session_paths (UlStore *store, gint64 session_id, GError **error)
-{
-  GHashTable *set = g_hash_table_lookup (store->session_paths, &session_id);
-  sqlite3_stmt *st;
-  gint64 *key;
-  int rc;
-
-  if (set != NULL)
-    return set;
-  st = ul_store_stmt (store, "SELECT DISTINCT path FROM session_files WHERE session_id = ?1",
-                      error);
-  if (st == NULL || !ul_bind_int64 (store, st, 1, session_id, error))
-    return NULL;
-  set = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      g_autoptr(GBytes) path = ul_column_bytes (st, 0);
-
-      add_hash (set, path_hash (path));
-    }
-  sqlite3_reset (st);
-  if (rc != SQLITE_DONE)
-    {
-      g_hash_table_unref (set);
-      ul_store_set_sqlite_error (store, error, "cannot read the session's files");
-      return NULL;
-    }
-  key = g_new (gint64, 1);
-  *key = session_id;
-  g_hash_table_insert (store->session_paths, key, set);
-  return set;
-}
-
-/* sessions.files follows the distinct paths recorded; @set: the session's
- * paths before this record */
-static gboolean
-count_path (UlStore *store, GHashTable *set, gint64 session_id, GBytes *path, GError **error)
-{
-  guint64 h = path_hash (path);
-  sqlite3_stmt *st;
-
-  if (g_hash_table_contains (set, &h))
-    return TRUE;
-  st = ul_store_stmt (store, "UPDATE sessions SET files = files + 1 WHERE id = ?1", error);
-  if (st == NULL || !ul_bind_int64 (store, st, 1, session_id, error) ||
-      !ul_store_step_done (store, st, error))
-    return FALSE;
-  add_hash (set, h);
-  return TRUE;
-}
-
 gboolean
 ul_store_add_file (UlStore *store, UlFileRecord *f, GError **error)
 {
-  /* read before the insert, which it must not count as known already */
-  GHashTable *set = session_paths (store, f->session_id, error);
-  sqlite3_stmt *st = set == NULL ? NULL : ul_store_stmt (store,
+  /* the session's fold is read before the insert, which it must not hold */
+  sqlite3_stmt *st = !ul_store_session_totals_load (store, f->session_id, error) ? NULL :
+                     ul_store_stmt (store,
                                     "INSERT INTO session_files (session_id, mount_id, action, "
                                     "path, old_path, size, sha256, status, source, time, uid, "
                                     "program) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
@@ -506,7 +429,7 @@ ul_store_add_file (UlStore *store, UlFileRecord *f, GError **error)
     }
   f->id = sqlite3_column_int64 (st, 0);
   sqlite3_reset (st);
-  return count_path (store, set, f->session_id, f->path, error);
+  return ul_store_session_totals_add (store, f, error);
 }
 
 GPtrArray *

@@ -24,6 +24,7 @@ static const char *const migrations[] = {
   "/org/usbledger/db/0007-card-readers.sql",
   "/org/usbledger/db/0008-ledger.sql",
   "/org/usbledger/db/0009-record-seals.sql",
+  "/org/usbledger/db/0010-session-totals.sql",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == UL_STORE_SCHEMA_VERSION);
 
@@ -243,8 +244,8 @@ ul_store_rollback (UlStore *store)
   if (sqlite3_get_autocommit (store->db) == 0)
     sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
   store->in_transaction = 0;
-  /* paths counted in what was rolled back: counted again from the logbook */
-  g_hash_table_remove_all (store->session_paths);
+  /* records folded in what was rolled back: folded again from the logbook */
+  g_hash_table_remove_all (store->session_folds);
 }
 
 static gboolean
@@ -269,6 +270,7 @@ run_migration (UlStore *store, int version, GError **error)
   if (!exec_fixed (store, script, error) ||
       (version == 2 && !ul_audit_chain_backfill (store, error)) ||
       (version == 9 && !ul_record_seals_install (store, error)) ||
+      (version == 10 && !ul_store_session_totals_install (store, error)) ||
       !exec_fixed (store, set_version, error))
     {
       ul_store_rollback (store);
@@ -294,8 +296,8 @@ open_connection (UlStore *store, const char *path, gboolean create, GError **err
 
   store->path = g_strdup (path);
   store->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
-  store->session_paths = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                                (GDestroyNotify) g_hash_table_unref);
+  store->session_folds = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                (GDestroyNotify) ul_file_fold_free);
   if (sqlite3_open_v2 (path, &store->db, flags, NULL) != SQLITE_OK)
     {
       g_set_error (error, UL_ERROR, UL_ERROR_DATABASE, "cannot open the logbook %s: %s",
@@ -465,7 +467,7 @@ ul_store_free (UlStore *store)
     return;
   if (store->stmts != NULL)
     g_hash_table_destroy (store->stmts);
-  g_clear_pointer (&store->session_paths, g_hash_table_destroy);
+  g_clear_pointer (&store->session_folds, g_hash_table_destroy);
   if (store->db != NULL)
     sqlite3_close (store->db);
   g_free (store->path);

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define UL_STORE_SCHEMA_VERSION 9
+#define UL_STORE_SCHEMA_VERSION 10
 
 typedef struct _UlStore UlStore;
 
@@ -327,6 +327,9 @@ GPtrArray *ul_store_list_events (UlStore *store, const UlEventFilter *filter,
                                  GError **error);
 /* recomputes the chain; fails at the first row that does not match */
 gboolean ul_store_verify_chain (UlStore *store, guint64 *n_events, GError **error);
+/* each session's file totals (schema 10) folded again from its file
+ * records; fails at the first session whose row does not have them */
+gboolean ul_store_verify_session_totals (UlStore *store, guint64 *n_sessions, GError **error);
 
 UlEvent *ul_event_new (const char *kind, const char *actor, const char *host, gint64 now);
 void ul_event_free (UlEvent *ev);

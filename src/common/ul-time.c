@@ -68,21 +68,43 @@ ul_time_parse_month (const char *text, gint64 *since, gint64 *until, GError **er
   return TRUE;
 }
 
-char *
-ul_time_format_iso8601 (gint64 usec)
+static void
+put_digits (char *p, int value, int n)
+{
+  for (int i = n - 1; i >= 0; i--, value /= 10)
+    p[i] = (char) ('0' + value % 10);
+}
+
+gboolean
+ul_time_format_iso8601_into (gint64 usec, char out[UL_TIME_ISO8601_SIZE])
 {
   gint64 seconds = usec / G_USEC_PER_SEC;
   time_t t = (time_t) seconds;
   struct tm tm;
 
-  /* the common case without GDateTime, which costs microseconds a call and
-   * a month's ledger formats tens of thousands: the same text (from
-   * 1970 to 9999; GDateTime is asked for anything else) */
-  if (seconds >= 0 && seconds < G_GINT64_CONSTANT (253402300800) && gmtime_r (&t, &tm) != NULL)
-    return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  /* the common case without GDateTime, which costs microseconds a call:
+   * the same text, from 1970 to 9999 */
+  if (seconds < 0 || seconds >= G_GINT64_CONSTANT (253402300800) || gmtime_r (&t, &tm) == NULL)
+    return FALSE;
+  memcpy (out, "0000-00-00T00:00:00Z", UL_TIME_ISO8601_SIZE);
+  put_digits (out, tm.tm_year + 1900, 4);
+  put_digits (out + 5, tm.tm_mon + 1, 2);
+  put_digits (out + 8, tm.tm_mday, 2);
+  put_digits (out + 11, tm.tm_hour, 2);
+  put_digits (out + 14, tm.tm_min, 2);
+  put_digits (out + 17, tm.tm_sec, 2);
+  return TRUE;
+}
+
+char *
+ul_time_format_iso8601 (gint64 usec)
+{
+  char text[UL_TIME_ISO8601_SIZE];
+
+  if (ul_time_format_iso8601_into (usec, text))
+    return g_strdup (text);
   {
-    g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
+    g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
 
     return dt ? g_date_time_format_iso8601 (dt) : g_strdup ("");
   }

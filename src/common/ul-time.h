@@ -10,6 +10,11 @@ G_BEGIN_DECLS
 char *ul_time_format (gint64 usec);
 /* UTC, ISO 8601 ("2026-11-26T01:16:25Z"), for signed documents */
 char *ul_time_format_iso8601 (gint64 usec);
+/* the same into @out, without an allocation (a month's ledger formats
+ * tens of thousands); FALSE for a time before 1970 or after 9999, which
+ * ul_time_format_iso8601 gives through GDateTime */
+#define UL_TIME_ISO8601_SIZE 21
+gboolean ul_time_format_iso8601_into (gint64 usec, char out[UL_TIME_ISO8601_SIZE]);
 /* ... to the microsecond ("2026-11-26T01:16:25.123456Z"): a moment a
  * record must name exactly (a ledger's as-of) */
 char *ul_time_format_iso8601_us (gint64 usec);

@@ -17,6 +17,7 @@
  * and prints the database's size. A benchmark, not a test: it never fails
  * on a figure. */
 #include "ul-canonical-json.h"
+#include "ul-file-fold.h"
 #include "ul-ledger.h"
 #include "ul-logbook-verify.h"
 #include "ul-record-seals.h"
@@ -66,6 +67,14 @@ step (sqlite3 *db, sqlite3_stmt *st)
   sqlite3_reset (st);
 }
 
+/* the name and SHA-256 of session @s's file @f */
+static void
+file_row (gint64 s, int f, char name[64], char hex[65])
+{
+  g_snprintf (name, 64, "報告書/文書%02d.docx", f);
+  g_snprintf (hex, 65, "%016" G_GINT64_MODIFIER "x%016x%032x", s, f, 0);
+}
+
 /* media, devices, sessions, mounts and files, straight into the tables */
 static void
 fill (const char *path, gint64 start, gint64 n_sessions, int files_per_session)
@@ -73,6 +82,8 @@ fill (const char *path, gint64 start, gint64 n_sessions, int files_per_session)
   sqlite3 *db = NULL;
   sqlite3_stmt *medium, *device, *session, *mount, *file;
   gint64 step_us = 5 * YEAR / n_sessions;
+  g_autoptr(UlFileFold) fold = ul_file_fold_new ();
+  char name[64];
   char hex[65];
 
   if (sqlite3_open (path, &db) != SQLITE_OK)
@@ -107,9 +118,11 @@ fill (const char *path, gint64 start, gint64 n_sessions, int files_per_session)
       sqlite3_bind_int64 (device, 4, start - YEAR);
       step (db, device);
     }
+  /* with the file totals the daemon keeps as it writes the records */
   session = prepare (db, "INSERT INTO sessions (id, medium_id, device_id, user_name, uid, host, "
-                         "started_at, ended_at, end_reason, files) "
-                         "VALUES (?1, ?2, ?2, ?3, ?4, 'pc-1', ?5, ?6, 'ejected', ?7)");
+                         "started_at, ended_at, end_reason, files, files_bytes, files_sha256, "
+                         "files_flags, files_last) VALUES (?1, ?2, ?2, ?3, ?4, 'pc-1', ?5, ?6, "
+                         "'ejected', ?7, ?8, ?9, ?10, ?11)");
   mount = prepare (db, "INSERT INTO session_mounts (id, session_id, device, mount_point, fstype, "
                        "watch, mounted_at, unmounted_at, manifest) VALUES (?1, ?1, '8:17', "
                        "X'2f6d656469612f78', 'vfat', 'fanotify-names', ?2, ?3, 'checked')");
@@ -120,14 +133,27 @@ fill (const char *path, gint64 start, gint64 n_sessions, int files_per_session)
     {
       gint64 t = start + (s - 1) * step_us;
       g_autofree char *user = g_strdup_printf ("user%03d", (int) (s % 500));
+      UlFileTotals totals;
 
+      ul_file_fold_reset (fold);
+      for (int f = 0; f < files_per_session; f++)
+        {
+          file_row (s, f, name, hex);
+          ul_file_fold_add (fold, "created", (const guint8 *) name, strlen (name),
+                            1000 * (f + 1), hex, "ok", "fanotify");
+        }
+      ul_file_fold_totals (fold, &totals);
       sqlite3_bind_int64 (session, 1, s);
       sqlite3_bind_int64 (session, 2, 1 + s % 200);
       sqlite3_bind_text (session, 3, user, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (session, 4, 1000 + s % 500);
       sqlite3_bind_int64 (session, 5, t);
       sqlite3_bind_int64 (session, 6, t + step_us / 2);
-      sqlite3_bind_int (session, 7, files_per_session);
+      sqlite3_bind_int64 (session, 7, totals.files);
+      sqlite3_bind_int64 (session, 8, totals.bytes);
+      sqlite3_bind_text (session, 9, totals.sha256, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (session, 10, (int) totals.flags);
+      sqlite3_bind_int64 (session, 11, t + (files_per_session - 1) * 1000);
       step (db, session);
       sqlite3_bind_int64 (mount, 1, s);
       sqlite3_bind_int64 (mount, 2, t);
@@ -135,10 +161,7 @@ fill (const char *path, gint64 start, gint64 n_sessions, int files_per_session)
       step (db, mount);
       for (int f = 0; f < files_per_session; f++)
         {
-          char name[64];
-
-          g_snprintf (name, sizeof name, "報告書/文書%02d.docx", f);
-          g_snprintf (hex, sizeof hex, "%016" G_GINT64_MODIFIER "x%016x%032x", s, f, 0);
+          file_row (s, f, name, hex);
           sqlite3_bind_int64 (file, 1, s);
           sqlite3_bind_blob (file, 2, name, (int) strlen (name), SQLITE_TRANSIENT);
           sqlite3_bind_int64 (file, 3, 1000 * (f + 1));
@@ -294,8 +317,9 @@ main (int argc, char **argv)
       t0 = g_get_monotonic_time ();
       rows = plain_month_read (path, since, until);
       plain = seconds_since (t0);
-      t0 = g_get_monotonic_time ();
+      /* the previous round's is freed outside the time measured */
       g_clear_pointer (&ledger, g_variant_unref);
+      t0 = g_get_monotonic_time ();
       ledger = ul_store_ledger_month (store, "2024-06", g_get_real_time (), "pc-1", &error);
       if (ledger == NULL)
         g_error ("%s", error->message);
@@ -324,7 +348,8 @@ main (int argc, char **argv)
     g_autoptr(UlReportDocument) cert = NULL;
     g_autofree char *pdf = g_build_filename (folder, "ledger.pdf", NULL);
     g_autofree char *cert_pdf = g_build_filename (folder, "certificate.pdf", NULL);
-    static const char cert_text[] = "{\"issued-at\":\"2026-11-27T00:00:00Z\",\"number\":\"2026-0001\"}";
+    static const char cert_text[] =
+      "{\"issued-at\":\"2026-11-27T00:00:00Z\",\"number\":\"2026-0001\"}";
     g_autoptr(GBytes) cert_json = g_bytes_new_static (cert_text, sizeof cert_text - 1);
     UlReportLedgerOptions options = { .generated_at = g_get_real_time () };
     GVariantDict d;

@@ -290,6 +290,45 @@ test_digest_sees_an_edit (Fixture *f, gconstpointer data)
   g_assert_cmpstr (d1, !=, d2);
 }
 
+/* the file totals kept in the sessions' rows give the ledger that folding
+ * their records gives (as a ledger as of an earlier time folds them) */
+static void
+test_totals_in_rows_give_the_records_ledger (Fixture *f, gconstpointer data)
+{
+  gint64 a = session (f, "tanaka", "2026-11-03T09:00:00", "2026-11-03T10:00:00", "ejected");
+  gint64 b = session (f, "鈴木", "2026-11-04T09:00:00", NULL, NULL);
+  g_autoptr(GVariant) from_rows = NULL;
+  g_autoptr(GVariant) from_records = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3 *db = NULL;
+
+  session (f, "tanaka", "2026-11-05T09:00:00", "2026-11-05T09:30:00", "removed");
+  file (f, a, "報告書.docx", 1200, "2026-11-03T09:10:00");
+  file (f, a, "報告書.docx", 1300, "2026-11-03T09:20:00");
+  file (f, a, "tab\there.txt", 5, "2026-11-03T09:30:00");
+  file (f, b, "x.csv", 0, "2026-11-04T09:10:00");
+  from_rows = ledger (f, "2026-11", "2026-11-20T00:00:00");
+  /* each row's totals marked as written later than as-of: the ledger
+   * folds every session's records instead */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  sql = g_strdup_printf ("DROP TRIGGER sessions_seal_update; DROP TRIGGER sessions_seal_renumber; "
+                         "UPDATE sessions SET files_last = %" G_GINT64_FORMAT ", files = 99, "
+                         "files_bytes = 99, files_sha256 = 'x'", jst ("2026-12-01T00:00:00"));
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  from_records = ledger (f, "2026-11", "2026-11-20T00:00:00");
+  g_assert_true (g_variant_equal (from_rows, from_records));
+  {
+    g_autoptr(GVariant) r = row (from_rows, "sessions", 0);
+    gint64 v = 0;
+
+    g_assert_true (g_variant_lookup (r, "files", "x", &v));
+    g_assert_cmpint (v, ==, 2);
+    g_assert_true (g_variant_lookup (r, "bytes", "x", &v));
+    g_assert_cmpint (v, ==, 1305);
+  }
+}
+
 static void
 test_bad_month_refused (Fixture *f, gconstpointer data)
 {
@@ -310,6 +349,8 @@ main (int argc, char **argv)
               test_as_of_is_the_logbook_then, fixture_teardown);
   g_test_add ("/ledger/digest-sees-an-edit", Fixture, NULL, fixture_setup,
               test_digest_sees_an_edit, fixture_teardown);
+  g_test_add ("/ledger/totals-in-rows-give-the-records-ledger", Fixture, NULL, fixture_setup,
+              test_totals_in_rows_give_the_records_ledger, fixture_teardown);
   g_test_add ("/ledger/bad-month-refused", Fixture, NULL, fixture_setup, test_bad_month_refused,
               fixture_teardown);
   return g_test_run ();

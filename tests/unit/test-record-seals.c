@@ -188,13 +188,14 @@ test_edits_are_named (Fixture *f, gconstpointer data)
     }
 }
 
-/* a logbook of schema 8 gets a seal for each row it holds */
+/* a logbook of schema 8 gets a seal for each row it holds; migration 10
+ * seals each session again, with its file totals */
 static void
 test_migration_seals_what_is_there (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(UlStore) store = NULL;
-  guint64 n_rows = 0, n_seals = 0;
+  guint64 n_rows = 0, n_seals = 0, n_sessions = 0;
 
   /* back to schema 8, as a logbook of the previous release would be */
   exec_on (f->path, FALSE,
@@ -216,6 +217,11 @@ test_migration_seals_what_is_there (Fixture *f, gconstpointer data)
     while (sqlite3_step (st) == SQLITE_ROW)
       g_string_append_printf (drops, "DROP TRIGGER %s;", sqlite3_column_text (st, 0));
     sqlite3_finalize (st);
+    /* and schema 10's columns */
+    g_string_append (drops, "ALTER TABLE sessions DROP COLUMN files_bytes;"
+                            "ALTER TABLE sessions DROP COLUMN files_sha256;"
+                            "ALTER TABLE sessions DROP COLUMN files_flags;"
+                            "ALTER TABLE sessions DROP COLUMN files_last;");
     g_assert_cmpint (sqlite3_exec (db, drops->str, NULL, NULL, NULL), ==, SQLITE_OK);
     g_string_free (drops, TRUE);
     sqlite3_close (db);
@@ -225,9 +231,12 @@ test_migration_seals_what_is_there (Fixture *f, gconstpointer data)
   g_assert_cmpint (ul_store_schema_version (store), ==, UL_STORE_SCHEMA_VERSION);
   g_assert_true (ul_store_verify_seal_chain (store, &n_seals, &error));
   g_assert_true (ul_store_verify_records (store, &n_rows, &error));
+  g_assert_true (ul_store_verify_session_totals (store, &n_sessions, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n_rows, ==, 7);
-  g_assert_cmpuint (n_seals, ==, 7);
+  /* 7 by migration 9, then one for each of the 2 sessions by migration 10 */
+  g_assert_cmpuint (n_seals, ==, 9);
+  g_assert_cmpuint (n_sessions, ==, 2);
 }
 
 int

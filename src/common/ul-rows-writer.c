@@ -1,0 +1,203 @@
+/* ul-rows-writer.c: "av" of "a{sv}" in GVariant's serialised form.
+ *
+ * The form, as GLib writes it in normal form (the GVariant specification):
+ * - a string is its bytes and a NUL; an int64 its 8 bytes, host order;
+ * - a variant is its child's form, a NUL, then the child's type string;
+ * - a dict entry {sv} is the key, padding to 8, the variant, then one
+ *   framing offset: where the key ends;
+ * - an array of variable-size elements is the elements, each padded to its
+ *   alignment (8 here: a variant, a dict entry), then the end of each
+ *   element as a framing offset; an empty array is empty;
+ * - framing offsets are little-endian, 1, 2, 4 or 8 bytes each: the
+ *   fewest with which the container's whole size (offsets included) fits.
+ * Every container here is 8-aligned, and so starts at a multiple of 8 of
+ * the one buffer: padding is counted from the buffer's start. */
+#include "ul-rows-writer.h"
+
+#include <string.h>
+
+static void
+pad8 (GByteArray *buf)
+{
+  static const guint8 zeros[8];
+
+  if (buf->len % 8 != 0)
+    g_byte_array_append (buf, zeros, 8 - buf->len % 8);
+}
+
+static guint
+offset_size (gsize body, gsize n_offsets)
+{
+  if (body + n_offsets <= G_MAXUINT8)
+    return 1;
+  if (body + 2 * n_offsets <= G_MAXUINT16)
+    return 2;
+  if (body + 4 * n_offsets <= G_MAXUINT32)
+    return 4;
+  return 8;
+}
+
+static void
+put_offset (GByteArray *buf, guint64 value, guint size)
+{
+  guint8 le[8];
+
+  for (guint i = 0; i < size; i++)
+    le[i] = (guint8) (value >> (8 * i));
+  g_byte_array_append (buf, le, size);
+}
+
+/* the framing offsets of a container that began at @start */
+static void
+put_offsets (GByteArray *buf, gsize start, GArray *ends)
+{
+  guint size;
+
+  if (ends->len == 0)
+    return;
+  size = offset_size (buf->len - start, ends->len);
+  for (guint i = 0; i < ends->len; i++)
+    put_offset (buf, g_array_index (ends, gsize, i), size);
+}
+
+static void
+put_string (GByteArray *buf, const char *s)
+{
+  g_byte_array_append (buf, (const guint8 *) s, (guint) strlen (s) + 1);
+}
+
+/* a variant's end: a NUL and its child's type */
+static void
+put_type (GByteArray *buf, const char *type)
+{
+  g_byte_array_append (buf, (const guint8 *) "", 1);
+  g_byte_array_append (buf, (const guint8 *) type, (guint) strlen (type));
+}
+
+void
+ul_rows_writer_init (UlRowsWriter *w)
+{
+  w->buf = g_byte_array_sized_new (4096);
+  w->row_ends = g_array_new (FALSE, FALSE, sizeof (gsize));
+  w->entry_ends = g_array_new (FALSE, FALSE, sizeof (gsize));
+  w->row_start = 0;
+  w->in_row = FALSE;
+}
+
+void
+ul_rows_writer_clear (UlRowsWriter *w)
+{
+  g_clear_pointer (&w->buf, g_byte_array_unref);
+  g_clear_pointer (&w->row_ends, g_array_unref);
+  g_clear_pointer (&w->entry_ends, g_array_unref);
+}
+
+void
+ul_rows_writer_begin_row (UlRowsWriter *w)
+{
+  g_return_if_fail (!w->in_row);
+  pad8 (w->buf);
+  w->row_start = w->buf->len;
+  g_array_set_size (w->entry_ends, 0);
+  w->in_row = TRUE;
+}
+
+/* an entry's key, and where the entry began; its value follows, 8-aligned */
+static gsize
+begin_entry (UlRowsWriter *w, const char *key, gsize *key_end)
+{
+  gsize start;
+
+  pad8 (w->buf);
+  start = w->buf->len;
+  put_string (w->buf, key);
+  *key_end = w->buf->len - start;
+  pad8 (w->buf);
+  return start;
+}
+
+static void
+end_entry (UlRowsWriter *w, gsize start, gsize key_end)
+{
+  gsize end;
+
+  put_offset (w->buf, key_end, offset_size (w->buf->len - start, 1));
+  end = w->buf->len - w->row_start;
+  g_array_append_val (w->entry_ends, end);
+}
+
+void
+ul_rows_writer_add_string (UlRowsWriter *w, const char *key, const char *value)
+{
+  gsize key_end, start;
+
+  g_return_if_fail (w->in_row);
+  if (value == NULL)
+    return;
+  start = begin_entry (w, key, &key_end);
+  put_string (w->buf, value);
+  put_type (w->buf, "s");
+  end_entry (w, start, key_end);
+}
+
+void
+ul_rows_writer_add_int64 (UlRowsWriter *w, const char *key, gint64 value)
+{
+  gsize key_end, start;
+
+  g_return_if_fail (w->in_row);
+  start = begin_entry (w, key, &key_end);
+  g_byte_array_append (w->buf, (const guint8 *) &value, sizeof value);
+  put_type (w->buf, "x");
+  end_entry (w, start, key_end);
+}
+
+void
+ul_rows_writer_add_strings (UlRowsWriter *w, const char *key, const char *const *values,
+                            guint n_values)
+{
+  g_autoptr(GArray) ends = g_array_sized_new (FALSE, FALSE, sizeof (gsize), n_values);
+  gsize key_end, start, array_start;
+
+  g_return_if_fail (w->in_row);
+  start = begin_entry (w, key, &key_end);
+  array_start = w->buf->len;
+  for (guint i = 0; i < n_values; i++)
+    {
+      gsize end;
+
+      pad8 (w->buf);
+      put_string (w->buf, values[i]);
+      put_type (w->buf, "s");
+      end = w->buf->len - array_start;
+      g_array_append_val (ends, end);
+    }
+  put_offsets (w->buf, array_start, ends);
+  put_type (w->buf, "av");
+  end_entry (w, start, key_end);
+}
+
+void
+ul_rows_writer_end_row (UlRowsWriter *w)
+{
+  gsize end;
+
+  g_return_if_fail (w->in_row);
+  put_offsets (w->buf, w->row_start, w->entry_ends);
+  put_type (w->buf, "a{sv}");
+  end = w->buf->len;
+  g_array_append_val (w->row_ends, end);
+  w->in_row = FALSE;
+}
+
+GVariant *
+ul_rows_writer_end (UlRowsWriter *w)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (!w->in_row, NULL);
+  put_offsets (w->buf, 0, w->row_ends);
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&w->buf));
+  ul_rows_writer_clear (w);
+  return g_variant_new_from_bytes (G_VARIANT_TYPE ("av"), bytes, TRUE);
+}
