@@ -143,6 +143,16 @@ ul_card_volume_read (struct udev *udev, const char *disk_syspath, GError **error
     }
   v->syspath = g_strdup (disk_syspath);
   v->name = g_strdup (udev_device_get_sysname (disk));
+  /* sysfs numbers the medium in the disk now; udev's record (its
+   * properties, the partitions it read) is of the medium its last processed
+   * event named, DISKSEQ. An older number there: the card's own change is
+   * still on its way, and what udev says is of the card before (or none). */
+  {
+    guint64 seen = 0;
+
+    v->udev_behind = parse_u64 (udev_device_get_property_value (disk, "DISKSEQ"), &seen) &&
+                     seen != v->diskseq;
+  }
   v->pttype = prop (disk, "ID_PART_TABLE_TYPE");
   v->ptuuid = prop (disk, "ID_PART_TABLE_UUID");
   if (has_prop (disk, "ID_FS_TYPE"))

@@ -24,6 +24,7 @@ typedef struct {
   GBytes *label;          /* the filesystem's label, bytes as on the card; NULL: none */
   char *volumes;          /* every filesystem, escaped, for the log */
   guint n_pending;        /* partitions udev has not read yet */
+  gboolean udev_behind;   /* udev's record of the disk is of an earlier medium */
 } UlCardVolume;
 
 /* reads the disk at @disk_syspath and its partitions from udev */

@@ -157,7 +157,7 @@ ul_manager_card_try_decide (UlManager *mgr, UlPresent *card, gboolean timed_out)
     }
   if (v->diskseq != card->diskseq)
     return FALSE;   /* another card already: its change event follows */
-  if (v->n_pending > 0 && !timed_out)
+  if ((v->n_pending > 0 || v->udev_behind) && !timed_out)
     {
       if (card->pending_source == 0)
         {
@@ -187,8 +187,9 @@ ul_manager_card_try_decide (UlManager *mgr, UlPresent *card, gboolean timed_out)
   volume = ul_card_volume_describe (v);
   g_free (card->card_volume);
   card->card_volume = g_strdup_printf ("in reader %s: %s%s", reader_name, volume,
-                                       v->n_pending > 0 ? " (udev had not read every partition)"
-                                                        : "");
+                                       v->udev_behind ? " (udev had not read the card)"
+                                       : v->n_pending > 0 ? " (udev had not read every partition)"
+                                       : "");
   ul_manager_decide (mgr, card, card->coldplug ? "card-coldplug" : "card-inserted");
   return TRUE;
 }

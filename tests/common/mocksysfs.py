@@ -221,6 +221,8 @@ class MockBus:
         records = []
         if diskseq is not None:
             attrs.append(('diskseq', b'%d\n' % diskseq))
+            # udev keeps the uevent's DISKSEQ: the medium its record is of
+            props.append(('DISKSEQ', str(diskseq)))
             if card is None:
                 attrs[1] = ('size', b'0\n')
             else:
@@ -248,7 +250,8 @@ class MockBus:
     def insert_card(self, disk, card, diskseq):
         """A card put into (or, with `card` None, taken out of) a reader's
         disk: the kernel's media change. Its new size and number, what
-        udev's blkid reads from it, its partitions, then the disk's
+        udev's blkid reads from it, its partitions, udev's record of the
+        medium's number (DISKSEQ), then the disk's
         "change" uevent (the partitions exist by then: udev's blkid opened
         the disk, which made the kernel read the partition table)."""
         self.remove_partitions(disk)
@@ -263,6 +266,9 @@ class MockBus:
                 path, record = self.partition_record(disk, i, props)
                 self.testbed.add_from_string(record)
                 self.partitions.setdefault(disk, []).append(path)
+        # udev's record of the disk is of this medium once it has processed
+        # the change: last, so that whoever reads it before sees udev behind
+        self.testbed.set_property(disk, 'DISKSEQ', str(diskseq))
         self.testbed.uevent(disk, 'change')
 
     def remove_partitions(self, disk):

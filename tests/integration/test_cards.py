@@ -138,6 +138,7 @@ class CardReaderTest(VolumeTest):
         part, record = usb.partition_record(self.disk, 1, [('PARTN', '1')])
         usb.testbed.add_from_string(record)
         usb.partitions[self.disk] = [part]
+        usb.testbed.set_property(self.disk, 'DISKSEQ', str(diskseq))
         usb.testbed.uevent(self.disk, 'change')
         return part
 
@@ -286,6 +287,30 @@ class CardReaderTest(VolumeTest):
         self.assertEqual(bytes(card['product']), b'CAMERA A')
         self.assertIn('sdb1 vfat 1234-ABCD "CAMERA A"', card['card-volume'])
         self.assertEqual(len(self.events('card-inserted')), 1)
+
+    def test_card_seen_before_udev_has_caught_up_waits_for_its_change(self):
+        """sysfs numbers the new card before udev has processed its change:
+        an event read meanwhile (a late one, or one repeated) finds udev's
+        record of the disk still of the medium before (its DISKSEQ), and the
+        card is decided by its own change, with its whole identity. (Under
+        load the daemon once decided such a card by its size alone, and its
+        request could not be approved without --accept-weak-serial.)"""
+        self.h.start_daemon()
+        self.registered_reader()
+        usb = self.h.usb
+        start = len(self.h.signals)
+        usb.testbed.set_attribute(self.disk, 'size', '%d\n' % (CAMERA_CARD.capacity // 512))
+        usb.testbed.set_attribute(self.disk, 'diskseq', '11\n')
+        usb.testbed.uevent(self.disk, 'change')
+        waiting = self.h.wait_device_since(start, 'sdb', 'block')
+        self.assertEqual(waiting['reason'], 'the card is being read')
+        self.assertEqual(self.events('card-inserted'), [])
+        usb.insert_card(self.disk, CAMERA_CARD, 11)
+        card = self.h.wait_device_since(start, 'sdb', 'block-and-request')
+        self.assertIn('1234-ABCD', card['card-volume'])
+        self.assertNotIn('udev had not read', card['card-volume'])
+        request = self.h.call('ListRequests', ('pending',), '(s)')[0][0]
+        self.h.ctl('approve', str(request['id']), '--asset-number', 'SD-9')
 
     def test_card_whose_partitions_udev_never_reads_is_decided_all_the_same(self):
         self.h.start_daemon()
