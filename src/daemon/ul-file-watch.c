@@ -118,18 +118,18 @@ queue (UlFileWatch *w, const char *action, const char *path, const char *old_pat
   queue_full (w, action, path, old_path, hash, fd, md, dir, NULL);
 }
 
-static char *resolve_uncached (UlFileWatch *w, int mount_fd, struct file_handle *handle);
+static char *resolve_uncached (UlFileWatch *w, struct file_handle *handle);
 
 /* the path of @name in the folder @handle names, relative to the mount */
 static char *
-resolve (UlFileWatch *w, int mount_fd, struct file_handle *handle, const char *name)
+resolve (UlFileWatch *w, struct file_handle *handle, const char *name)
 {
   g_autoptr(GBytes) key = g_bytes_new (handle, sizeof *handle + handle->handle_bytes);
   const char *rel = g_hash_table_lookup (w->folders, key);
 
   if (rel == NULL)
     {
-      char *found = resolve_uncached (w, mount_fd, handle);
+      char *found = resolve_uncached (w, handle);
 
       if (found == NULL)
         return g_strdup_printf ("(removed folder)/%s", name);
@@ -141,15 +141,23 @@ resolve (UlFileWatch *w, int mount_fd, struct file_handle *handle, const char *n
   return *rel ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
 }
 
+/* Descriptors on the medium are held only for the moment they are used:
+ * while usbledgerd has one open, the person's unmount fails ("target is
+ * busy"). Before, the mount point was open for every batch of events read. */
 static char *
-resolve_uncached (UlFileWatch *w, int mount_fd, struct file_handle *handle)
+resolve_uncached (UlFileWatch *w, struct file_handle *handle)
 {
   g_autofree char *link = NULL;
   char dir[4096];
   ssize_t n = -1;
-  int dfd = open_by_handle_at (mount_fd, handle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int mount_fd = open (w->mount_point, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dfd = mount_fd >= 0 ? open_by_handle_at (mount_fd, handle, O_PATH | O_DIRECTORY |
+                                                                  O_CLOEXEC) : -1;
   size_t mlen = strlen (w->mount_point);
   const char *rel;
+
+  if (mount_fd >= 0)
+    close (mount_fd);
 
   if (dfd >= 0)
     {
@@ -173,7 +181,7 @@ resolve_uncached (UlFileWatch *w, int mount_fd, struct file_handle *handle)
 }
 
 static void
-handle_named (UlFileWatch *w, int mount_fd, const struct fanotify_event_metadata *md)
+handle_named (UlFileWatch *w, const struct fanotify_event_metadata *md)
 {
   const char *p = (const char *) md + md->metadata_len;
   const char *end = (const char *) md + md->event_len;
@@ -198,12 +206,12 @@ handle_named (UlFileWatch *w, int mount_fd, const struct fanotify_event_metadata
           hdr->info_type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME)
         {
           g_free (path);
-          path = resolve (w, mount_fd, fh, name);
+          path = resolve (w, fh, name);
         }
       else if (hdr->info_type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME)
         {
           g_free (old_path);
-          old_path = resolve (w, mount_fd, fh, name);
+          old_path = resolve (w, fh, name);
         }
       p += hdr->len;
     }
@@ -326,10 +334,7 @@ read_events (UlFileWatch *w, gboolean ignore_backlog)
 {
   g_autofree char *buf = g_malloc (256 * 1024);
   guint64 scratch[1024];
-  int mount_fd = -1;
 
-  if (w->names)
-    mount_fd = open (w->mount_point, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   for (;;)
     {
       ssize_t len;
@@ -374,14 +379,12 @@ read_events (UlFileWatch *w, gboolean ignore_backlog)
             g_warning ("fanotify queue overflow on %s: the manifest at unmount finds what was "
                        "missed", w->mount_point);
           else if (w->names)
-            handle_named (w, mount_fd, md);
+            handle_named (w, md);
           else if (md->fd >= 0)
             handle_fd (w, md);
         }
       g_hash_table_remove_all (w->writers);
     }
-  if (mount_fd >= 0)
-    close (mount_fd);
 }
 
 static gboolean

@@ -222,7 +222,11 @@ worker (gpointer data)
         break;
       if (h->test_hold != NULL && job->rel_path != NULL &&
           g_str_has_suffix (job->rel_path, ".hold"))
-        test_hold (h->test_hold);
+        {
+          /* a job waiting holds nothing on the medium */
+          root_cache_clear (&rc);
+          test_hold (h->test_hold);
+        }
       run_job (h->crypto, h->max_bytes, job, buf, &rc);
       if (g_async_queue_length (h->jobs) <= 0)
         root_cache_clear (&rc);
