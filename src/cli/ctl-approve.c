@@ -6,7 +6,12 @@ ctl_approve (CtlContext *ctx, int argc, char **argv)
 {
   CtlRegistration reg = { 0 };
   g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) medium = NULL;
+  g_autoptr(GVariant) options = NULL;
   GVariantBuilder dict;
+  UlBusManager1 *m;
+  gboolean ok;
   gint64 id;
   int code;
 
@@ -32,8 +37,10 @@ ctl_approve (CtlContext *ctx, int argc, char **argv)
       ctl_registration_clear (&reg);
       return 2;
     }
-  code = ctl_call_medium (ctx, "ApproveRequest",
-                          g_variant_new ("(x@a{sv})", id, g_variant_builder_end (&dict)));
+  options = g_variant_ref_sink (g_variant_builder_end (&dict));
+  ok = (m = ctl_manager (ctx, &error)) != NULL &&
+       ul_bus_manager1_call_approve_request_sync (m, id, options, &medium, NULL, &error);
+  code = ctl_show_medium (ctx, ok, medium, error);
   ctl_registration_clear (&reg);
   return code;
 }

@@ -15,9 +15,13 @@ int
 ctl_certificates (CtlContext *ctx, int argc, char **argv)
 {
   GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) list = NULL;
   GVariantIter iter;
   GVariant *rec;
+  UlBusManager1 *m;
+  gboolean ok;
   int code;
 
   if (!ctl_parse (_("[ASSET-NUMBER]"), _("List erasures and their certificates."), entries,
@@ -28,8 +32,10 @@ ctl_certificates (CtlContext *ctx, int argc, char **argv)
       g_printerr (_("usbledgerctl: unexpected argument\n"));
       return 2;
     }
-  list = ctl_call_list (ctx, "ListErasures", g_variant_new ("(s)", argc == 2 ? argv[1] : ""),
-                        &code);
+  ok = (m = ctl_manager (ctx, &error)) != NULL &&
+       ul_bus_manager1_call_list_erasures_sync (m, argc == 2 ? argv[1] : "", &reply, NULL,
+                                                &error);
+  list = ctl_list_for_people (ctx, ok, reply, error, &code);
   if (list == NULL)
     return code;
   g_variant_iter_init (&iter, list);
@@ -48,19 +54,25 @@ ctl_certificates (CtlContext *ctx, int argc, char **argv)
   return 0;
 }
 
-static GVariant *
-get_certificate (CtlContext *ctx, const char *number)
+/* certificate @number: its JSON and signature as the daemon signed them,
+ * and the public key; FALSE with the error printed */
+static gboolean
+get_certificate (CtlContext *ctx, const char *number, GBytes **json, GBytes **sig, char **pem)
 {
-  return ctl_call (ctx, "GetCertificate", g_variant_new ("(s)", number),
-                   G_VARIANT_TYPE ("(ayays)"));
-}
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) json_v = NULL;
+  g_autoptr(GVariant) sig_v = NULL;
+  UlBusManager1 *m;
 
-static GBytes *
-child_bytes (GVariant *reply, int i)
-{
-  g_autoptr(GVariant) v = g_variant_get_child_value (reply, i);
-
-  return g_variant_get_data_as_bytes (v);
+  if ((m = ctl_manager (ctx, &error)) == NULL ||
+      !ul_bus_manager1_call_get_certificate_sync (m, number, &json_v, &sig_v, pem, NULL, &error))
+    {
+      ctl_print_call_error (error);
+      return FALSE;
+    }
+  *json = g_variant_get_data_as_bytes (json_v);
+  *sig = g_variant_get_data_as_bytes (sig_v);
+  return TRUE;
 }
 
 /* a certificate names the key that signed it (issuer.signing-key-sha256,
@@ -91,10 +103,9 @@ int
 ctl_certificate (CtlContext *ctx, int argc, char **argv)
 {
   GOptionEntry entries[] = { { NULL } };
-  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GBytes) json = NULL, sig = NULL;
   g_autoptr(GError) error = NULL;
-  const char *pem = NULL;
+  g_autofree char *pem = NULL;
 
   if (!ctl_parse (_("export NUMBER FOLDER | verify NUMBER | show NUMBER"),
                   _("Export a certificate for the city, or verify its signature."), entries,
@@ -107,12 +118,8 @@ ctl_certificate (CtlContext *ctx, int argc, char **argv)
                     "\"certificate verify NUMBER\" or \"certificate show NUMBER\"\n"));
       return 2;
     }
-  reply = get_certificate (ctx, argv[2]);
-  if (reply == NULL)
+  if (!get_certificate (ctx, argv[2], &json, &sig, &pem))
     return 1;
-  json = child_bytes (reply, 0);
-  sig = child_bytes (reply, 1);
-  g_variant_get_child (reply, 2, "&s", &pem);
 
   if (g_str_equal (argv[1], "show"))
     {
@@ -155,14 +162,15 @@ ctl_certificate (CtlContext *ctx, int argc, char **argv)
       }
     g_print ("%s\n%s\n%s\n", json_path, sig_path, pem_path);
     {
-      g_autoptr(GVariant) x509 = ctl_call (ctx, "GetSigningCertificate", NULL,
-                                           G_VARIANT_TYPE ("(s)"));
+      g_autofree char *text = NULL;
       g_autofree char *x509_path = g_build_filename (argv[3], "signing-cert.pem", NULL);
-      const char *text = NULL;
 
-      if (x509 == NULL)
-        return 1;
-      g_variant_get (x509, "(&s)", &text);
+      if (!ul_bus_manager1_call_get_signing_certificate_sync (ctx->manager, &text, NULL,
+                                                              &error))
+        {
+          ctl_print_call_error (error);
+          return 1;
+        }
       if (!g_file_set_contents (x509_path, text, -1, &error))
         {
           g_printerr ("usbledgerctl: %s\n", error->message);
@@ -171,16 +179,16 @@ ctl_certificate (CtlContext *ctx, int argc, char **argv)
       g_print ("%s\n", x509_path);
     }
     {
-      g_autoptr(GVariant) pdf = ctl_call (ctx, "GetCertificatePdf",
-                                          g_variant_new ("(s)", argv[2]),
-                                          G_VARIANT_TYPE ("(ay)"));
+      g_autoptr(GVariant) pdf = NULL;
       g_autofree char *pdf_name = g_strdup_printf ("%s.pdf", argv[2]);
       g_autofree char *pdf_path = g_build_filename (argv[3], pdf_name, NULL);
-      g_autoptr(GBytes) bytes = pdf ? child_bytes (pdf, 0) : NULL;
 
-      if (bytes == NULL || !g_file_set_contents (pdf_path, g_bytes_get_data (bytes, NULL),
-                                                 (gssize) g_bytes_get_size (bytes), &error))
+      if (!ul_bus_manager1_call_get_certificate_pdf_sync (ctx->manager, argv[2], &pdf, NULL,
+                                                          &error) ||
+          !g_file_set_contents (pdf_path, g_variant_get_data (pdf),
+                                (gssize) g_variant_get_size (pdf), &error))
         {
+          g_dbus_error_strip_remote_error (error);
           g_printerr (_("usbledgerctl: no PDF of certificate %s%s%s\n"), argv[2],
                       error ? ": " : "", error ? error->message : "");
           return 1;

@@ -11,47 +11,27 @@
 
 #include <string.h>
 
-#define UL_DBUS_NAME "org.usbledger"
-#define UL_DBUS_PATH "/org/usbledger/Manager"
-#define UL_DBUS_INTERFACE "org.usbledger.Manager1"
-
-GDBusConnection *
-ctl_bus (CtlContext *ctx, GError **error)
+UlBusManager1 *
+ctl_manager (CtlContext *ctx, GError **error)
 {
-  if (ctx->bus == NULL)
+  if (ctx->manager == NULL)
     {
-      ctx->bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, error);
-      if (ctx->bus == NULL)
+      ctx->manager = ul_client_manager_new_sync (NULL, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES,
+                                                 NULL, error);
+      if (ctx->manager == NULL)
         g_prefix_error (error, _("cannot reach the system bus: "));
     }
-  return ctx->bus;
+  return ctx->manager;
 }
 
-GDBusConnection *
-ctl_bus_or_say (CtlContext *ctx)
+UlBusManager1 *
+ctl_manager_or_say (CtlContext *ctx)
 {
   g_autoptr(GError) error = NULL;
 
-  if (ctl_bus (ctx, &error) == NULL)
+  if (ctl_manager (ctx, &error) == NULL)
     ctl_print_call_error (error);
-  return ctx->bus;
-}
-
-GVariant *
-ctl_call_full (CtlContext *ctx, const char *method, GVariant *params,
-               const GVariantType *reply_type, GError **error)
-{
-  /* checking the whole logbook reads every record of years: minutes (see
-   * tests/bench/README.md), not the five a call is otherwise given */
-  int timeout_ms = g_str_equal (method, "VerifyEventLog") ? 60 * 60 * 1000 : 5 * 60 * 1000;
-
-  (void) ul_error_quark (); /* maps the daemon's error names back */
-  if (ctl_bus (ctx, error) == NULL)
-    return NULL;
-  return g_dbus_connection_call_sync (ctx->bus, UL_DBUS_NAME, UL_DBUS_PATH, UL_DBUS_INTERFACE,
-                                      method, params, reply_type,
-                                      G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
-                                      timeout_ms, NULL, error);
+  return ctx->manager;
 }
 
 void
@@ -78,33 +58,21 @@ ctl_print_call_error (GError *error)
 }
 
 GVariant *
-ctl_call (CtlContext *ctx, const char *method, GVariant *params, const GVariantType *reply_type)
+ctl_list_for_people (CtlContext *ctx, gboolean ok, GVariant *list, GError *error, int *code)
 {
-  g_autoptr(GError) error = NULL;
-  GVariant *reply = ctl_call_full (ctx, method, params, reply_type, &error);
-
-  if (reply == NULL)
-    ctl_print_call_error (error);
-  return reply;
-}
-
-GVariant *
-ctl_call_list (CtlContext *ctx, const char *method, GVariant *params, int *code)
-{
-  g_autoptr(GVariant) reply = ctl_call (ctx, method, params, G_VARIANT_TYPE ("(aa{sv})"));
-  g_autoptr(GVariant) list = NULL;
-
   *code = 1;
-  if (reply == NULL)
-    return NULL;
-  list = g_variant_get_child_value (reply, 0);
+  if (!ok)
+    {
+      ctl_print_call_error (error);
+      return NULL;
+    }
   *code = 0;
   if (ctx->json)
     {
       ctl_print_json (list);
       return NULL;
     }
-  return g_steal_pointer (&list);
+  return g_variant_ref (list);
 }
 
 gboolean
@@ -289,14 +257,13 @@ ctl_registration_clear (CtlRegistration *reg)
 }
 
 int
-ctl_call_medium (CtlContext *ctx, const char *method, GVariant *params)
+ctl_show_medium (CtlContext *ctx, gboolean ok, GVariant *medium, GError *error)
 {
-  g_autoptr(GVariant) reply = ctl_call (ctx, method, params, G_VARIANT_TYPE ("(a{sv})"));
-  g_autoptr(GVariant) medium = NULL;
-
-  if (reply == NULL)
-    return 1;
-  medium = g_variant_get_child_value (reply, 0);
+  if (!ok)
+    {
+      ctl_print_call_error (error);
+      return 1;
+    }
   if (ctx->json)
     ctl_print_json (medium);
   else

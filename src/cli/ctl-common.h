@@ -7,32 +7,32 @@
  * know the <inttypes.h> macros */
 #include <inttypes.h>
 
+#include "ul-client.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
   gboolean json;
-  GDBusConnection *bus;
+  UlBusManager1 *manager;
 } CtlContext;
 
 typedef int (*CtlCommandFunc) (CtlContext *ctx, int argc, char **argv);
 
-/* the system bus, connected on first use (a command's --help and its
- * argument errors need none); NULL with @error when it cannot be reached */
-GDBusConnection *ctl_bus (CtlContext *ctx, GError **error);
+/* usbledgerd's manager on the system bus (src/client), connected on first
+ * use (a command's --help and its argument errors need none); NULL with
+ * @error when the bus cannot be reached */
+UlBusManager1 *ctl_manager (CtlContext *ctx, GError **error);
 /* the same, the error printed */
-GDBusConnection *ctl_bus_or_say (CtlContext *ctx);
+UlBusManager1 *ctl_manager_or_say (CtlContext *ctx);
 
-/* calls the daemon; on failure prints the daemon's own message and returns NULL */
-GVariant *ctl_call (CtlContext *ctx, const char *method, GVariant *params,
-                    const GVariantType *reply_type);
-/* the same, the error left to the caller (ctl_print_call_error shows it) */
-GVariant *ctl_call_full (CtlContext *ctx, const char *method, GVariant *params,
-                         const GVariantType *reply_type, GError **error);
+/* prints a call's error as the daemon worded it */
 void ctl_print_call_error (GError *error);
 
-/* calls a List* method; returns its list for printing to people, or NULL
- * with *code set: 1 on error, 0 when --json already printed it */
-GVariant *ctl_call_list (CtlContext *ctx, const char *method, GVariant *params, int *code);
+/* a List* call's answer (@ok, @list, @error as the call left them): the
+ * list for printing to people, or NULL with *code set: 1 when the call
+ * failed (its error printed), 0 when --json printed it already */
+GVariant *ctl_list_for_people (CtlContext *ctx, gboolean ok, GVariant *list, GError *error,
+                               int *code);
 
 /* parses subcommand options; prints the error and returns FALSE on a bad argument */
 gboolean ctl_parse (const char *usage, const char *summary, GOptionEntry *entries, int *argc,
@@ -77,8 +77,8 @@ void ctl_registration_add_entries (GArray *entries, CtlRegistration *reg);
 gboolean ctl_registration_build (CtlRegistration *reg, GVariantBuilder *dict);
 void ctl_registration_clear (CtlRegistration *reg);
 void ctl_print_medium (GVariant *m);
-/* calls a method that returns one medium (a{sv}) and prints it; the exit code */
-int ctl_call_medium (CtlContext *ctx, const char *method, GVariant *params);
+/* prints the one medium (a{sv}) a call returned, or its error; the exit code */
+int ctl_show_medium (CtlContext *ctx, gboolean ok, GVariant *medium, GError *error);
 
 int ctl_devices (CtlContext *ctx, int argc, char **argv);
 int ctl_requests (CtlContext *ctx, int argc, char **argv);

@@ -5,7 +5,11 @@ int
 ctl_devices (CtlContext *ctx, int argc, char **argv)
 {
   GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) list = NULL;
+  UlBusManager1 *m;
+  gboolean ok;
   int code;
   GVariantIter iter;
   GVariant *d;
@@ -13,7 +17,9 @@ ctl_devices (CtlContext *ctx, int argc, char **argv)
   if (!ctl_parse ("", _("List the USB devices present, with the decision and its reason."),
                   entries, &argc, &argv))
     return 2;
-  list = ctl_call_list (ctx, "ListDevices", NULL, &code);
+  ok = (m = ctl_manager (ctx, &error)) != NULL &&
+       ul_bus_manager1_call_list_devices_sync (m, &reply, NULL, &error);
+  list = ctl_list_for_people (ctx, ok, reply, error, &code);
   if (list == NULL)
     return code;
   g_variant_iter_init (&iter, list);

@@ -18,8 +18,10 @@ ctl_dispose (CtlContext *ctx, int argc, char **argv)
       "FILE" },
     { NULL }
   };
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) what = NULL;
   GVariantBuilder details;
+  UlBusManager1 *m;
 
   if (!ctl_parse (_("ASSET-NUMBER destroyed|retired"),
                   _("Record that a medium was destroyed or retired; it is blocked for good."),
@@ -39,23 +41,23 @@ ctl_dispose (CtlContext *ctx, int argc, char **argv)
     g_variant_builder_add (&details, "{sv}", "date", g_variant_new_string (date));
   if (note != NULL)
     g_variant_builder_add (&details, "{sv}", "note", g_variant_new_string (note));
-  reply = ctl_call (ctx, "DisposeMedium",
-                    g_variant_new ("(ss@a{sv})", argv[1], argv[2],
-                                   g_variant_builder_end (&details)), NULL);
-  if (reply == NULL)
-    return 1;
+  what = g_variant_ref_sink (g_variant_builder_end (&details));
+  if ((m = ctl_manager (ctx, &error)) == NULL ||
+      !ul_bus_manager1_call_dispose_medium_sync (m, argv[1], argv[2], what, NULL, &error))
+    {
+      ctl_print_call_error (error);
+      return 1;
+    }
   g_print (_("%s: %s; it is blocked for good\n"), argv[1], argv[2]);
   if (pdf_path != NULL)
     {
-      g_autoptr(GVariant) pdf = ctl_call (ctx, "GetDisposalPdf", g_variant_new ("(s)", argv[1]),
-                                          G_VARIANT_TYPE ("(ay)"));
-      g_autoptr(GVariant) bytes = pdf ? g_variant_get_child_value (pdf, 0) : NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) pdf = NULL;
 
-      if (bytes == NULL ||
-          !g_file_set_contents (pdf_path, g_variant_get_data (bytes),
-                                (gssize) g_variant_get_size (bytes), &error))
+      if (!ul_bus_manager1_call_get_disposal_pdf_sync (m, argv[1], &pdf, NULL, &error) ||
+          !g_file_set_contents (pdf_path, g_variant_get_data (pdf),
+                                (gssize) g_variant_get_size (pdf), &error))
         {
+          g_dbus_error_strip_remote_error (error);
           g_printerr (_("usbledgerctl: no printable record%s%s\n"), error ? ": " : "",
                       error ? error->message : "");
           return 1;

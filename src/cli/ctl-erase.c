@@ -17,8 +17,8 @@ typedef struct {
 } EraseWatch;
 
 static void
-on_signal (GDBusConnection *bus, const char *sender, const char *path, const char *iface,
-           const char *signal, GVariant *params, gpointer data)
+on_signal (GDBusProxy *proxy, const char *sender, const char *signal, GVariant *params,
+           gpointer data)
 {
   EraseWatch *w = data;
 
@@ -74,28 +74,27 @@ on_wait_over (gpointer data)
 /* EraseMedium; while the daemon says the medium is still being checked
  * after its last unmount (busy), asks again when a session changes (the
  * check's end is one), at least every few seconds, for up to two minutes */
-static GVariant *
-start_erase (EraseWatch *w, GVariant *params)
+static gboolean
+start_erase (EraseWatch *w, const char *asset_number, const char *confirm, GVariant *options)
 {
   gint64 give_up = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
   gboolean told = FALSE;
 
-  g_variant_ref_sink (params);
   for (;;)
     {
       g_autoptr(GError) error = NULL;
-      GVariant *reply = ctl_call_full (w->ctx, "EraseMedium", params, G_VARIANT_TYPE ("(x)"),
-                                       &error);
+      gboolean started = ul_bus_manager1_call_erase_medium_sync (w->ctx->manager, asset_number,
+                                                                 confirm, options, &w->id, NULL,
+                                                                 &error);
       g_autoptr(GMainLoop) waiting = NULL;
       guint cap;
 
-      if (reply != NULL || !g_error_matches (error, UL_ERROR, UL_ERROR_BUSY) ||
+      if (started || !g_error_matches (error, UL_ERROR, UL_ERROR_BUSY) ||
           g_get_monotonic_time () > give_up)
         {
-          if (reply == NULL)
+          if (!started)
             ctl_print_call_error (error);
-          g_variant_unref (params);
-          return reply;
+          return started;
         }
       if (!told)
         g_printerr (_("waiting for the check of its last unmount to end...\n"));
@@ -114,10 +113,11 @@ static gboolean
 on_interrupt (gpointer data)
 {
   EraseWatch *w = data;
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_printerr (_("\ncancelling...\n"));
-  reply = ctl_call (w->ctx, "CancelErase", g_variant_new ("(x)", w->id), NULL);
+  if (!ul_bus_manager1_call_cancel_erase_sync (w->ctx->manager, w->id, NULL, &error))
+    ctl_print_call_error (error);
   return G_SOURCE_CONTINUE;
 }
 
@@ -134,10 +134,11 @@ ctl_erase (CtlContext *ctx, int argc, char **argv)
     { NULL }
   };
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GVariant) reply = NULL;
-  GVariantBuilder options;
+  g_autoptr(GVariant) options = NULL;
   EraseWatch w = { ctx, loop, 0, NULL, isatty (STDERR_FILENO), NULL };
-  guint sub, sigint;
+  UlBusManager1 *m;
+  gulong sub;
+  guint sigint;
   int code;
 
   if (!ctl_parse (_("ASSET-NUMBER"),
@@ -152,26 +153,25 @@ ctl_erase (CtlContext *ctx, int argc, char **argv)
       return 2;
     }
   /* listen before asking, so no progress or end is missed */
-  if (ctl_bus_or_say (ctx) == NULL)
+  if ((m = ctl_manager_or_say (ctx)) == NULL)
     return 1;
-  sub = g_dbus_connection_signal_subscribe (ctx->bus, "org.usbledger", "org.usbledger.Manager1",
-                                            NULL, "/org/usbledger/Manager", NULL,
-                                            G_DBUS_SIGNAL_FLAGS_NONE, on_signal, &w, NULL);
-  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&options, "{sv}", "pattern",
-                         g_variant_new_string (random ? "aes-256-ctr" : "zeros"));
-  reply = start_erase (&w, g_variant_new ("(ss@a{sv})", argv[1], confirm,
-                                          g_variant_builder_end (&options)));
-  if (reply == NULL)
+  sub = g_signal_connect (m, "g-signal", G_CALLBACK (on_signal), &w);
+  {
+    GVariantDict d;
+
+    g_variant_dict_init (&d, NULL);
+    g_variant_dict_insert (&d, "pattern", "s", random ? "aes-256-ctr" : "zeros");
+    options = g_variant_ref_sink (g_variant_dict_end (&d));
+  }
+  if (!start_erase (&w, argv[1], confirm, options))
     {
-      g_dbus_connection_signal_unsubscribe (ctx->bus, sub);
+      g_signal_handler_disconnect (m, sub);
       return 1;
     }
-  g_variant_get (reply, "(x)", &w.id);
   sigint = g_unix_signal_add (SIGINT, on_interrupt, &w);
   g_main_loop_run (loop);
   g_source_remove (sigint);
-  g_dbus_connection_signal_unsubscribe (ctx->bus, sub);
+  g_signal_handler_disconnect (m, sub);
   if (w.tty)
     g_printerr ("\n");
 

@@ -56,7 +56,6 @@ ctl_ledger_export (CtlContext *ctx, const char *month, const char *out, gboolean
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GUnixFDList) fds = NULL;
-  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) files = NULL;
   g_autofree char *csv = g_strdup_printf ("ledger-%s.csv", month);
   GVariantDict options;
@@ -69,21 +68,22 @@ ctl_ledger_export (CtlContext *ctx, const char *month, const char *out, gboolean
       g_printerr (_("usbledgerctl: cannot make %s: %s\n"), out, g_strerror (errno));
       return 1;
     }
-  if (ctl_bus_or_say (ctx) == NULL)
-    return 1;
-  g_variant_dict_init (&options, NULL);
-  g_variant_dict_insert (&options, "files-appendix", "b", appendix);
-  reply = g_dbus_connection_call_with_unix_fd_list_sync (
-    ctx->bus, "org.usbledger", "/org/usbledger/Manager", "org.usbledger.Manager1",
-    "ExportLedger", g_variant_new ("(s@a{sv})", month, g_variant_dict_end (&options)),
-    G_VARIANT_TYPE ("(a{sh})"), G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
-    10 * 60 * 1000, NULL, &fds, NULL, &error);
-  if (reply == NULL)
+  if (ctl_manager (ctx, &error) == NULL)
     {
       ctl_print_call_error (error);
       return 1;
     }
-  files = g_variant_get_child_value (reply, 0);
+  /* the bundle's PDFs are drawn meanwhile */
+  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (ctx->manager), UL_CLIENT_EXPORT_TIMEOUT_MS);
+  g_variant_dict_init (&options, NULL);
+  g_variant_dict_insert (&options, "files-appendix", "b", appendix);
+  if (!ul_bus_manager1_call_export_ledger_sync (ctx->manager, month,
+                                                g_variant_dict_end (&options), NULL, &files,
+                                                &fds, NULL, &error))
+    {
+      ctl_print_call_error (error);
+      return 1;
+    }
   g_variant_iter_init (&iter, files);
   while (g_variant_iter_next (&iter, "{&sh}", &name, &index))
     {
@@ -158,7 +158,7 @@ check_signatures (CtlContext *ctx, const char *dir, GVariant *manifest, GError *
   g_autofree char *pub_pem = pub ? g_strndup (g_bytes_get_data (pub, NULL),
                                               g_bytes_get_size (pub)) : NULL;
   g_autofree char *fp = pub_pem ? ul_public_key_fingerprint (pub_pem, error) : NULL;
-  g_autoptr(GVariant) cert = NULL;
+  g_autofree char *cert_pem = NULL;
   g_autofree char *daemon_pub = NULL;
   g_autofree char *daemon_fp = NULL;
   static const char *const signed_files[] = { "manifest.json", "SHA256SUMS" };
@@ -185,15 +185,10 @@ check_signatures (CtlContext *ctx, const char *dir, GVariant *manifest, GError *
                    _("the bundle's key %s is not the key the manifest names"), fp);
       return FALSE;
     }
-  cert = ctl_call_full (ctx, "GetSigningCertificate", NULL, G_VARIANT_TYPE ("(s)"), error);
-  if (cert == NULL)
+  if (ctl_manager (ctx, error) == NULL ||
+      !ul_bus_manager1_call_get_signing_certificate_sync (ctx->manager, &cert_pem, NULL, error))
     return FALSE;
-  {
-    const char *cert_pem = NULL;
-
-    g_variant_get (cert, "(&s)", &cert_pem);
-    daemon_pub = ul_certificate_public_key_pem (cert_pem, error);
-  }
+  daemon_pub = ul_certificate_public_key_pem (cert_pem, error);
   daemon_fp = daemon_pub ? ul_public_key_fingerprint (daemon_pub, error) : NULL;
   if (daemon_fp == NULL)
     return FALSE;

@@ -24,11 +24,12 @@ ctl_fetch_ledger (CtlContext *ctx, const char *month, gint64 as_of, GError **err
   GVariantDict whole;
   gboolean more = TRUE;
 
+  if (ctl_manager (ctx, error) == NULL)
+    return NULL;
   for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
     rows[p] = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
   while (more)
     {
-      g_autoptr(GVariant) reply = NULL;
       g_autoptr(GVariant) page = NULL;
       GVariantDict options;
 
@@ -37,17 +38,15 @@ ctl_fetch_ledger (CtlContext *ctx, const char *month, gint64 as_of, GError **err
       g_variant_dict_insert (&options, "limit", "u", (guint32) PAGE);
       if (as_of != 0)
         g_variant_dict_insert (&options, "as-of", "x", as_of);
-      reply = ctl_call_full (ctx, "GetLedger",
-                             g_variant_new ("(s@a{sv})", month, g_variant_dict_end (&options)),
-                             G_VARIANT_TYPE ("(a{sv})"), error);
-      if (reply == NULL)
+      if (!ul_bus_manager1_call_get_ledger_sync (ctx->manager, month,
+                                                 g_variant_dict_end (&options), &page, NULL,
+                                                 error))
         {
           /* a ledger with pages missing is no ledger */
           for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
             g_ptr_array_unref (rows[p]);
           return NULL;
         }
-      page = g_variant_get_child_value (reply, 0);
       if (first == NULL)
         {
           first = g_variant_ref (page);

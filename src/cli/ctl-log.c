@@ -15,7 +15,7 @@ fetch_all_pages (CtlContext *ctx, GVariant *filter, int limit, int *code)
   g_variant_builder_init (&all, G_VARIANT_TYPE ("aa{sv}"));
   for (;;)
     {
-      g_autoptr(GVariant) reply = NULL;
+      g_autoptr(GError) error = NULL;
       g_autoptr(GVariant) page = NULL;
       GVariantDict d;
       gsize len;
@@ -24,15 +24,15 @@ fetch_all_pages (CtlContext *ctx, GVariant *filter, int limit, int *code)
       g_variant_dict_insert (&d, "after-id", "x", after);
       if (limit > 0)
         g_variant_dict_insert (&d, "limit", "u", (guint32) (limit - (int) n));
-      reply = ctl_call (ctx, "ListEvents", g_variant_new ("(@a{sv})", g_variant_dict_end (&d)),
-                        G_VARIANT_TYPE ("(aa{sv})"));
-      if (reply == NULL)
+      if (ctl_manager (ctx, &error) == NULL ||
+          !ul_bus_manager1_call_list_events_sync (ctx->manager, g_variant_dict_end (&d), &page,
+                                                  NULL, &error))
         {
+          ctl_print_call_error (error);
           g_variant_builder_clear (&all);
           *code = 1;
           return NULL;
         }
-      page = g_variant_get_child_value (reply, 0);
       len = g_variant_n_children (page);
       for (gsize i = 0; i < len; i++)
         {
@@ -70,7 +70,6 @@ ctl_log (CtlContext *ctx, int argc, char **argv)
     { NULL }
   };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) list = NULL;
   GVariantBuilder filter;
   GVariantIter iter;
@@ -90,10 +89,16 @@ ctl_log (CtlContext *ctx, int argc, char **argv)
       guint64 n = 0, n_records = 0;
       guint32 n_checkpoints = 0;
 
-      reply = ctl_call (ctx, "VerifyEventLog", NULL, G_VARIANT_TYPE ("(ttu)"));
-      if (reply == NULL)
-        return 1;
-      g_variant_get (reply, "(ttu)", &n, &n_records, &n_checkpoints);
+      if (ctl_manager (ctx, &error) != NULL)
+        g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (ctx->manager),
+                                          UL_CLIENT_VERIFY_TIMEOUT_MS);
+      if (ctx->manager == NULL ||
+          !ul_bus_manager1_call_verify_event_log_sync (ctx->manager, &n, &n_records,
+                                                       &n_checkpoints, NULL, &error))
+        {
+          ctl_print_call_error (error);
+          return 1;
+        }
       if (ctx->json)
         g_print ("{\"verified\":true,\"events\":%" G_GUINT64_FORMAT ",\"records\":%"
                  G_GUINT64_FORMAT ",\"checkpoints\":%u}\n", n, n_records, n_checkpoints);

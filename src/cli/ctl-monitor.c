@@ -5,8 +5,8 @@
 #include <stdio.h>
 
 static void
-on_signal (GDBusConnection *bus, const char *sender, const char *path, const char *iface,
-           const char *signal, GVariant *params, gpointer user_data)
+on_signal (GDBusProxy *proxy, const char *sender, const char *signal, GVariant *params,
+           gpointer user_data)
 {
   CtlContext *ctx = user_data;
   g_autoptr(GVariant) rec = NULL;
@@ -63,19 +63,18 @@ ctl_monitor (CtlContext *ctx, int argc, char **argv)
 {
   GOptionEntry entries[] = { { NULL } };
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  guint sub;
+  UlBusManager1 *m;
+  gulong sub;
 
   if (!ctl_parse ("", _("Print device, request and medium changes as they happen."), entries,
                   &argc, &argv))
     return 2;
-  if (ctl_bus_or_say (ctx) == NULL)
+  if ((m = ctl_manager_or_say (ctx)) == NULL)
     return 1;
-  sub = g_dbus_connection_signal_subscribe (ctx->bus, "org.usbledger", "org.usbledger.Manager1",
-                                            NULL, "/org/usbledger/Manager", NULL,
-                                            G_DBUS_SIGNAL_FLAGS_NONE, on_signal, ctx, NULL);
+  sub = g_signal_connect (m, "g-signal", G_CALLBACK (on_signal), ctx);
   g_unix_signal_add (SIGINT, on_quit, loop);
   g_unix_signal_add (SIGTERM, on_quit, loop);
   g_main_loop_run (loop);
-  g_dbus_connection_signal_unsubscribe (ctx->bus, sub);
+  g_signal_handler_disconnect (m, sub);
   return 0;
 }

@@ -10,7 +10,12 @@ ctl_register (CtlContext *ctx, int argc, char **argv)
   GOptionEntry dev_entry = { "device", 'd', 0, G_OPTION_ARG_STRING, &device,
                              N_("Kernel name of the plugged-in device, as in 'devices'"),
                              "NAME" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) medium = NULL;
+  g_autoptr(GVariant) options = NULL;
   GVariantBuilder dict;
+  UlBusManager1 *m;
+  gboolean ok;
   int code;
 
   g_array_append_val (entries, dev_entry);
@@ -38,8 +43,10 @@ ctl_register (CtlContext *ctx, int argc, char **argv)
       ctl_registration_clear (&reg);
       return 2;
     }
-  code = ctl_call_medium (ctx, "RegisterMedium",
-                          g_variant_new ("(@a{sv})", g_variant_builder_end (&dict)));
+  options = g_variant_ref_sink (g_variant_builder_end (&dict));
+  ok = (m = ctl_manager (ctx, &error)) != NULL &&
+       ul_bus_manager1_call_register_medium_sync (m, options, &medium, NULL, &error);
+  code = ctl_show_medium (ctx, ok, medium, error);
   ctl_registration_clear (&reg);
   return code;
 }

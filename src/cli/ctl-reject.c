@@ -9,7 +9,8 @@ ctl_reject (CtlContext *ctx, int argc, char **argv)
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("Why, for the logbook"), "TEXT" },
     { NULL }
   };
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  UlBusManager1 *m;
   gint64 id;
 
   if (!ctl_parse (_("REQUEST-ID"), _("Reject a request."), entries, &argc, &argv))
@@ -19,10 +20,12 @@ ctl_reject (CtlContext *ctx, int argc, char **argv)
       g_printerr (_("usbledgerctl: reject needs one request number\n"));
       return 2;
     }
-  reply = ctl_call (ctx, "RejectRequest", g_variant_new ("(xs)", id, note ? note : ""),
-                    G_VARIANT_TYPE ("()"));
-  if (reply == NULL)
-    return 1;
+  if ((m = ctl_manager (ctx, &error)) == NULL ||
+      !ul_bus_manager1_call_reject_request_sync (m, id, note ? note : "", NULL, &error))
+    {
+      ctl_print_call_error (error);
+      return 1;
+    }
   if (!ctx->json)
     g_print (_("request %" PRId64 " rejected\n"), id);
   return 0;

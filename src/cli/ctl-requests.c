@@ -10,7 +10,11 @@ ctl_requests (CtlContext *ctx, int argc, char **argv)
       N_("pending (default), approved, rejected or all"), "STATE" },
     { NULL }
   };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) list = NULL;
+  UlBusManager1 *m;
+  gboolean ok;
   int code;
   GVariantIter iter;
   GVariant *r;
@@ -19,8 +23,10 @@ ctl_requests (CtlContext *ctx, int argc, char **argv)
     return 2;
   if (state == NULL)
     state = g_strdup ("pending");
-  list = ctl_call_list (ctx, "ListRequests",
-                        g_variant_new ("(s)", g_str_equal (state, "all") ? "" : state), &code);
+  ok = (m = ctl_manager (ctx, &error)) != NULL &&
+       ul_bus_manager1_call_list_requests_sync (m, g_str_equal (state, "all") ? "" : state,
+                                                &reply, NULL, &error);
+  list = ctl_list_for_people (ctx, ok, reply, error, &code);
   if (list == NULL)
     return code;
   g_variant_iter_init (&iter, list);

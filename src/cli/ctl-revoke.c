@@ -9,7 +9,8 @@ ctl_revoke (CtlContext *ctx, int argc, char **argv)
     { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason, N_("Why, for the logbook"), "TEXT" },
     { NULL }
   };
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  UlBusManager1 *m;
 
   if (!ctl_parse (_("ASSET-NUMBER"), _("Revoke a medium; if plugged in it is blocked at once."),
                   entries, &argc, &argv))
@@ -19,10 +20,12 @@ ctl_revoke (CtlContext *ctx, int argc, char **argv)
       g_printerr (_("usbledgerctl: revoke needs one asset number\n"));
       return 2;
     }
-  reply = ctl_call (ctx, "RevokeMedium", g_variant_new ("(ss)", argv[1], reason ? reason : ""),
-                    G_VARIANT_TYPE ("()"));
-  if (reply == NULL)
-    return 1;
+  if ((m = ctl_manager (ctx, &error)) == NULL ||
+      !ul_bus_manager1_call_revoke_medium_sync (m, argv[1], reason ? reason : "", NULL, &error))
+    {
+      ctl_print_call_error (error);
+      return 1;
+    }
   if (!ctx->json)
     {
       g_autofree char *asset = ctl_escape (argv[1]);

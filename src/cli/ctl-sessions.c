@@ -48,20 +48,19 @@ all_files (CtlContext *ctx, gint64 id)
   g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
   for (;;)
     {
-      g_autoptr(GVariant) reply = ctl_call (ctx, "ListSessionFiles",
-                                            g_variant_new ("(xxu)", id, after, 5000u),
-                                            G_VARIANT_TYPE ("(aa{sv})"));
+      g_autoptr(GError) error = NULL;
       g_autoptr(GVariant) page = NULL;
       GVariantIter iter;
       GVariant *rec;
       gsize n;
 
-      if (reply == NULL)
+      if (!ul_bus_manager1_call_list_session_files_sync (ctx->manager, id, after, 5000u, &page,
+                                                         NULL, &error))
         {
+          ctl_print_call_error (error);
           g_variant_builder_clear (&b);
           return NULL;
         }
-      page = g_variant_get_child_value (reply, 0);
       n = g_variant_n_children (page);
       g_variant_iter_init (&iter, page);
       while ((rec = g_variant_iter_next_value (&iter)) != NULL)
@@ -79,15 +78,17 @@ all_files (CtlContext *ctx, gint64 id)
 static int
 show (CtlContext *ctx, gint64 id)
 {
-  g_autoptr(GVariant) reply = ctl_call (ctx, "GetSession", g_variant_new ("(x)", id),
-                                        G_VARIANT_TYPE ("(a{sv}aa{sv})"));
+  g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) session = NULL, mounts = NULL, files = NULL;
   GVariantIter iter;
   GVariant *rec;
 
-  if (reply == NULL)
-    return 1;
-  g_variant_get (reply, "(@a{sv}@aa{sv})", &session, &mounts);
+  if (ctl_manager (ctx, &error) == NULL ||
+      !ul_bus_manager1_call_get_session_sync (ctx->manager, id, &session, &mounts, NULL, &error))
+    {
+      ctl_print_call_error (error);
+      return 1;
+    }
   files = all_files (ctx, id);
   if (files == NULL)
     return 1;
@@ -187,8 +188,11 @@ ctl_sessions (CtlContext *ctx, int argc, char **argv)
     { NULL }
   };
   g_autoptr(GVariant) list = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) query = NULL;
   g_autoptr(GError) error = NULL;
   GVariantBuilder filter;
+  gboolean ok;
   int code;
   GVariantIter iter;
   GVariant *s;
@@ -230,9 +234,10 @@ ctl_sessions (CtlContext *ctx, int argc, char **argv)
     g_variant_builder_add (&filter, "{sv}", "asset-number", g_variant_new_string (asset));
   if (user != NULL)
     g_variant_builder_add (&filter, "{sv}", "user", g_variant_new_string (user));
-  list = ctl_call_list (ctx, "ListSessions", g_variant_new ("(@a{sv})",
-                                                            g_variant_builder_end (&filter)),
-                        &code);
+  query = g_variant_ref_sink (g_variant_builder_end (&filter));
+  ok = ctl_manager (ctx, &error) != NULL &&
+       ul_bus_manager1_call_list_sessions_sync (ctx->manager, query, &reply, NULL, &error);
+  list = ctl_list_for_people (ctx, ok, reply, error, &code);
   if (list == NULL)
     return code;
   g_variant_iter_init (&iter, list);

@@ -89,11 +89,11 @@ main (int argc, char **argv)
 
       if (!g_str_equal (commands[i].name, argv[first]))
         continue;
-      /* the bus is reached on the first call: --help needs none */
+      /* the daemon is reached on the first call: --help needs none */
       prgname = g_strdup_printf ("usbledgerctl %s", commands[i].name);
       g_set_prgname (prgname);
       code = commands[i].func (&ctx, argc - first, argv + first);
-      g_clear_object (&ctx.bus);
+      g_clear_object (&ctx.manager);
       return code;
     }
   g_printerr (_("usbledgerctl: unknown command %s\n"), argv[first]);

@@ -634,6 +634,23 @@ class DaemonTest(unittest.TestCase):
         self.h.set_allowed(['org.usbledger.view', 'org.usbledger.approve'])
         self.h.expect_device(lambda: self.approve(rec['request-id'], 'A'), '1-2', 'allow')
 
+    def test_cli_lets_polkit_ask_for_a_password(self):
+        # usbledgerctl calls through the proxy generated from the XML
+        # (src/client); its calls carry ALLOW_INTERACTIVE_AUTHORIZATION, which
+        # the daemon passes on to polkit as AllowUserInteraction (flag 1)
+        self.h.start_daemon()
+
+        def interactive():
+            return [args for _, args in self.h.polkit.GetMethodCalls('CheckAuthorization')
+                    if int(args[3]) & 1]
+
+        self.h.call('ListDevices')
+        self.assertEqual(interactive(), [])
+        self.h.ctl('devices')
+        asked = interactive()
+        self.assertTrue(asked)
+        self.assertEqual(str(asked[-1][1]), 'org.usbledger.view')
+
     def test_polkit_missing_means_denied(self):
         self.h.start_daemon()
         self.h.polkitd.terminate()
