@@ -102,6 +102,73 @@ ul_rows_writer_begin_row (UlRowsWriter *w)
   w->in_row = TRUE;
 }
 
+/* @n more bytes at the end of @buf, to be written */
+static guint8 *
+grow (GByteArray *buf, gsize n)
+{
+  guint at = buf->len;
+
+  g_byte_array_set_size (buf, at + (guint) n);
+  return buf->data + at;
+}
+
+/* one entry whose value is a variant of @type holding @len bytes of @data
+ * (and a NUL after them when @nul: a string's), written at once: the
+ * padding, the key, the padding, the variant, the framing offset */
+static void
+put_entry (UlRowsWriter *w, const char *key, const void *data, gsize len, gboolean nul,
+           const char *type)
+{
+  gsize key_size = strlen (key) + 1;
+  gsize type_len = strlen (type);
+  gsize pad_before = (8 - w->buf->len % 8) % 8;
+  gsize pad_key = (8 - key_size % 8) % 8;
+  gsize body = key_size + pad_key + len + (nul ? 1 : 0) + 1 + type_len;
+  guint size = offset_size (body, 1);
+  guint8 *p = grow (w->buf, pad_before + body + size);
+  gsize end;
+
+  memset (p, 0, pad_before);
+  p += pad_before;
+  memcpy (p, key, key_size);
+  p += key_size;
+  memset (p, 0, pad_key);
+  p += pad_key;
+  memcpy (p, data, len);
+  p += len;
+  if (nul)
+    *p++ = 0;
+  *p++ = 0;
+  memcpy (p, type, type_len);
+  p += type_len;
+  for (guint i = 0; i < size; i++)
+    *p++ = (guint8) (key_size >> (8 * i));
+  end = w->buf->len - w->row_start;
+  g_array_append_val (w->entry_ends, end);
+}
+
+void
+ul_rows_writer_add_string (UlRowsWriter *w, const char *key, const char *value)
+{
+  g_return_if_fail (w->in_row);
+  if (value != NULL)
+    put_entry (w, key, value, strlen (value), TRUE, "s");
+}
+
+void
+ul_rows_writer_add_string_len (UlRowsWriter *w, const char *key, const char *value, gsize len)
+{
+  g_return_if_fail (w->in_row);
+  put_entry (w, key, value, len, TRUE, "s");
+}
+
+void
+ul_rows_writer_add_int64 (UlRowsWriter *w, const char *key, gint64 value)
+{
+  g_return_if_fail (w->in_row);
+  put_entry (w, key, &value, sizeof value, FALSE, "x");
+}
+
 /* an entry's key, and where the entry began; its value follows, 8-aligned */
 static gsize
 begin_entry (UlRowsWriter *w, const char *key, gsize *key_end)
@@ -124,32 +191,6 @@ end_entry (UlRowsWriter *w, gsize start, gsize key_end)
   put_offset (w->buf, key_end, offset_size (w->buf->len - start, 1));
   end = w->buf->len - w->row_start;
   g_array_append_val (w->entry_ends, end);
-}
-
-void
-ul_rows_writer_add_string (UlRowsWriter *w, const char *key, const char *value)
-{
-  gsize key_end, start;
-
-  g_return_if_fail (w->in_row);
-  if (value == NULL)
-    return;
-  start = begin_entry (w, key, &key_end);
-  put_string (w->buf, value);
-  put_type (w->buf, "s");
-  end_entry (w, start, key_end);
-}
-
-void
-ul_rows_writer_add_int64 (UlRowsWriter *w, const char *key, gint64 value)
-{
-  gsize key_end, start;
-
-  g_return_if_fail (w->in_row);
-  start = begin_entry (w, key, &key_end);
-  g_byte_array_append (w->buf, (const guint8 *) &value, sizeof value);
-  put_type (w->buf, "x");
-  end_entry (w, start, key_end);
 }
 
 void

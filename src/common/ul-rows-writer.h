@@ -25,6 +25,9 @@ void ul_rows_writer_clear (UlRowsWriter *w);
 void ul_rows_writer_begin_row (UlRowsWriter *w);
 /* entries of the open row; a NULL string adds nothing */
 void ul_rows_writer_add_string (UlRowsWriter *w, const char *key, const char *value);
+/* @len bytes of valid UTF-8 without a NUL (a column's text, not copied) */
+void ul_rows_writer_add_string_len (UlRowsWriter *w, const char *key, const char *value,
+                                    gsize len);
 void ul_rows_writer_add_int64 (UlRowsWriter *w, const char *key, gint64 value);
 /* an "av" of strings */
 void ul_rows_writer_add_strings (UlRowsWriter *w, const char *key, const char *const *values,

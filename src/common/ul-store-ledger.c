@@ -19,6 +19,11 @@
   "'driver-aliases-missing', 'policy-reload-failed', 'manifest-not-checked', " \
   "'chain-checkpoint-mismatch', 'logbook-corrupt'"
 
+/* the month's sessions (UL_LEDGER_SESSION_IDS), found once by
+ * month_sessions_find: each part reads them, and the three index scans
+ * that find them cost more than the rows themselves */
+#define MONTH_SESSIONS "temp.ledger_month"
+
 /* the events that are an insertion */
 #define INSERTION_KINDS "'device-added', 'device-coldplug', 'card-inserted', 'card-coldplug'"
 #define BLOCKING_DECISIONS "'block', 'block-and-request', 'block-suspicious'"
@@ -88,10 +93,39 @@ add_time (UlRowsWriter *w, const char *key, sqlite3_stmt *st, int col)
 static void
 add_hex16 (UlRowsWriter *w, const char *key, sqlite3_stmt *st, int col)
 {
+  static const char digits[] = "0123456789abcdef";
+  guint v = (guint) sqlite3_column_int (st, col);
   char hex[16];
 
-  g_snprintf (hex, sizeof hex, "%04x", (guint) sqlite3_column_int (st, col));
-  add_str (w, key, hex);
+  if (v > 0xffff)
+    {
+      g_snprintf (hex, sizeof hex, "%04x", v);
+      add_str (w, key, hex);
+      return;
+    }
+  /* "%04x" of a 16-bit id, without printf: a month has tens of thousands */
+  for (int i = 3; i >= 0; i--, v >>= 4)
+    hex[i] = digits[v & 0xf];
+  ul_rows_writer_add_string_len (w, key, hex, 4);
+}
+
+/* a text column as valid UTF-8, straight from SQLite's buffer (escaped
+ * where it is not); absent for NULL. As col_str, without a copy. */
+static void
+add_col (UlRowsWriter *w, const char *key, sqlite3_stmt *st, int col)
+{
+  const char *text;
+  int len;
+
+  if (sqlite3_column_type (st, col) == SQLITE_NULL)
+    return;
+  text = (const char *) sqlite3_column_text (st, col);
+  len = sqlite3_column_bytes (st, col);
+  /* g_utf8_validate_len refuses a NUL within @len: such text is escaped */
+  if (g_utf8_validate_len (text, (gsize) len, NULL))
+    ul_rows_writer_add_string_len (w, key, text, (gsize) len);
+  else
+    add_take (w, key, ul_escape_bytes ((const guint8 *) text, (gsize) len));
 }
 
 /* the entries of the ledger's own a{sv} and of its summary */
@@ -135,6 +169,24 @@ file_totals_add (const UlFileTotals *t, UlRowsWriter *w)
   add_str (w, "files-sha256", t->sha256);
 }
 
+static gboolean
+month_sessions_find (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError **error)
+{
+  /* in memory (PRAGMA temp_store, ul-store.c), this connection's own */
+  sqlite3_stmt *make = ul_store_stmt (store, "CREATE TEMP TABLE IF NOT EXISTS ledger_month "
+                                             "(id INTEGER PRIMARY KEY)", error);
+  sqlite3_stmt *empty, *fill;
+
+  if (make == NULL || !ul_store_step_done (store, make, error) ||
+      (empty = ul_store_stmt (store, "DELETE FROM temp.ledger_month", error)) == NULL ||
+      !ul_store_step_done (store, empty, error) ||
+      (fill = ul_store_stmt (store, "INSERT OR IGNORE INTO temp.ledger_month "
+                                    UL_LEDGER_SESSION_IDS, error)) == NULL)
+    return FALSE;
+  return bind_bounds (store, fill, since, until, as_of, error) &&
+         ul_store_step_done (store, fill, error);
+}
+
 /* the totals of the month's sessions that had file records after @as_of,
  * folded from the records up to @as_of (the others' totals, in their rows,
  * hold as they are): &session id -> UlFileTotals */
@@ -144,7 +196,7 @@ fold_month_files (UlStore *store, gint64 since, gint64 until, gint64 as_of, GErr
   sqlite3_stmt *st = ul_store_stmt (
     store,
     "SELECT session_id, " UL_FOLD_COLUMNS " FROM session_files "
-    "WHERE session_id IN (SELECT id FROM sessions WHERE id IN (" UL_LEDGER_SESSION_IDS ") "
+    "WHERE session_id IN (SELECT id FROM sessions WHERE id IN " MONTH_SESSIONS " "
     "AND files_last > ?3) AND time <= ?3 ORDER BY session_id, id", error);
   g_autoptr(GHashTable) totals = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                         g_free);
@@ -338,14 +390,16 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, Totals 
   const UlFileTotals no_files = { 0, 0, UL_FILE_TOTALS_EMPTY_SHA256, 0 };
 
   /* each kind of row read once for the whole month, not once per session */
+  if (!month_sessions_find (store, since, until, as_of, error))
+    return NULL;
   files = fold_month_files (store, since, until, as_of, error);
   if (files == NULL ||
       (certified = certified_erasures (store, as_of, error)) == NULL ||
       (seat_changed = session_set (store, "SELECT DISTINCT session_id FROM session_seat_changes "
-                                          "WHERE session_id IN (" UL_LEDGER_SESSION_IDS ") "
+                                          "WHERE session_id IN " MONTH_SESSIONS " "
                                           "AND time <= ?3", since, until, as_of, error)) == NULL ||
       (outside = session_set (store, "SELECT DISTINCT session_id FROM events "
-                                     "WHERE session_id IN (" UL_LEDGER_SESSION_IDS ") "
+                                     "WHERE session_id IN " MONTH_SESSIONS " "
                                      "AND kind = 'medium-changed-outside' AND time <= ?3",
                               since, until, as_of, error)) == NULL)
     return NULL;
@@ -358,7 +412,7 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, Totals 
     "CASE WHEN s.ended_at <= ?3 THEN s.end_reason END, s.medium_id, "
     "s.files_last > ?3, s.files, s.files_bytes, s.files_sha256, s.files_flags "
     "FROM sessions s JOIN media m ON m.id = s.medium_id "
-    "WHERE s.id IN (" UL_LEDGER_SESSION_IDS ") "
+    "WHERE s.id IN " MONTH_SESSIONS " "
     "ORDER BY s.started_at, s.id", error);
   if (st == NULL || !bind_bounds (store, st, since, until, as_of, error))
     return NULL;
@@ -391,26 +445,29 @@ sessions_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, Totals 
       totals->sessions++;
       if (sqlite3_column_type (st, 15) == SQLITE_NULL)
         totals->in_use++;
-      g_hash_table_add (totals->media, g_memdup2 (&medium_id, sizeof medium_id));
-      if (sqlite3_column_type (st, 12) != SQLITE_NULL)
+      /* copied for a medium or an account not counted yet only */
+      if (!g_hash_table_contains (totals->media, &medium_id))
+        g_hash_table_add (totals->media, g_memdup2 (&medium_id, sizeof medium_id));
+      if (sqlite3_column_type (st, 12) != SQLITE_NULL &&
+          !g_hash_table_contains (totals->users, sqlite3_column_text (st, 12)))
         g_hash_table_add (totals->users, col_str (st, 12));
       totals_add_files (totals, fold);
       ul_rows_writer_begin_row (&rows);
       add_int (&rows, "session-id", id);
-      add_take (&rows, "asset-number", col_str (st, 1));
-      add_take (&rows, "label", col_str (st, 2));
+      add_col (&rows, "asset-number", st, 1);
+      add_col (&rows, "label", st, 2);
       add_hex16 (&rows, "vendor-id", st, 3);
       add_hex16 (&rows, "product-id", st, 4);
       add_take (&rows, "vendor", col_escaped (st, 5));
       add_take (&rows, "model", col_escaped (st, 6));
       add_take (&rows, "serial", col_escaped (st, 7));
-      add_take (&rows, "approved-by", col_str (st, 10));
+      add_col (&rows, "approved-by", st, 10);
       add_time (&rows, "approved-at", st, 11);
-      add_take (&rows, "user", col_str (st, 12));
-      add_take (&rows, "host", col_str (st, 13));
+      add_col (&rows, "user", st, 12);
+      add_col (&rows, "host", st, 13);
       add_time (&rows, "started-at", st, 14);
       add_time (&rows, "ended-at", st, 15);
-      add_take (&rows, "end-reason", col_str (st, 16));
+      add_col (&rows, "end-reason", st, 16);
       file_totals_add (fold, &rows);
       add_erasure (&rows, certified, medium_id, sqlite3_column_int64 (st, 14));
       add_remarks (&rows, id, sqlite3_column_int (st, 9) != 0, sqlite3_column_int (st, 8) != 0,
@@ -463,11 +520,11 @@ blocked_row (UlRowsWriter *w, sqlite3_stmt *st)
 {
   add_int (w, "event-id", sqlite3_column_int64 (st, 0));
   add_time (w, "time", st, 1);
-  add_take (w, "seat-user", col_str (st, 2));
-  add_take (w, "host", col_str (st, 3));
-  add_take (w, "kind", col_str (st, 4));
-  add_take (w, "decision", col_str (st, 5));
-  add_take (w, "detail", col_str (st, 6));
+  add_col (w, "seat-user", st, 2);
+  add_col (w, "host", st, 3);
+  add_col (w, "kind", st, 4);
+  add_col (w, "decision", st, 5);
+  add_col (w, "detail", st, 6);
   add_hex16 (w, "vendor-id", st, 8);
   add_hex16 (w, "product-id", st, 9);
   add_take (w, "vendor", col_escaped (st, 10));
@@ -476,8 +533,8 @@ blocked_row (UlRowsWriter *w, sqlite3_stmt *st)
   if (sqlite3_column_type (st, 7) != SQLITE_NULL)
     {
       add_int (w, "request-id", sqlite3_column_int64 (st, 7));
-      add_take (w, "request-state", col_str (st, 14));
-      add_take (w, "decided-by", col_str (st, 15));
+      add_col (w, "request-state", st, 14);
+      add_col (w, "decided-by", st, 15);
       add_time (w, "decided-at", st, 16);
     }
 }
@@ -506,11 +563,11 @@ incident_row (UlRowsWriter *w, sqlite3_stmt *st)
   if (sqlite3_column_type (st, 0) != SQLITE_NULL)
     add_int (w, "event-id", sqlite3_column_int64 (st, 0));
   add_time (w, "time", st, 1);
-  add_take (w, "kind", col_str (st, 2));
-  add_take (w, "actor", col_str (st, 3));
-  add_take (w, "seat-user", col_str (st, 4));
-  add_take (w, "asset-number", col_str (st, 5));
-  add_take (w, "detail", col_str (st, 6));
+  add_col (w, "kind", st, 2);
+  add_col (w, "actor", st, 3);
+  add_col (w, "seat-user", st, 4);
+  add_col (w, "asset-number", st, 5);
+  add_col (w, "detail", st, 6);
   if (sqlite3_column_type (st, 7) != SQLITE_NULL)
     add_int (w, "session-id", sqlite3_column_int64 (st, 7));
 }
@@ -533,7 +590,7 @@ incidents_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError
     "'', s.id FROM sessions s JOIN media m ON m.id = s.medium_id "
     /* a session that ended in the month is one of the month's: found by
      * their indexes rather than by reading every session */
-    "WHERE s.id IN (" UL_LEDGER_SESSION_IDS ") AND s.end_reason = 'yanked' "
+    "WHERE s.id IN " MONTH_SESSIONS " AND s.end_reason = 'yanked' "
     "AND s.ended_at >= ?1 AND s.ended_at < ?2 AND s.ended_at <= ?3 "
     "ORDER BY 2, 1", incident_row, "incidents", since, until, as_of, error);
 }

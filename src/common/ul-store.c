@@ -386,10 +386,12 @@ ul_store_open (const char *path, GError **error)
    * not by whichever commit crosses the threshold on a plug-in's path;
    * a 512 KiB page cache (default 2 MiB): the logbook is written at its
    * end and read through indexes, and the kernel caches the file anyway,
-   * so a bigger one only grows the daemon's resident memory */
+   * so a bigger one only grows the daemon's resident memory; temporary
+   * tables (a month's ledger's sessions) in memory, never a file */
   if (!exec_fixed (store, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
                           "PRAGMA busy_timeout = 5000; PRAGMA trusted_schema = OFF; "
-                          "PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -512;", error))
+                          "PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -512; "
+                          "PRAGMA temp_store = MEMORY;", error))
     return NULL;
 
   for (int v = (int) version + 1; v <= UL_STORE_SCHEMA_VERSION; v++)

@@ -111,6 +111,9 @@ test_entries_of_each_kind (void)
   add_strings (&b, "remarks", codes, 3);
   add_strings (&b, "none", codes, 0);
   add_string (&b, "empty", "");
+  /* a column's text as SQLite holds it: not NUL-terminated where it ends */
+  ul_rows_writer_add_string_len (&b.w, "label", "総務課 1xyz", strlen ("総務課 1"));
+  g_variant_builder_add (&b.row, "{sv}", "label", g_variant_new_string ("総務課 1"));
   end_row (&b);
   begin_row (&b);
   add_string (&b, "k", "v");
