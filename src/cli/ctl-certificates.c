@@ -33,8 +33,8 @@ ctl_certificates (CtlContext *ctx, int argc, char **argv)
       return 2;
     }
   ok = (m = ctl_manager (ctx, &error)) != NULL &&
-       ul_bus_manager1_call_list_erasures_sync (m, argc == 2 ? argv[1] : "", &reply, NULL,
-                                                &error);
+       ul_bus_manager1_call_list_erasures_sync (m, argc == 2 ? argv[1] : "", UL_CLIENT_CALL_FLAGS,
+                                                UL_CLIENT_TIMEOUT_MS, &reply, NULL, &error);
   list = ctl_list_for_people (ctx, ok, reply, error, &code);
   if (list == NULL)
     return code;
@@ -65,7 +65,9 @@ get_certificate (CtlContext *ctx, const char *number, GBytes **json, GBytes **si
   UlBusManager1 *m;
 
   if ((m = ctl_manager (ctx, &error)) == NULL ||
-      !ul_bus_manager1_call_get_certificate_sync (m, number, &json_v, &sig_v, pem, NULL, &error))
+      !ul_bus_manager1_call_get_certificate_sync (m, number, UL_CLIENT_CALL_FLAGS,
+                                                  UL_CLIENT_TIMEOUT_MS, &json_v, &sig_v, pem, NULL,
+                                                  &error))
     {
       ctl_print_call_error (error);
       return FALSE;
@@ -165,7 +167,8 @@ ctl_certificate (CtlContext *ctx, int argc, char **argv)
       g_autofree char *text = NULL;
       g_autofree char *x509_path = g_build_filename (argv[3], "signing-cert.pem", NULL);
 
-      if (!ul_bus_manager1_call_get_signing_certificate_sync (ctx->manager, &text, NULL,
+      if (!ul_bus_manager1_call_get_signing_certificate_sync (ctx->manager, UL_CLIENT_CALL_FLAGS,
+                                                              UL_CLIENT_TIMEOUT_MS, &text, NULL,
                                                               &error))
         {
           ctl_print_call_error (error);
@@ -183,7 +186,9 @@ ctl_certificate (CtlContext *ctx, int argc, char **argv)
       g_autofree char *pdf_name = g_strdup_printf ("%s.pdf", argv[2]);
       g_autofree char *pdf_path = g_build_filename (argv[3], pdf_name, NULL);
 
-      if (!ul_bus_manager1_call_get_certificate_pdf_sync (ctx->manager, argv[2], &pdf, NULL,
+      if (!ul_bus_manager1_call_get_certificate_pdf_sync (ctx->manager, argv[2],
+                                                          UL_CLIENT_CALL_FLAGS,
+                                                          UL_CLIENT_TIMEOUT_MS, &pdf, NULL,
                                                           &error) ||
           !g_file_set_contents (pdf_path, g_variant_get_data (pdf),
                                 (gssize) g_variant_get_size (pdf), &error))

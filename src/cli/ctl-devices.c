@@ -18,7 +18,8 @@ ctl_devices (CtlContext *ctx, int argc, char **argv)
                   entries, &argc, &argv))
     return 2;
   ok = (m = ctl_manager (ctx, &error)) != NULL &&
-       ul_bus_manager1_call_list_devices_sync (m, &reply, NULL, &error);
+       ul_bus_manager1_call_list_devices_sync (m, UL_CLIENT_CALL_FLAGS, UL_CLIENT_TIMEOUT_MS,
+                                               &reply, NULL, &error);
   list = ctl_list_for_people (ctx, ok, reply, error, &code);
   if (list == NULL)
     return code;

@@ -43,7 +43,8 @@ ctl_dispose (CtlContext *ctx, int argc, char **argv)
     g_variant_builder_add (&details, "{sv}", "note", g_variant_new_string (note));
   what = g_variant_ref_sink (g_variant_builder_end (&details));
   if ((m = ctl_manager (ctx, &error)) == NULL ||
-      !ul_bus_manager1_call_dispose_medium_sync (m, argv[1], argv[2], what, NULL, &error))
+      !ul_bus_manager1_call_dispose_medium_sync (m, argv[1], argv[2], what, UL_CLIENT_CALL_FLAGS,
+                                                 UL_CLIENT_TIMEOUT_MS, NULL, &error))
     {
       ctl_print_call_error (error);
       return 1;
@@ -53,7 +54,8 @@ ctl_dispose (CtlContext *ctx, int argc, char **argv)
     {
       g_autoptr(GVariant) pdf = NULL;
 
-      if (!ul_bus_manager1_call_get_disposal_pdf_sync (m, argv[1], &pdf, NULL, &error) ||
+      if (!ul_bus_manager1_call_get_disposal_pdf_sync (m, argv[1], UL_CLIENT_CALL_FLAGS,
+                                                       UL_CLIENT_TIMEOUT_MS, &pdf, NULL, &error) ||
           !g_file_set_contents (pdf_path, g_variant_get_data (pdf),
                                 (gssize) g_variant_get_size (pdf), &error))
         {

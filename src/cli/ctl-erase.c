@@ -84,8 +84,10 @@ start_erase (EraseWatch *w, const char *asset_number, const char *confirm, GVari
     {
       g_autoptr(GError) error = NULL;
       gboolean started = ul_bus_manager1_call_erase_medium_sync (w->ctx->manager, asset_number,
-                                                                 confirm, options, &w->id, NULL,
-                                                                 &error);
+                                                                 confirm, options,
+                                                                 UL_CLIENT_CALL_FLAGS,
+                                                                 UL_CLIENT_TIMEOUT_MS, &w->id,
+                                                                 NULL, &error);
       g_autoptr(GMainLoop) waiting = NULL;
       guint cap;
 
@@ -116,7 +118,8 @@ on_interrupt (gpointer data)
   g_autoptr(GError) error = NULL;
 
   g_printerr (_("\ncancelling...\n"));
-  if (!ul_bus_manager1_call_cancel_erase_sync (w->ctx->manager, w->id, NULL, &error))
+  if (!ul_bus_manager1_call_cancel_erase_sync (w->ctx->manager, w->id, UL_CLIENT_CALL_FLAGS,
+                                               UL_CLIENT_TIMEOUT_MS, NULL, &error))
     ctl_print_call_error (error);
   return G_SOURCE_CONTINUE;
 }

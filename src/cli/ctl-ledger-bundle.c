@@ -73,13 +73,11 @@ ctl_ledger_export (CtlContext *ctx, const char *month, const char *out, gboolean
       ctl_print_call_error (error);
       return 1;
     }
-  /* the bundle's PDFs are drawn meanwhile */
-  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (ctx->manager), UL_CLIENT_EXPORT_TIMEOUT_MS);
   g_variant_dict_init (&options, NULL);
   g_variant_dict_insert (&options, "files-appendix", "b", appendix);
-  if (!ul_bus_manager1_call_export_ledger_sync (ctx->manager, month,
-                                                g_variant_dict_end (&options), NULL, &files,
-                                                &fds, NULL, &error))
+  if (!ul_bus_manager1_call_export_ledger_sync (ctx->manager, month, g_variant_dict_end (&options),
+                                                UL_CLIENT_CALL_FLAGS, UL_CLIENT_EXPORT_TIMEOUT_MS,
+                                                NULL, &files, &fds, NULL, &error))
     {
       ctl_print_call_error (error);
       return 1;
@@ -186,7 +184,9 @@ check_signatures (CtlContext *ctx, const char *dir, GVariant *manifest, GError *
       return FALSE;
     }
   if (ctl_manager (ctx, error) == NULL ||
-      !ul_bus_manager1_call_get_signing_certificate_sync (ctx->manager, &cert_pem, NULL, error))
+      !ul_bus_manager1_call_get_signing_certificate_sync (ctx->manager, UL_CLIENT_CALL_FLAGS,
+                                                          UL_CLIENT_TIMEOUT_MS, &cert_pem, NULL,
+                                                          error))
     return FALSE;
   daemon_pub = ul_certificate_public_key_pem (cert_pem, error);
   daemon_fp = daemon_pub ? ul_public_key_fingerprint (daemon_pub, error) : NULL;

@@ -39,8 +39,9 @@ ctl_fetch_ledger (CtlContext *ctx, const char *month, gint64 as_of, GError **err
       if (as_of != 0)
         g_variant_dict_insert (&options, "as-of", "x", as_of);
       if (!ul_bus_manager1_call_get_ledger_sync (ctx->manager, month,
-                                                 g_variant_dict_end (&options), &page, NULL,
-                                                 error))
+                                                 g_variant_dict_end (&options),
+                                                 UL_CLIENT_CALL_FLAGS, UL_CLIENT_TIMEOUT_MS, &page,
+                                                 NULL, error))
         {
           /* a ledger with pages missing is no ledger */
           for (guint p = 0; p < G_N_ELEMENTS (parts); p++)

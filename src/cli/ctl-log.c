@@ -25,8 +25,9 @@ fetch_all_pages (CtlContext *ctx, GVariant *filter, int limit, int *code)
       if (limit > 0)
         g_variant_dict_insert (&d, "limit", "u", (guint32) (limit - (int) n));
       if (ctl_manager (ctx, &error) == NULL ||
-          !ul_bus_manager1_call_list_events_sync (ctx->manager, g_variant_dict_end (&d), &page,
-                                                  NULL, &error))
+          !ul_bus_manager1_call_list_events_sync (ctx->manager, g_variant_dict_end (&d),
+                                                  UL_CLIENT_CALL_FLAGS, UL_CLIENT_TIMEOUT_MS,
+                                                  &page, NULL, &error))
         {
           ctl_print_call_error (error);
           g_variant_builder_clear (&all);
@@ -89,11 +90,9 @@ ctl_log (CtlContext *ctx, int argc, char **argv)
       guint64 n = 0, n_records = 0;
       guint32 n_checkpoints = 0;
 
-      if (ctl_manager (ctx, &error) != NULL)
-        g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (ctx->manager),
-                                          UL_CLIENT_VERIFY_TIMEOUT_MS);
-      if (ctx->manager == NULL ||
-          !ul_bus_manager1_call_verify_event_log_sync (ctx->manager, &n, &n_records,
+      if (ctl_manager (ctx, &error) == NULL ||
+          !ul_bus_manager1_call_verify_event_log_sync (ctx->manager, UL_CLIENT_CALL_FLAGS,
+                                                       UL_CLIENT_VERIFY_TIMEOUT_MS, &n, &n_records,
                                                        &n_checkpoints, NULL, &error))
         {
           ctl_print_call_error (error);

@@ -17,7 +17,8 @@ ctl_media (CtlContext *ctx, int argc, char **argv)
   if (!ctl_parse ("", _("List registered media."), entries, &argc, &argv))
     return 2;
   ok = (manager = ctl_manager (ctx, &error)) != NULL &&
-       ul_bus_manager1_call_list_media_sync (manager, &reply, NULL, &error);
+       ul_bus_manager1_call_list_media_sync (manager, UL_CLIENT_CALL_FLAGS, UL_CLIENT_TIMEOUT_MS,
+                                             &reply, NULL, &error);
   list = ctl_list_for_people (ctx, ok, reply, error, &code);
   if (list == NULL)
     return code;

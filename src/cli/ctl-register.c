@@ -45,7 +45,8 @@ ctl_register (CtlContext *ctx, int argc, char **argv)
     }
   options = g_variant_ref_sink (g_variant_builder_end (&dict));
   ok = (m = ctl_manager (ctx, &error)) != NULL &&
-       ul_bus_manager1_call_register_medium_sync (m, options, &medium, NULL, &error);
+       ul_bus_manager1_call_register_medium_sync (m, options, UL_CLIENT_CALL_FLAGS,
+                                                  UL_CLIENT_TIMEOUT_MS, &medium, NULL, &error);
   code = ctl_show_medium (ctx, ok, medium, error);
   ctl_registration_clear (&reg);
   return code;

@@ -21,7 +21,8 @@ ctl_reject (CtlContext *ctx, int argc, char **argv)
       return 2;
     }
   if ((m = ctl_manager (ctx, &error)) == NULL ||
-      !ul_bus_manager1_call_reject_request_sync (m, id, note ? note : "", NULL, &error))
+      !ul_bus_manager1_call_reject_request_sync (m, id, note ? note : "", UL_CLIENT_CALL_FLAGS,
+                                                 UL_CLIENT_TIMEOUT_MS, NULL, &error))
     {
       ctl_print_call_error (error);
       return 1;

@@ -25,7 +25,8 @@ ctl_requests (CtlContext *ctx, int argc, char **argv)
     state = g_strdup ("pending");
   ok = (m = ctl_manager (ctx, &error)) != NULL &&
        ul_bus_manager1_call_list_requests_sync (m, g_str_equal (state, "all") ? "" : state,
-                                                &reply, NULL, &error);
+                                                UL_CLIENT_CALL_FLAGS, UL_CLIENT_TIMEOUT_MS, &reply,
+                                                NULL, &error);
   list = ctl_list_for_people (ctx, ok, reply, error, &code);
   if (list == NULL)
     return code;

@@ -21,7 +21,9 @@ ctl_revoke (CtlContext *ctx, int argc, char **argv)
       return 2;
     }
   if ((m = ctl_manager (ctx, &error)) == NULL ||
-      !ul_bus_manager1_call_revoke_medium_sync (m, argv[1], reason ? reason : "", NULL, &error))
+      !ul_bus_manager1_call_revoke_medium_sync (m, argv[1], reason ? reason : "",
+                                                UL_CLIENT_CALL_FLAGS, UL_CLIENT_TIMEOUT_MS, NULL,
+                                                &error))
     {
       ctl_print_call_error (error);
       return 1;

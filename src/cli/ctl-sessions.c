@@ -54,8 +54,9 @@ all_files (CtlContext *ctx, gint64 id)
       GVariant *rec;
       gsize n;
 
-      if (!ul_bus_manager1_call_list_session_files_sync (ctx->manager, id, after, 5000u, &page,
-                                                         NULL, &error))
+      if (!ul_bus_manager1_call_list_session_files_sync (ctx->manager, id, after, 5000u,
+                                                         UL_CLIENT_CALL_FLAGS,
+                                                         UL_CLIENT_TIMEOUT_MS, &page, NULL, &error))
         {
           ctl_print_call_error (error);
           g_variant_builder_clear (&b);
@@ -84,7 +85,9 @@ show (CtlContext *ctx, gint64 id)
   GVariant *rec;
 
   if (ctl_manager (ctx, &error) == NULL ||
-      !ul_bus_manager1_call_get_session_sync (ctx->manager, id, &session, &mounts, NULL, &error))
+      !ul_bus_manager1_call_get_session_sync (ctx->manager, id, UL_CLIENT_CALL_FLAGS,
+                                              UL_CLIENT_TIMEOUT_MS, &session, &mounts, NULL,
+                                              &error))
     {
       ctl_print_call_error (error);
       return 1;
@@ -236,7 +239,8 @@ ctl_sessions (CtlContext *ctx, int argc, char **argv)
     g_variant_builder_add (&filter, "{sv}", "user", g_variant_new_string (user));
   query = g_variant_ref_sink (g_variant_builder_end (&filter));
   ok = ctl_manager (ctx, &error) != NULL &&
-       ul_bus_manager1_call_list_sessions_sync (ctx->manager, query, &reply, NULL, &error);
+       ul_bus_manager1_call_list_sessions_sync (ctx->manager, query, UL_CLIENT_CALL_FLAGS,
+                                                UL_CLIENT_TIMEOUT_MS, &reply, NULL, &error);
   list = ctl_list_for_people (ctx, ok, reply, error, &code);
   if (list == NULL)
     return code;
