@@ -3,6 +3,7 @@
  *   sessions show ID */
 #include "ctl-common.h"
 #include "ul-time.h"
+#include "ul-vocabulary.h"
 
 static void
 print_session_line (GVariant *rec)
@@ -12,7 +13,13 @@ print_session_line (GVariant *rec)
   g_autofree char *start = ctl_rec_time (rec, "started-at");
   g_autofree char *end = ctl_rec_time (rec, "ended-at");
   g_autofree char *host = ctl_escape (ctl_rec_str (rec, "host"));
-  g_autofree char *reason = ctl_escape (ctl_rec_str (rec, "end-reason"));
+  const char *code = ctl_rec_str (rec, "end-reason");
+  /* the label the vocabulary gives, and the code as it is recorded */
+  g_autofree char *reason = code ? g_strdup_printf ("%s (%s)",
+                                                    ul_vocabulary_label (UL_VOCAB_END_REASON,
+                                                                         code), code)
+                                 : NULL;
+  g_autofree char *shown_reason = ctl_escape (reason);
 
   g_print (_("#%" PRId64 "  %s  %s  %s .. %s  %s  %" PRId64 " file(s)  %s%s%s\n"),
            ctl_rec_int64 (rec, "id"), asset,
@@ -20,22 +27,13 @@ print_session_line (GVariant *rec)
            ctl_rec_int64 (rec, "ended-at") ? end : _("(in use)"), host,
            ctl_rec_int64 (rec, "files"),
            ctl_rec_bool (rec, "erased") ? _("erased") : _("not erased"),
-           ctl_rec_str (rec, "end-reason") ? "  " : "",
-           ctl_rec_str (rec, "end-reason") ? reason : "");
+           code ? "  " : "", code ? shown_reason : "");
 }
 
 static const char *
 action_label (const char *action)
 {
-  if (g_strcmp0 (action, "created") == 0)
-    return _("created");
-  if (g_strcmp0 (action, "modified") == 0)
-    return _("modified");
-  if (g_strcmp0 (action, "renamed") == 0)
-    return _("renamed");
-  if (g_strcmp0 (action, "deleted") == 0)
-    return _("deleted");
-  return _("written");
+  return ul_vocabulary_label (UL_VOCAB_FILE_ACTION, action ? action : "written");
 }
 
 /* every file record of the session, fetched a page at a time */

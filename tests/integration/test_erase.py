@@ -144,7 +144,8 @@ class EraseTest(unittest.TestCase):
         lines = self.h.ctl('sessions').stdout.decode().splitlines()
         self.assertEqual(len(lines), 2, lines)
         self.assertTrue(lines[0].startswith('#%d ' % sid) and
-                        lines[0].rstrip().endswith('  erased  erase-started'), lines)
+                        lines[0].rstrip().endswith('  erased  erasure started (erase-started)'),
+                        lines)
         self.assertIn('(in use)', lines[1])
         self.assertTrue(lines[1].rstrip().endswith('  not erased'), lines)
         shown = self.h.ctl('certificate', 'show', number).stdout

@@ -1,0 +1,127 @@
+/* ul-vocabulary.c: see ul-vocabulary.h */
+#include "config.h"
+
+#include "ul-vocabulary.h"
+
+#include <glib/gi18n-lib.h>
+
+static const UlVocabEntry end_reasons[] = {
+  { "removed", N_("removed"), "取り外し" },
+  { "ejected", N_("ejected"), "取り外し" },
+  { "yanked", N_("pulled out while in use"), "強制抜去" },
+  { "blocked", N_("blocked"), "遮断" },
+  { "erase-started", N_("erasure started"), "消去開始" },
+  { "removed-while-daemon-down", N_("removed while usbledgerd was stopped"),
+    "監視停止中に取り外し" },
+  { "authorize-failed", N_("authorization failed"), "許可処理の失敗" },
+};
+
+static const UlVocabEntry remarks[] = {
+  { "read-only", N_("read-only"), "読み取り専用" },
+  { "card", N_("memory card"), "カード媒体" },
+  { "seat-changed", N_("the person at the seat changed"), "使用中に利用者交代" },
+  { "outside-changes", N_("changes made outside found"), "外部での変更を検出" },
+  { "not-all-hashed", N_("not every file hashed"), "一部ファイルのハッシュ未取得" },
+};
+
+static const UlVocabEntry decisions[] = {
+  { "block", N_("blocked"), "遮断" },
+  { "block-and-request", N_("blocked, request raised"), "遮断 (申請受付)" },
+  { "block-suspicious", N_("blocked, suspicious device"), "遮断 (不審な機器)" },
+  { "allow", N_("allowed"), "許可" },
+  { "allow-read-only", N_("allowed read-only"), "許可 (読み取り専用)" },
+  { "allow-reader", N_("card reader: each card decided by itself"),
+    "カードリーダー (カードごとに判定)" },
+  { "not-storage", N_("not storage"), "記憶媒体以外" },
+  { "undecided", N_("not decided yet"), "未判定" },
+};
+
+static const UlVocabEntry request_states[] = {
+  { "pending", N_("pending"), "未決" },
+  { "approved", N_("approved"), "承認" },
+  { "rejected", N_("rejected"), "却下" },
+};
+
+static const UlVocabEntry incidents[] = {
+  { "device-suspicious", N_("suspicious device plugged in"), "不審な機器の接続" },
+  { "request-suspicious", N_("a requested device found suspicious"),
+    "申請中の機器が不審と判定" },
+  { "suspicion-overridden", N_("registered despite suspicion"),
+    "不審判定を承知の上で登録" },
+  { "weak-serial-accepted", N_("registered with a serial that is not unique"),
+    "一意でないシリアル番号の登録" },
+  { "medium-yanked", N_("pulled out while in use"), "使用中の強制抜去" },
+  { "erase-failed", N_("erasure failed"), "消去の失敗" },
+  { "erase-interrupted", N_("erasure interrupted"), "消去の中断" },
+  { "medium-changed-outside", N_("changes made outside found"), "外部での変更を検出" },
+  { "medium-changed-inside", N_("the medium inside was swapped"), "媒体内容の入れ替え" },
+  { "medium-binding-differs", N_("not the medium registered"),
+    "登録時と異なる媒体内容" },
+  { "medium-disposed", N_("medium disposed"), "媒体の廃棄" },
+  { "authorize-failed", N_("allowing or blocking failed"), "許可・遮断処理の失敗" },
+  { "records-backlog", N_("records backlog"), "記録の滞留" },
+  { "driver-aliases-missing", N_("driver list missing"), "ドライバ一覧の欠落" },
+  { "policy-reload-failed", N_("configuration reload failed"), "設定再読込の失敗" },
+  { "manifest-not-checked", N_("not checked at unmount"), "取り外し時の照合不能" },
+  { "chain-checkpoint-mismatch", N_("logbook differs from its signed checkpoint"),
+    "記録が署名済みの控えと不一致" },
+  { "logbook-corrupt", N_("logbook file damaged"), "使用簿ファイルの破損" },
+};
+
+static const UlVocabEntry file_actions[] = {
+  { "created", N_("created"), "作成" },
+  { "modified", N_("modified"), "変更" },
+  { "renamed", N_("renamed"), "名前変更" },
+  { "deleted", N_("deleted"), "削除" },
+  { "written", N_("written"), "書込" },
+};
+
+static const struct {
+  const UlVocabEntry *entries;
+  guint n;
+} tables[UL_VOCAB_N_KINDS] = {
+  [UL_VOCAB_END_REASON] = { end_reasons, G_N_ELEMENTS (end_reasons) },
+  [UL_VOCAB_REMARK] = { remarks, G_N_ELEMENTS (remarks) },
+  [UL_VOCAB_DECISION] = { decisions, G_N_ELEMENTS (decisions) },
+  [UL_VOCAB_REQUEST_STATE] = { request_states, G_N_ELEMENTS (request_states) },
+  [UL_VOCAB_INCIDENT] = { incidents, G_N_ELEMENTS (incidents) },
+  [UL_VOCAB_FILE_ACTION] = { file_actions, G_N_ELEMENTS (file_actions) },
+};
+
+static const UlVocabEntry *
+lookup (UlVocabKind kind, const char *code)
+{
+  g_return_val_if_fail (kind < UL_VOCAB_N_KINDS, NULL);
+  for (guint i = 0; code != NULL && i < tables[kind].n; i++)
+    if (g_str_equal (tables[kind].entries[i].code, code))
+      return &tables[kind].entries[i];
+  return NULL;
+}
+
+const char *
+ul_vocabulary_label (UlVocabKind kind, const char *code)
+{
+  const UlVocabEntry *e = lookup (kind, code);
+
+  if (e == NULL)
+    return code != NULL ? code : "";
+  return g_dgettext (GETTEXT_PACKAGE, e->label);
+}
+
+const char *
+ul_vocabulary_document_label (UlVocabKind kind, const char *code)
+{
+  const UlVocabEntry *e = lookup (kind, code);
+
+  if (e == NULL)
+    return code != NULL ? code : "";
+  return e->document;
+}
+
+const UlVocabEntry *
+ul_vocabulary_entries (UlVocabKind kind, guint *n_entries)
+{
+  g_return_val_if_fail (kind < UL_VOCAB_N_KINDS, NULL);
+  *n_entries = tables[kind].n;
+  return tables[kind].entries;
+}
