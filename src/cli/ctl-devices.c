@@ -1,5 +1,6 @@
 /* usbledgerctl devices: what is plugged in and what was decided */
 #include "ctl-common.h"
+#include "ul-vocabulary.h"
 
 int
 ctl_devices (CtlContext *ctx, int argc, char **argv)
@@ -32,12 +33,13 @@ ctl_devices (CtlContext *ctx, int argc, char **argv)
       g_autofree char *manufacturer = ctl_rec_bytes_escaped (rec, "manufacturer");
       g_autofree char *reason = ctl_escape (ctl_rec_str (rec, "reason"));
       g_autofree char *user = ctl_escape (ctl_rec_str (rec, "seat-user"));
-
       g_autofree char *ids = ctl_rec_ids (rec);
+      const char *decision = ctl_rec_str (rec, "decision");
 
-      g_print ("%-10s %s  %-18s %s\n", ctl_rec_str (rec, "name"), ids,
-               ctl_rec_str (rec, "decision"), ctl_rec_bool (rec, "authorized")
-                                                ? _("authorized") : _("blocked"));
+      /* the decision's label in the person's language, and its code */
+      g_print ("%-10s %s  %s (%s)  %s\n", ctl_rec_str (rec, "name"), ids,
+               ul_vocabulary_label (UL_VOCAB_DECISION, decision), decision ? decision : "-",
+               ctl_rec_bool (rec, "authorized") ? _("authorized") : _("blocked"));
       if (ctl_rec_str (rec, "card-volume") != NULL)
         {
           g_autofree char *volume = ctl_escape (ctl_rec_str (rec, "card-volume"));

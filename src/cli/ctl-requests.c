@@ -1,5 +1,6 @@
 /* usbledgerctl requests: blocked insertions waiting for a supervisor */
 #include "ctl-common.h"
+#include "ul-vocabulary.h"
 
 int
 ctl_requests (CtlContext *ctx, int argc, char **argv)
@@ -45,7 +46,8 @@ ctl_requests (CtlContext *ctx, int argc, char **argv)
       g_autofree char *ids = ctl_rec_ids (rec);
 
       g_print (_("#%" PRId64 "  %s  %s  %s\n"), ctl_rec_int64 (rec, "id"),
-               ctl_rec_str (rec, "state"), ids, created);
+               ul_vocabulary_label (UL_VOCAB_REQUEST_STATE, ctl_rec_str (rec, "state")), ids,
+               created);
       g_print (_("  requester:    %s on %s\n"),
                ctl_rec_str (rec, "requester") ? requester : _("(no one logged in)"), host);
       g_print (_("  manufacturer: %s\n  product:      %s\n  serial:       %s\n"),
