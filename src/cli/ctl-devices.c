@@ -48,6 +48,17 @@ ctl_devices (CtlContext *ctx, int argc, char **argv)
         }
       g_print (_("  manufacturer: %s\n  product:      %s\n  serial:       %s\n"),
                manufacturer, product, serial);
+      /* why, in the person's language, then the daemon's sentence with the
+       * details (which medium, which user) */
+      if (ctl_rec_str (rec, "reason-code") != NULL)
+        {
+          g_autofree char *said = g_strdup_printf (
+            "%s (%s)", ul_vocabulary_label (UL_VOCAB_REASON, ctl_rec_str (rec, "reason-code")),
+            reason);
+
+          g_clear_pointer (&reason, g_free);
+          reason = g_steal_pointer (&said);
+        }
       g_print (_("  interfaces:   %s\n  reason:       %s\n"), ctl_rec_str (rec, "interfaces"),
                reason);
       if (ctl_rec_bool (rec, "storage"))

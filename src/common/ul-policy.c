@@ -108,7 +108,8 @@ user_allowed (const UlMedium *m, const char *user)
 /* the rules for a device with an identity that may be registered: @kind
  * says what made it controlled, for the reason */
 static UlDecision
-decide_registered (const UlPolicyInput *in, const char *kind, char **reason)
+decide_registered (const UlPolicyInput *in, const char *kind, char **reason,
+                   const char **code)
 {
   const UlDevice *dev = in->device;
   const UlMedium *m = in->medium;
@@ -116,61 +117,76 @@ decide_registered (const UlPolicyInput *in, const char *kind, char **reason)
   if (m == NULL)
     {
       *reason = g_strdup_printf ("not registered%s", kind);
+      *code = "not-registered";
       return UL_DECISION_BLOCK_AND_REQUEST;
     }
   if (m->status != UL_MEDIUM_ACTIVE)
     {
       *reason = g_strdup_printf ("medium %s is %s", m->asset_number,
                                  ul_medium_status_to_string (m->status));
+      *code = "medium-not-active";
       return UL_DECISION_BLOCK;
     }
   if (g_strcmp0 (m->descriptor_hash, dev->descriptor_hash) != 0)
     {
       *reason = g_strdup_printf ("possible clone: descriptors differ from those registered "
                                  "for %s", m->asset_number);
+      *code = "descriptors-differ";
       return UL_DECISION_BLOCK_SUSPICIOUS;
     }
   if (m->valid_from != 0 && in->now < m->valid_from)
     {
       *reason = g_strdup_printf ("registration of %s is not valid yet", m->asset_number);
+      *code = "not-valid-yet";
       return UL_DECISION_BLOCK;
     }
   if (m->valid_until != 0 && in->now >= m->valid_until)
     {
       *reason = g_strdup_printf ("registration of %s has expired", m->asset_number);
+      *code = "expired";
       return UL_DECISION_BLOCK;
     }
   if (!user_allowed (m, in->seat_user))
     {
       if (in->seat_user == NULL)
-        *reason = g_strdup_printf ("no one is logged in, and %s is for named users only",
-                                   m->asset_number);
+        {
+          *reason = g_strdup_printf ("no one is logged in, and %s is for named users only",
+                                     m->asset_number);
+          *code = "no-one-logged-in";
+        }
       else
-        *reason = g_strdup_printf ("user %s may not use %s", in->seat_user, m->asset_number);
+        {
+          *reason = g_strdup_printf ("user %s may not use %s", in->seat_user, m->asset_number);
+          *code = "user-not-allowed";
+        }
       return UL_DECISION_BLOCK;
     }
   if (m->kind == UL_MEDIUM_KIND_READER)
     {
       *reason = g_strdup_printf ("registered card reader %s: each card in it is decided by "
                                  "itself", m->asset_number);
+      *code = "card-reader";
       return UL_DECISION_ALLOW_READER;
     }
   if (m->read_only)
     {
       *reason = g_strdup_printf ("registered as %s (read-only)", m->asset_number);
+      *code = "registered-read-only";
       return UL_DECISION_ALLOW_READ_ONLY;
     }
   *reason = g_strdup_printf ("registered as %s", m->asset_number);
+  *code = "registered";
   return UL_DECISION_ALLOW;
 }
 
 UlDecision
-ul_policy_decide_card (const UlPolicyInput *in, char **reason)
+ul_policy_decide_card (const UlPolicyInput *in, char **reason, const char **code)
 {
   if (in->n_same_identity > 0)
     {
       *reason = g_strdup_printf ("possible clone: %u other card(s) present with the same "
                                  "volume identity", in->n_same_identity);
+      *code = "possible-clone";
       return UL_DECISION_BLOCK_SUSPICIOUS;
     }
   if (in->seat_user != NULL && in->shared_accounts != NULL &&
@@ -178,9 +194,10 @@ ul_policy_decide_card (const UlPolicyInput *in, char **reason)
     {
       *reason = g_strdup_printf ("the seat user %s is a shared account; media are used only "
                                  "under personal accounts", in->seat_user);
+      *code = "shared-account";
       return UL_DECISION_BLOCK;
     }
-  return decide_registered (in, " (a card in a card reader)", reason);
+  return decide_registered (in, " (a card in a card reader)", reason, code);
 }
 
 char *
@@ -197,7 +214,7 @@ ul_card_identity_weakness (GBytes *identity)
 }
 
 UlDecision
-ul_policy_decide (const UlPolicyInput *in, char **reason)
+ul_policy_decide (const UlPolicyInput *in, char **reason, const char **code)
 {
   const UlDevice *dev = in->device;
   g_autofree char *kind = NULL;   /* what made it controlled, for the reason */
@@ -208,6 +225,7 @@ ul_policy_decide (const UlPolicyInput *in, char **reason)
     {
       *reason = g_strdup_printf ("malformed USB descriptors (%s)",
                                  dev->desc_error ? dev->desc_error : "unknown");
+      *code = "malformed-descriptors";
       return UL_DECISION_BLOCK_SUSPICIOUS;
     }
   classes = dev->desc->classes;
@@ -215,18 +233,21 @@ ul_policy_decide (const UlPolicyInput *in, char **reason)
   if (!storage && ul_descriptors_all_harmless (dev->desc))
     {
       *reason = g_strdup ("not a storage device");
+      *code = "not-storage";
       return UL_DECISION_NOT_STORAGE;
     }
   /* no real product has vendor id 0000: a device that makes its ids up */
   if (dev->vendor_id == 0)
     {
       *reason = g_strdup ("vendor id 0000 belongs to no real product");
+      *code = "vendor-id-zero";
       return UL_DECISION_BLOCK_SUSPICIOUS;
     }
   if (storage && (classes & UL_CLASS_HID))
     {
       /* a stick that is also a keyboard can type commands: BadUSB */
       *reason = g_strdup ("storage combined with a HID (keyboard/mouse) interface");
+      *code = "storage-with-hid";
       return UL_DECISION_BLOCK_SUSPICIOUS;
     }
   if (!storage)
@@ -238,12 +259,14 @@ ul_policy_decide (const UlPolicyInput *in, char **reason)
         {
           *reason = g_strdup_printf ("not storage; other devices are allowed by policy "
                                      "(interfaces %s)", ifaces);
+          *code = "other-device-allowed";
           return UL_DECISION_NOT_STORAGE;
         }
       if (in->other_devices == UL_OTHER_DEVICES_BLOCK)
         {
           *reason = g_strdup_printf ("not a known harmless device, blocked by policy "
                                      "(interfaces %s)", ifaces);
+          *code = "other-device-blocked";
           return UL_DECISION_BLOCK;
         }
       kind = g_strdup_printf (" (not a known harmless device: interfaces %s)", ifaces);
@@ -257,11 +280,13 @@ ul_policy_decide (const UlPolicyInput *in, char **reason)
     {
       *reason = g_strdup_printf ("possible clone: %u other present device(s) with the same "
                                  "vendor, product and serial", in->n_same_identity);
+      *code = "possible-clone";
       return UL_DECISION_BLOCK_SUSPICIOUS;
     }
   if (dev->serial == NULL || g_bytes_get_size (dev->serial) == 0)
     {
       *reason = g_strdup_printf ("device without a serial number cannot be registered%s", kind);
+      *code = "no-serial";
       return UL_DECISION_BLOCK;
     }
   if (in->seat_user != NULL && in->shared_accounts != NULL &&
@@ -271,7 +296,8 @@ ul_policy_decide (const UlPolicyInput *in, char **reason)
        * names no one, so it is not allowed and not even requested */
       *reason = g_strdup_printf ("the seat user %s is a shared account; media are used only "
                                  "under personal accounts", in->seat_user);
+      *code = "shared-account";
       return UL_DECISION_BLOCK;
     }
-  return decide_registered (in, kind, reason);
+  return decide_registered (in, kind, reason, code);
 }

@@ -42,11 +42,13 @@ typedef struct {
   UlOtherDevices other_devices;
 } UlPolicyInput;
 
-/* Returns the decision; *reason gets a sentence for the log. */
-UlDecision ul_policy_decide (const UlPolicyInput *in, char **reason);
+/* Returns the decision; *reason gets a sentence for the log, with its
+ * details, and *code why in one word of the vocabulary (ul-vocabulary.h,
+ * UL_VOCAB_REASON: what a person reads in their language). */
+UlDecision ul_policy_decide (const UlPolicyInput *in, char **reason, const char **code);
 /* the same for a card in a registered reader: in->device is the card's
  * volume identity (ul-card-volume.h), in->medium a card registration */
-UlDecision ul_policy_decide_card (const UlPolicyInput *in, char **reason);
+UlDecision ul_policy_decide_card (const UlPolicyInput *in, char **reason, const char **code);
 
 /* why a card's volume identity cannot tell it from other cards (it has no
  * partition-table or filesystem id: any blank card of that size would

@@ -76,6 +76,47 @@ static const UlVocabEntry file_actions[] = {
   { "written", N_("written"), "書込" },
 };
 
+/* the daemon's reason also has the details (which medium, which user,
+ * which interfaces): the label says why, the details are shown beside it */
+static const UlVocabEntry reasons[] = {
+  { "not-registered", N_("not registered"), "未登録" },
+  { "medium-not-active", N_("the medium's registration is revoked or disposed"),
+    "登録の取り消しまたは廃棄済み" },
+  { "descriptors-differ", N_("possible clone: not the device registered"),
+    "複製の疑い (登録時と異なる機器情報)" },
+  { "not-valid-yet", N_("registration not valid yet"), "登録の有効期間前" },
+  { "expired", N_("registration expired"), "登録の有効期限切れ" },
+  { "no-one-logged-in", N_("no one is logged in, and the medium is for named users"),
+    "ログインしている利用者がいない (利用者指定の媒体)" },
+  { "user-not-allowed", N_("the person at the seat may not use this medium"),
+    "利用者が許可されていない" },
+  { "card-reader", N_("registered card reader: each card is decided by itself"),
+    "登録済みカードリーダー (カードごとに判定)" },
+  { "registered-read-only", N_("registered, read-only"), "登録済み (読み取り専用)" },
+  { "registered", N_("registered"), "登録済み" },
+  { "possible-clone", N_("possible clone: another device with the same identity"),
+    "複製の疑い (同じ識別情報の機器が他にある)" },
+  { "shared-account", N_("the person at the seat uses a shared account"),
+    "共用アカウントでの使用" },
+  { "malformed-descriptors", N_("malformed USB descriptors"), "USB 機器情報の異常" },
+  { "not-storage", N_("not a storage device"), "記憶媒体以外" },
+  { "vendor-id-zero", N_("vendor id 0000: no real product"), "ベンダー ID 0000 (実在しない製品)" },
+  { "storage-with-hid", N_("storage combined with a keyboard or mouse"),
+    "記憶媒体とキーボード・マウスの複合機器" },
+  { "other-device-allowed", N_("not storage; other devices allowed by the configuration"),
+    "記憶媒体以外 (設定により許可)" },
+  { "other-device-blocked", N_("not a known harmless device; blocked by the configuration"),
+    "既知の無害な機器ではない (設定により遮断)" },
+  { "no-serial", N_("no serial number: cannot be registered"), "シリアル番号がなく登録できない" },
+  { "card-being-read", N_("the card is being read"), "カードを読み取り中" },
+  { "waiting-for-logind", N_("waiting to learn who is at the seat"), "利用者の確認待ち" },
+  { "logbook-unreadable", N_("the logbook cannot be read"), "使用簿を読めない" },
+  { "logbook-unwritable", N_("the logbook cannot be written"), "使用簿に記録できない" },
+  { "medium-inside-not-allowed", N_("the medium inside is not allowed"),
+    "中の媒体が許可されていない" },
+  { "records-backlog", N_("records backlog"), "記録の滞留" },
+};
+
 static const struct {
   const UlVocabEntry *entries;
   guint n;
@@ -86,6 +127,7 @@ static const struct {
   [UL_VOCAB_REQUEST_STATE] = { request_states, G_N_ELEMENTS (request_states) },
   [UL_VOCAB_INCIDENT] = { incidents, G_N_ELEMENTS (incidents) },
   [UL_VOCAB_FILE_ACTION] = { file_actions, G_N_ELEMENTS (file_actions) },
+  [UL_VOCAB_REASON] = { reasons, G_N_ELEMENTS (reasons) },
 };
 
 static const UlVocabEntry *

@@ -68,6 +68,7 @@ ul_record_present (const UlPresent *p, gboolean removed)
   g_variant_builder_add (&b, "{sv}", "authorized", g_variant_new_boolean (p->dev->authorized));
   add_str (&b, "decision", ul_decision_to_string (p->decision));
   add_str (&b, "reason", p->reason);
+  add_str (&b, "reason-code", p->reason_code);
   add_str (&b, "seat-user", p->seat_user);
   add_str (&b, "asset-number", p->asset_number);
   add_x (&b, "device-id", p->device_id);

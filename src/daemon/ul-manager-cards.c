@@ -262,6 +262,7 @@ ul_manager_card_update (UlManager *mgr, UlPresent *reader, const char *disk_sysp
   card->coldplug = coldplug;
   card->decision = UL_DECISION_BLOCK;
   card->reason = g_strdup ("the card is being read");
+  card->reason_code = "card-being-read";
   card->since = g_get_real_time ();
   g_hash_table_insert (mgr->present, card->dev->syspath, card);
   if (!ul_manager_card_try_decide (mgr, card, FALSE))

@@ -276,6 +276,7 @@ put_off (UlManager *mgr, UlPresent *p, const char *trigger)
   p->decision = UL_DECISION_UNDECIDED;
   g_free (p->reason);
   p->reason = g_strdup ("waiting for logind to say who is at the seat");
+  p->reason_code = "waiting-for-logind";
   g_signal_emit (mgr, ul_manager_signals[SIGNAL_DEVICE_CHANGED], 0, p, FALSE);
 }
 
@@ -368,18 +369,20 @@ decide (UlManager *mgr, UlPresent *p, const char *trigger, DecideFlags flags)
     {
       p->decision = UL_DECISION_BLOCK;
       p->reason = g_strdup_printf ("cannot read the logbook: %s", error->message);
+      p->reason_code = "logbook-unreadable";
       g_clear_error (&error);
     }
   else if (p->dev->card)
-    p->decision = ul_policy_decide_card (&in, &p->reason);
+    p->decision = ul_policy_decide_card (&in, &p->reason, &p->reason_code);
   else
-    p->decision = ul_policy_decide (&in, &p->reason);
+    p->decision = ul_policy_decide (&in, &p->reason, &p->reason_code);
   /* blocked because of the card (medium) inside it, until that changes */
   if (p->blocked_inside != NULL &&
       (p->decision == UL_DECISION_ALLOW_READER || ul_decision_allows (p->decision)))
     {
       g_free (p->reason);
       p->reason = g_strdup (p->blocked_inside);
+      p->reason_code = "medium-inside-not-allowed";
       p->decision = UL_DECISION_BLOCK;
     }
   {
@@ -391,6 +394,7 @@ decide (UlManager *mgr, UlPresent *p, const char *trigger, DecideFlags flags)
         ul_session_tracker_is_stalled (mgr->tracker, &waiting))
       {
         g_free (p->reason);
+        p->reason_code = "records-backlog";
         p->reason = g_strdup_printf ("the logbook has not taken the %u file records waiting; "
                                      "no new session until it does", waiting);
         p->decision = UL_DECISION_BLOCK;
@@ -419,6 +423,7 @@ decide (UlManager *mgr, UlPresent *p, const char *trigger, DecideFlags flags)
                  error->message);
       g_free (p->reason);
       p->reason = g_strdup_printf ("cannot record in the logbook: %s", error->message);
+      p->reason_code = "logbook-unwritable";
       p->decision = UL_DECISION_BLOCK;
       p->session_id = 0;
       g_clear_error (&error);

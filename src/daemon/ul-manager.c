@@ -351,6 +351,7 @@ handle_add (UlManager *mgr, const char *syspath, const char *trigger)
   p->controlled = ul_device_is_controlled (p->dev);
   p->decision = UL_DECISION_NOT_STORAGE;
   p->reason = g_strdup ("not a storage device");
+  p->reason_code = "not-storage";
   p->since = g_get_real_time ();
   g_hash_table_insert (mgr->present, p->dev->syspath, p);
 

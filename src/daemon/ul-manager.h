@@ -15,7 +15,8 @@ typedef struct {
   UlDevice *dev;
   gboolean controlled;     /* storage, or not of a harmless class: decided by usbledgerd */
   UlDecision decision;
-  char *reason;
+  char *reason;           /* the sentence for the log, with its details */
+  const char *reason_code; /* why, in the vocabulary's words (UL_VOCAB_REASON) */
   char *seat_user;        /* at the time of the decision */
   gint64 device_id;       /* devices_seen row, 0 for non-storage */
   gint64 request_id;

@@ -35,6 +35,7 @@ classify (const char *syspath, gboolean apply, const char *modules_dir, const ch
   g_autoptr(UlDevice) dev = NULL;
   g_autoptr(UlDriverAliases) aliases = NULL;
   g_autofree char *reason = NULL;
+  const char *code = NULL;
   UlPolicyInput in = { 0 };
   UlDecision d;
 
@@ -57,7 +58,7 @@ classify (const char *syspath, gboolean apply, const char *modules_dir, const ch
   in.device = dev;
   in.now = g_get_real_time ();
   in.other_devices = UL_OTHER_DEVICES_REQUEST;
-  d = ul_policy_decide (&in, &reason);
+  d = ul_policy_decide (&in, &reason, &code);
   g_print ("%s %s\n", d == UL_DECISION_NOT_STORAGE ? "harmless" : "storage", reason);
 
   if (!apply)

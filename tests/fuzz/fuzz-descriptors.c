@@ -13,6 +13,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   g_autofree char *escaped = ul_escape_bytes (data, size);
   UlDevice dev = { .dirfd = -1 };
   g_autofree char *reason = NULL;
+  const char *code = NULL;
   UlPolicyInput in = { &dev, NULL, NULL, 0, 0 };
 
   if (desc != NULL)
@@ -24,7 +25,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   dev.desc = desc;
   dev.desc_error = desc == NULL ? (char *) "malformed" : NULL;
   /* a malformed blob is never anything but suspicious */
-  g_assert_true (ul_policy_decide (&in, &reason) != UL_DECISION_ALLOW);
+  g_assert_true (ul_policy_decide (&in, &reason, &code) != UL_DECISION_ALLOW);
   g_assert_true (g_utf8_validate (escaped, -1, NULL));
   return 0;
 }

@@ -293,6 +293,10 @@ class DaemonTest(unittest.TestCase):
         out = self.h.ctl('devices', language='ja').stdout.decode()
         self.assertIn('遮断', out)
         self.assertIn('席の使用者:   tanaka', out)
+        # why, as a code the window translates, beside the daemon's sentence
+        device = [d for d in self.h.call('ListDevices')[0] if d['name'] == '1-2'][0]
+        self.assertEqual(device['reason-code'], 'not-registered')
+        self.assertIn('未登録 (not registered', out)
         self.assertIn('blocked', self.h.ctl('devices').stdout.decode())
         usage = self.h.ctl('--help', language='ja', check=False)
         self.assertIn('使い方: usbledgerctl', (usage.stdout + usage.stderr).decode())

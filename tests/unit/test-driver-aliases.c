@@ -59,12 +59,13 @@ static UlDecision
 decide (const UlDevice *dev, UlOtherDevices other, char **reason)
 {
   UlPolicyInput in = { 0 };
+  const char *code = NULL;
 
   in.device = dev;
   in.seat_user = "tanaka";
   in.now = G_GINT64_CONSTANT (1790000000) * G_USEC_PER_SEC;
   in.other_devices = other;
-  return ul_policy_decide (&in, reason);
+  return ul_policy_decide (&in, reason, &code);
 }
 
 static void

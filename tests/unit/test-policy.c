@@ -1,5 +1,6 @@
 /* every rule of the decision */
 #include "ul-policy.h"
+#include "ul-vocabulary.h"
 #include "ul-test-util.h"
 
 #include <string.h>
@@ -30,10 +31,14 @@ decide (const UlDevice *dev, const UlMedium *m, const char *user, guint n_same,
         const char *reason_part)
 {
   g_autofree char *reason = NULL;
+  const char *code = NULL;
   UlPolicyInput in = { dev, m, user, NOW, n_same };
-  UlDecision d = ul_policy_decide (&in, &reason);
+  UlDecision d = ul_policy_decide (&in, &reason, &code);
 
   g_assert_nonnull (reason);
+  /* every reason has its code, and the code a label (ul-vocabulary.c) */
+  g_assert_nonnull (code);
+  g_assert_cmpstr (ul_vocabulary_document_label (UL_VOCAB_REASON, code), !=, code);
   if (reason_part != NULL && strstr (reason, reason_part) == NULL)
     g_error ("reason \"%s\" lacks \"%s\"", reason, reason_part);
   return d;
@@ -118,15 +123,16 @@ test_registered (void)
     UlPolicyInput in = { stick, m, "kyoyu", NOW, 0, shared };
     g_autofree char *reason = NULL;
     g_autofree char *reason2 = NULL;
+    const char *code = NULL;
 
-    g_assert_cmpint (ul_policy_decide (&in, &reason), ==, UL_DECISION_BLOCK);
+    g_assert_cmpint (ul_policy_decide (&in, &reason, &code), ==, UL_DECISION_BLOCK);
     g_assert_nonnull (strstr (reason, "kyoyu is a shared account"));
     in.medium = NULL;
-    g_assert_cmpint (ul_policy_decide (&in, &reason2), ==, UL_DECISION_BLOCK);
+    g_assert_cmpint (ul_policy_decide (&in, &reason2, &code), ==, UL_DECISION_BLOCK);
     in.seat_user = "sato";
     in.medium = m;
     g_clear_pointer (&reason, g_free);
-    g_assert_cmpint (ul_policy_decide (&in, &reason), ==, UL_DECISION_ALLOW);
+    g_assert_cmpint (ul_policy_decide (&in, &reason, &code), ==, UL_DECISION_ALLOW);
   }
 
   for (UlMediumStatus s = UL_MEDIUM_REVOKED; s <= UL_MEDIUM_DISPOSED; s++)
@@ -231,10 +237,13 @@ decide_card (const UlDevice *card, const UlMedium *m, const char *user, guint n_
              const char *reason_part)
 {
   g_autofree char *reason = NULL;
+  const char *code = NULL;
   const char *const shared[] = { "kyoyu", NULL };
   UlPolicyInput in = { card, m, user, NOW, n_same, shared };
-  UlDecision d = ul_policy_decide_card (&in, &reason);
+  UlDecision d = ul_policy_decide_card (&in, &reason, &code);
 
+  g_assert_nonnull (code);
+  g_assert_cmpstr (ul_vocabulary_document_label (UL_VOCAB_REASON, code), !=, code);
   if (reason_part != NULL && strstr (reason, reason_part) == NULL)
     g_error ("reason \"%s\" lacks \"%s\"", reason, reason_part);
   return d;
