@@ -13,7 +13,6 @@ G_BEGIN_DECLS
 
 #define UL_CLIENT_BUS_NAME "org.usbledger"
 #define UL_CLIENT_OBJECT_PATH "/org/usbledger/Manager"
-#define UL_CLIENT_INTERFACE "org.usbledger.Manager1"
 
 /* each call names its timeout: this one unless said otherwise (an erasure
  * starts only once the disk is opened, and the disk may be slow) */

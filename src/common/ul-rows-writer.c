@@ -134,7 +134,8 @@ put_entry (UlRowsWriter *w, const char *key, const void *data, gsize len, gboole
   p += key_size;
   memset (p, 0, pad_key);
   p += pad_key;
-  memcpy (p, data, len);
+  if (len > 0)            /* an empty array's data may be NULL */
+    memcpy (p, data, len);
   p += len;
   if (nul)
     *p++ = 0;
@@ -169,53 +170,28 @@ ul_rows_writer_add_int64 (UlRowsWriter *w, const char *key, gint64 value)
   put_entry (w, key, &value, sizeof value, FALSE, "x");
 }
 
-/* an entry's key, and where the entry began; its value follows, 8-aligned */
-static gsize
-begin_entry (UlRowsWriter *w, const char *key, gsize *key_end)
-{
-  gsize start;
-
-  pad8 (w->buf);
-  start = w->buf->len;
-  put_string (w->buf, key);
-  *key_end = w->buf->len - start;
-  pad8 (w->buf);
-  return start;
-}
-
-static void
-end_entry (UlRowsWriter *w, gsize start, gsize key_end)
-{
-  gsize end;
-
-  put_offset (w->buf, key_end, offset_size (w->buf->len - start, 1));
-  end = w->buf->len - w->row_start;
-  g_array_append_val (w->entry_ends, end);
-}
-
 void
 ul_rows_writer_add_strings (UlRowsWriter *w, const char *key, const char *const *values,
                             guint n_values)
 {
+  /* the array on its own, from offset 0: it lands 8-aligned in the entry,
+   * so its padding and offsets are the same there */
+  g_autoptr(GByteArray) array = g_byte_array_new ();
   g_autoptr(GArray) ends = g_array_sized_new (FALSE, FALSE, sizeof (gsize), n_values);
-  gsize key_end, start, array_start;
 
   g_return_if_fail (w->in_row);
-  start = begin_entry (w, key, &key_end);
-  array_start = w->buf->len;
   for (guint i = 0; i < n_values; i++)
     {
       gsize end;
 
-      pad8 (w->buf);
-      put_string (w->buf, values[i]);
-      put_type (w->buf, "s");
-      end = w->buf->len - array_start;
+      pad8 (array);
+      put_string (array, values[i]);
+      put_type (array, "s");
+      end = array->len;
       g_array_append_val (ends, end);
     }
-  put_offsets (w->buf, array_start, ends);
-  put_type (w->buf, "av");
-  end_entry (w, start, key_end);
+  put_offsets (array, 0, ends);
+  put_entry (w, key, array->data, array->len, FALSE, "av");
 }
 
 void

@@ -1,6 +1,6 @@
 /* ul-report-ledger-table.c: see ul-report-ledger-table.h */
 #include "ul-report-ledger-table.h"
-#include "ul-report-labels.h"
+#include "ul-vocabulary.h"
 #include "ul-time.h"
 
 #include <pwd.h>
@@ -30,6 +30,14 @@ ul_report_passwd_name (const char *account, gpointer data)
     return NULL;
   /* "山田 太郎,Room,Phone,...": the name is the first field */
   return g_strndup (pw.pw_gecos, strcspn (pw.pw_gecos, ","));
+}
+
+/* a code as the city's documents print it (ul-vocabulary.c's Japanese);
+ * "" for none */
+static char *
+label (UlVocabKind kind, const char *code)
+{
+  return g_strdup (code != NULL ? ul_vocabulary_document_label (kind, code) : "");
 }
 
 static char *
@@ -211,7 +219,8 @@ remarks (Row *row)
 
       if (g_variant_is_of_type (code, G_VARIANT_TYPE_STRING))
         g_string_append_printf (s, "%s%s", s->len ? "、" : "",
-                                ul_report_remark_label (g_variant_get_string (code, NULL)));
+                                ul_vocabulary_document_label (UL_VOCAB_REMARK,
+                                                              g_variant_get_string (code, NULL)));
     }
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
@@ -243,9 +252,7 @@ sessions_table (GVariant *ledger, const char *zone, Names *names)
       g_ptr_array_add (cells, ul_report_local_minute (get (r, "started-at")));
       g_ptr_array_add (cells, get (r, "ended-at") ? ul_report_local_minute (get (r, "ended-at"))
                                                   : g_strdup ("使用中"));
-      g_ptr_array_add (cells, g_strdup (get (r, "end-reason")
-                                          ? ul_report_end_reason_label (get (r, "end-reason"))
-                                          : ""));
+      g_ptr_array_add (cells, label (UL_VOCAB_END_REASON, get (r, "end-reason")));
       g_ptr_array_add (cells, get_int (r, "files"));
       g_ptr_array_add (cells, get_int (r, "bytes"));
       g_ptr_array_add (cells, dup_or_empty (get (r, "files-sha256")));
@@ -286,12 +293,10 @@ blocked_table (GVariant *ledger, const char *zone, Names *names)
       g_ptr_array_add (cells, dup_or_empty (get (r, "host")));
       g_ptr_array_add (cells, device_cell (NULL, r));
       g_ptr_array_add (cells, dup_or_empty (get (r, "serial")));
-      g_ptr_array_add (cells, g_strdup (ul_report_decision_label (get (r, "decision"))));
+      g_ptr_array_add (cells, label (UL_VOCAB_DECISION, get (r, "decision")));
       g_ptr_array_add (cells, dup_or_empty (get (r, "detail")));
       g_ptr_array_add (cells, get_int (r, "request-id"));
-      g_ptr_array_add (cells, g_strdup (get (r, "request-state")
-                                          ? ul_report_request_state_label (get (r, "request-state"))
-                                          : ""));
+      g_ptr_array_add (cells, label (UL_VOCAB_REQUEST_STATE, get (r, "request-state")));
       g_ptr_array_add (cells, dup_or_empty (get (r, "decided-by")));
       g_ptr_array_add (cells, ul_report_local_minute (get (r, "decided-at")));
       g_ptr_array_add (t->rows, cells);
@@ -318,7 +323,7 @@ incidents_table (GVariant *ledger, const char *zone)
 
       g_ptr_array_add (cells, g_strdup_printf ("%u", i + 1));
       g_ptr_array_add (cells, ul_report_local_minute (get (r, "time")));
-      g_ptr_array_add (cells, g_strdup (ul_report_incident_label (get (r, "kind"))));
+      g_ptr_array_add (cells, label (UL_VOCAB_INCIDENT, get (r, "kind")));
       g_ptr_array_add (cells, dup_or_empty (get (r, "actor")));
       g_ptr_array_add (cells, dup_or_empty (get (r, "seat-user")));
       g_ptr_array_add (cells, dup_or_empty (get (r, "asset-number")));
