@@ -36,6 +36,13 @@ static const UlVocabEntry decisions[] = {
   { "undecided", N_("not decided yet"), "未判定" },
 };
 
+static const UlVocabEntry medium_states[] = {
+  { "active", N_("in use"), "使用中" },
+  { "revoked", N_("revoked"), "使用停止" },
+  { "lost", N_("lost"), "紛失" },
+  { "disposed", N_("disposed"), "廃棄済み" },
+};
+
 static const UlVocabEntry request_states[] = {
   { "pending", N_("pending"), "未決" },
   { "approved", N_("approved"), "承認" },
@@ -130,6 +137,7 @@ static const struct {
   [UL_VOCAB_INCIDENT] = { incidents, G_N_ELEMENTS (incidents) },
   [UL_VOCAB_FILE_ACTION] = { file_actions, G_N_ELEMENTS (file_actions) },
   [UL_VOCAB_REASON] = { reasons, G_N_ELEMENTS (reasons) },
+  [UL_VOCAB_MEDIUM_STATUS] = { medium_states, G_N_ELEMENTS (medium_states) },
 };
 
 static const UlVocabEntry *

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "ul-policy.h"
+#include "ul-medium.h"
 #include "ul-vocabulary.h"
 
 #include <libintl.h>
@@ -42,6 +43,19 @@ test_every_decision_has_a_label (void)
       const char *code = ul_decision_to_string (d);
 
       g_assert_cmpstr (ul_vocabulary_document_label (UL_VOCAB_DECISION, code), !=, code);
+    }
+}
+
+/* every status a medium can have is in the vocabulary (the media page) */
+static void
+test_every_medium_status_has_a_label (void)
+{
+  for (UlMediumStatus st = UL_MEDIUM_ACTIVE; st <= UL_MEDIUM_DISPOSED; st++)
+    {
+      const char *code = ul_medium_status_to_string (st);
+
+      g_assert_nonnull (code);
+      g_assert_cmpstr (ul_vocabulary_document_label (UL_VOCAB_MEDIUM_STATUS, code), !=, code);
     }
 }
 
@@ -87,6 +101,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/vocabulary/every-entry-is-whole-and-once", test_every_entry_is_whole_and_once);
+  g_test_add_func ("/vocabulary/every-medium-status", test_every_medium_status_has_a_label);
   g_test_add_func ("/vocabulary/every-decision-has-a-label", test_every_decision_has_a_label);
   g_test_add_func ("/vocabulary/unknown-code-shown-as-it-is", test_unknown_code_shown_as_it_is);
   g_test_add_func ("/vocabulary/japanese-catalog-translates-every-label",

@@ -1,0 +1,229 @@
+#!/usr/bin/python3
+"""usbledger-admin in a real window (Xvfb), on the real usbledgerd under
+umockdev with polkit and logind mocks. ul-gui-driver runs the window and acts
+as the supervisor would, on this test's commands; the test plays the kernel
+and checks what the daemon did."""
+
+import os
+import select
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'common'))
+
+from harness import Harness, build_dir  # noqa: E402
+from mocksysfs import MASS_STORAGE  # noqa: E402
+
+# what the Japanese catalog says (po/ja.po)
+JA_NOT_RUNNING = 'usbledgerd が動いていません'
+JA_REFUSED = 'この操作は許可されていません (polkit が拒否しました)。'
+JA_ALLOWED = '許可'
+JA_BLOCKED_REQUEST = '遮断 (申請受付)'
+JA_NOT_REGISTERED = '未登録'
+
+
+class Gui:
+    """One usbledger-admin window under ul-gui-driver."""
+
+    def __init__(self, h, language='ja'):
+        self.log_path = os.path.join(h.tmp, 'gui.log')
+        self.log = open(self.log_path, 'ab')
+        env = h.ctl_env(language)
+        env.update(NO_AT_BRIDGE='1', GSETTINGS_BACKEND='memory', GDK_BACKEND='x11',
+                   G_DEBUG='fatal-criticals')
+        self.proc = subprocess.Popen([os.environ['UL_GUI_DRIVER']], env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.log)
+
+    def do(self, *fields, timeout=90):
+        """Runs one command; returns its data ('' for none)."""
+        self.proc.stdin.write(('\t'.join(fields) + '\n').encode())
+        self.proc.stdin.flush()
+        if not select.select([self.proc.stdout], [], [], timeout)[0]:
+            raise AssertionError('the window did not answer %r' % (fields,))
+        line = self.proc.stdout.readline().decode().rstrip('\n')
+        if not line:
+            raise AssertionError('the window exited (%s) at %r:\n%s' %
+                                 (self.proc.wait(), fields, self.read_log()))
+        status, _, data = line.partition('\t')
+        if status != 'ok':
+            raise AssertionError('%r failed: %s\n%s' % (fields, data, self.read_log()))
+        return data
+
+    def read_log(self):
+        self.log.flush()
+        with open(self.log_path, errors='replace') as f:
+            return f.read()[-4000:]
+
+    def labels(self, where):
+        return self.do('labels', where).split('\x1f')
+
+    def close(self):
+        try:
+            if self.proc.poll() is None:
+                self.do('quit')
+                self.proc.wait(timeout=30)
+        finally:
+            self.proc.stdin.close()
+            self.proc.stdout.close()
+            self.log.close()
+        if self.proc.returncode != 0:
+            raise AssertionError('ul-gui-driver exited with %d' % self.proc.returncode)
+
+
+class AdminTest(unittest.TestCase):
+    allowed = ('org.usbledger.view', 'org.usbledger.approve')
+
+    def setUp(self):
+        self.h = Harness(allowed=self.allowed)
+        self.h.start_daemon()
+        self.gui = Gui(self.h)
+        self.gui.do('wait-running', 'yes')
+
+    def tearDown(self):
+        try:
+            self.gui.close()
+        finally:
+            self.h.close()
+
+    def plug(self, port=2, serial=b'4C530001230517', manufacturer=b'SanDisk',
+             product=b'Cruzer Blade', decision='block-and-request'):
+        box = {}
+        self.h.expect_device(lambda: box.update(dev=self.h.usb.add(
+            port, 0x0781, 0x5567, [[MASS_STORAGE]], serial=serial, manufacturer=manufacturer,
+            product=product)), '1-%d' % port, decision)
+        return box['dev']
+
+
+class ApproveTest(AdminTest):
+    def test_a_stick_plugged_in_is_approved_in_the_window_and_works(self):
+        g = self.gui
+        stick = self.plug()
+        # the request arrives live
+        g.do('wait-text', 'requests', 'Cruzer Blade')
+        g.do('page', 'devices')
+        g.do('wait-text', 'devices', JA_BLOCKED_REQUEST)
+        g.do('wait-text', 'devices', JA_NOT_REGISTERED)
+        self.assertNotIn('not registered', g.labels('window'))
+
+        g.do('click-row', 'requests', 'Cruzer Blade', 'approve')
+        g.do('wait-dialog')
+        # Enter does not approve: the default button is Cancel
+        self.assertEqual(g.do('default'), 'cancel_button')
+        # the next free number, the end of the fiscal year, read-only
+        self.assertEqual(g.do('get', 'asset_entry'), 'USB-0001')
+        self.assertRegex(g.do('get', 'valid_until_entry'), r'^20\d\d-03-31$')
+        g.do('set', 'asset_entry', 'YZ-USB-0001')
+        g.do('set', 'label_entry', '総務課 USBメモリ 1')
+        g.do('set', 'holder_entry', '総務課')
+        g.do('set', 'purpose_entry', '会議資料の持ち出し')
+        start = len(self.h.signals)
+        g.do('click', 'approve_button')
+        g.do('wait-no-dialog')
+
+        # the daemon authorizes the stick still plugged in
+        self.h.wait_device_since(start, '1-2', 'allow-read-only')
+        self.assertEqual(stick.authorized(), '1')
+        self.h.usb.play_kernel(stick)
+        medium = self.h.call('ListMedia')[0][0]
+        self.assertEqual(medium['asset-number'], 'YZ-USB-0001')
+        self.assertEqual(medium['label'], '総務課 USBメモリ 1')
+        self.assertEqual(medium['holder'], '総務課')
+        self.assertTrue(medium['read-only'])
+        self.assertTrue(medium['all-staff'])
+
+        # the lists follow the daemon: the request leaves, the medium arrives
+        g.do('wait-no-text', 'requests', 'Cruzer Blade')
+        g.do('page', 'media')
+        g.do('wait-text', 'media', 'YZ-USB-0001')
+        g.do('wait-text', 'media', '総務課 USBメモリ 1')
+        g.do('wait-text', 'media', '使用中')
+        # the search hides what it does not find, and finds by holder
+        g.do('search', 'media', 'YZ-USB-0002')
+        g.do('wait-no-text', 'media', '総務課 USBメモリ 1')
+        g.do('search', 'media', '総務')
+        g.do('wait-text', 'media', '総務課 USBメモリ 1')
+        g.do('page', 'devices')
+        g.do('wait-text', 'devices', '許可 (読み取り専用)')
+
+    def test_reject_asks_a_reason_and_the_request_leaves(self):
+        g = self.gui
+        self.plug()
+        g.do('wait-text', 'requests', 'Cruzer Blade')
+        g.do('click-row', 'requests', 'Cruzer Blade', 'reject')
+        g.do('wait-dialog')
+        self.assertEqual(g.do('default'), 'cancel_button')
+        g.do('set', 'reason_entry', '私物のため')
+        g.do('click', 'action_button')
+        g.do('wait-no-text', 'requests', 'Cruzer Blade')
+        request = self.h.call('ListRequests', ('',), '(s)')[0][0]
+        self.assertEqual(request['state'], 'rejected')
+        self.assertEqual(request['decision-note'], '私物のため')
+
+
+class RefusalTest(AdminTest):
+    # may view, may not approve
+    allowed = ('org.usbledger.view',)
+
+    def test_a_polkit_refusal_is_said_in_words_and_nothing_changes(self):
+        g = self.gui
+        stick = self.plug()
+        g.do('wait-text', 'requests', 'Cruzer Blade')
+        g.do('click-row', 'requests', 'Cruzer Blade', 'approve')
+        g.do('wait-dialog')
+        g.do('click', 'approve_button')
+        g.do('wait-text', 'dialog', JA_REFUSED)
+        # the dialog stays, the request stays, the stick stays blocked
+        g.do('wait-dialog')
+        self.assertEqual(stick.authorized(), '0')
+        self.assertEqual(self.h.call('ListMedia')[0], [])
+        g.do('click', 'cancel_button')
+        g.do('wait-no-dialog')
+        g.do('wait-text', 'requests', 'Cruzer Blade')
+
+
+class DaemonMissingTest(AdminTest):
+    def test_a_stopped_daemon_is_explained_and_the_window_recovers(self):
+        g = self.gui
+        self.plug()
+        g.do('wait-text', 'requests', 'Cruzer Blade')
+        self.h.stop_daemon()
+        g.do('wait-running', 'no')
+        g.do('wait-text', 'window', JA_NOT_RUNNING)
+        # what was known stays in view, greyed
+        g.do('wait-text', 'requests', 'Cruzer Blade')
+        self.h.start_daemon()
+        g.do('wait-running', 'yes')
+        g.do('wait-no-text', 'window', JA_NOT_RUNNING)
+        # loaded again from the daemon: the request is still pending
+        g.do('wait-text', 'requests', 'Cruzer Blade')
+        g.do('page', 'devices')
+        g.do('wait-text', 'devices', JA_BLOCKED_REQUEST)
+
+
+class HostileStringsTest(AdminTest):
+    def test_device_strings_are_shown_literally(self):
+        g = self.gui
+        serial = b'S' * 126
+        self.plug(serial=serial, manufacturer=b'\xe2\x80\xaeevil\x1b[31m',
+                  product=b'<b>x</b>')
+        g.do('wait-text', 'requests', '<b>x</b>')
+        g.do('page', 'devices')
+        g.do('wait-text', 'devices', '<b>x</b>')
+        for where in ('requests', 'devices'):
+            texts = g.labels(where)
+            joined = '\n'.join(texts)
+            # markup is not interpreted: the tags are there as text
+            self.assertIn('<b>x</b>', joined)
+            # the RTL override and the escape are shown as escapes, never raw
+            # (the driver shows a raw escape character as \033)
+            self.assertNotIn('\u202e', joined)
+            self.assertNotIn('\\033', joined)
+            self.assertIn('\\\\u{202E}evil\\\\x1b[31m', joined)
+            # the whole serial, not cut
+            self.assertIn('S' * 126, joined)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)

@@ -1,0 +1,585 @@
+/* ul-gui-driver: usbledger-admin's window, driven by a test through its
+ * standard input, one command a line (fields separated by tabs). It runs
+ * the real window and pages (libuladmin) in a real X display (Xvfb), on the
+ * bus in DBUS_SYSTEM_BUS_ADDRESS, and acts as a person would: it clicks
+ * buttons, types into entries, looks at what the labels say. Each command
+ * answers one line: "ok[\tDATA]" or "fail\tWHY".
+ *
+ * A "wait-" command is checked again after every wakeup of the main loop
+ * (a D-Bus message, an X event), never on a timer; it fails after its
+ * deadline (UL_GUI_DEADLINE seconds, 60 by default).
+ *
+ *   page NAME                      show a page (as the header's switcher does)
+ *   wait-text WHERE TEXT           a label in WHERE shows TEXT (WHERE: a page
+ *                                  name, "window" or "dialog")
+ *   wait-no-text WHERE TEXT        no label in WHERE shows TEXT
+ *   click-row PAGE TEXT BUTTON     in the row of PAGE that shows TEXT, click
+ *                                  the button named BUTTON
+ *   search PAGE TEXT               type TEXT into PAGE's search entry
+ *   set ID TEXT                    in the dialog, type TEXT into entry ID
+ *   get ID                         in the dialog, the text of entry ID
+ *   toggle ID                      in the dialog, make toggle button ID active
+ *   click ID                       in the dialog, click button ID
+ *   default                        the dialog's default button (its id)
+ *   wait-dialog / wait-no-dialog   a dialog is open / none is
+ *   wait-running yes|no            the daemon panel hidden and the lists
+ *                                  sensitive / the opposite
+ *   labels WHERE                   every label's text, escaped, \x1f between
+ *   screenshot PAGE FILE           a PNG of the window on PAGE; DATA: the
+ *                                  labels that do not fit, \x1f between
+ *   quit
+ */
+#include "config.h"
+
+#include <gio/gunixinputstream.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ul-admin-window.h"
+#include "ul-record-row.h"
+
+typedef gboolean (*Condition) (char **args);
+
+static UlAdminWindow *window;
+static GDataInputStream *input;
+static GMainLoop *loop;
+
+/* the wait under way */
+static struct {
+  Condition condition;
+  char **args;
+  gint64 deadline;
+  GSource *source;
+} waiting;
+
+static void read_next (void);
+
+static void
+answer (const char *status, const char *data)
+{
+  if (data != NULL)
+    printf ("%s\t%s\n", status, data);
+  else
+    printf ("%s\n", status);
+  fflush (stdout);
+}
+
+/* -- finding widgets --------------------------------------------------- */
+
+typedef void (*WidgetFunc) (GtkWidget *widget, gpointer data);
+
+static void
+add_child (GtkWidget *child, gpointer children)
+{
+  g_ptr_array_add (children, child);
+}
+
+/* every widget under @widget, internal ones too (a dialog's areas, a
+ * window's header bar, a list's placeholder) */
+static void
+walk (GtkWidget *widget, WidgetFunc func, gpointer data)
+{
+  g_autoptr(GPtrArray) children = g_ptr_array_new ();
+
+  func (widget, data);
+  if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), add_child, children);
+  for (guint i = 0; i < children->len; i++)
+    walk (children->pdata[i], func, data);
+}
+
+static GtkWidget *
+open_dialog (void)
+{
+  g_autoptr(GList) tops = gtk_window_list_toplevels ();
+
+  for (GList *l = tops; l != NULL; l = l->next)
+    if (GTK_IS_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static GtkWidget *
+page (const char *name)
+{
+  GtkWidget *stack = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                  UL_TYPE_ADMIN_WINDOW,
+                                                                  "page_stack");
+
+  return gtk_stack_get_child_by_name (GTK_STACK (stack), name);
+}
+
+static GtkWidget *
+where (const char *name)
+{
+  if (g_str_equal (name, "window"))
+    return GTK_WIDGET (window);
+  if (g_str_equal (name, "dialog"))
+    return open_dialog ();
+  return page (name);
+}
+
+typedef struct {
+  const char *id;
+  GtkWidget *found;
+} FindId;
+
+static void
+find_id (GtkWidget *widget, gpointer data)
+{
+  FindId *f = data;
+  const char *name = gtk_buildable_get_name (GTK_BUILDABLE (widget));
+
+  if (f->found == NULL && name != NULL && g_str_equal (name, f->id))
+    f->found = widget;
+  else if (f->found == NULL && g_str_equal (gtk_widget_get_name (widget), f->id))
+    f->found = widget;
+}
+
+static GtkWidget *
+find (GtkWidget *root, const char *id)
+{
+  FindId f = { id, NULL };
+
+  if (root != NULL)
+    walk (root, find_id, &f);
+  return f.found;
+}
+
+static void
+collect_label (GtkWidget *widget, gpointer data)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget))
+    g_ptr_array_add (data, (gpointer) gtk_label_get_text (GTK_LABEL (widget)));
+}
+
+static GPtrArray *
+labels_of (GtkWidget *root)
+{
+  GPtrArray *texts = g_ptr_array_new ();
+
+  if (root != NULL)
+    walk (root, collect_label, texts);
+  return texts;
+}
+
+static gboolean
+shows (GtkWidget *root, const char *text)
+{
+  g_autoptr(GPtrArray) texts = labels_of (root);
+
+  for (guint i = 0; i < texts->len; i++)
+    if (strstr (texts->pdata[i], text) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* -- conditions -------------------------------------------------------- */
+
+static gboolean
+cond_text (char **args)
+{
+  return shows (where (args[1]), args[2]);
+}
+
+static gboolean
+cond_no_text (char **args)
+{
+  return where (args[1]) != NULL && !shows (where (args[1]), args[2]);
+}
+
+static gboolean
+cond_dialog (char **args)
+{
+  return open_dialog () != NULL;
+}
+
+static gboolean
+cond_no_dialog (char **args)
+{
+  return open_dialog () == NULL;
+}
+
+static gboolean
+cond_running (char **args)
+{
+  GtkWidget *panel = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                  UL_TYPE_ADMIN_WINDOW,
+                                                                  "daemon_missing");
+  GtkWidget *stack = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                  UL_TYPE_ADMIN_WINDOW,
+                                                                  "page_stack");
+  gboolean running = g_str_equal (args[1], "yes");
+
+  return gtk_widget_get_visible (panel) == !running &&
+         gtk_widget_get_sensitive (stack) == running;
+}
+
+/* checked after every wakeup of the loop: a source that is always ready to
+ * be checked, and dispatches when the condition holds or the deadline
+ * passed */
+static gboolean
+wait_prepare (GSource *source, int *timeout)
+{
+  gint64 left = waiting.deadline - g_get_monotonic_time ();
+
+  /* the deadline is the only timer, and only to fail */
+  *timeout = left > 0 ? (int) (left / 1000) + 1 : 0;
+  return left <= 0 || waiting.condition (waiting.args);
+}
+
+static gboolean
+wait_check (GSource *source)
+{
+  return g_get_monotonic_time () >= waiting.deadline || waiting.condition (waiting.args);
+}
+
+static gboolean
+wait_dispatch (GSource *source, GSourceFunc callback, gpointer data)
+{
+  gboolean met = waiting.condition (waiting.args);
+  g_autofree char *what = g_strjoinv (" ", waiting.args);
+
+  if (met)
+    answer ("ok", NULL);
+  else
+    answer ("fail", what);
+  g_clear_pointer (&waiting.args, g_strfreev);
+  waiting.source = NULL;
+  read_next ();
+  return G_SOURCE_REMOVE;
+}
+
+static GSourceFuncs wait_funcs = { wait_prepare, wait_check, wait_dispatch, NULL, NULL, NULL };
+
+static void
+start_wait (Condition condition, char **args)
+{
+  const char *deadline = g_getenv ("UL_GUI_DEADLINE");
+
+  waiting.condition = condition;
+  waiting.args = g_strdupv (args);
+  waiting.deadline = g_get_monotonic_time () +
+                     (deadline ? g_ascii_strtoll (deadline, NULL, 10) : 60) * G_USEC_PER_SEC;
+  waiting.source = g_source_new (&wait_funcs, sizeof (GSource));
+  /* after GTK's own work of the iteration (layout, drawing) */
+  g_source_set_priority (waiting.source, G_PRIORITY_LOW);
+  g_source_attach (waiting.source, NULL);
+  g_source_unref (waiting.source);
+}
+
+/* -- actions ----------------------------------------------------------- */
+
+typedef struct {
+  const char *text;
+  GtkWidget *row;
+} FindRow;
+
+static void
+find_row (GtkWidget *widget, gpointer data)
+{
+  FindRow *f = data;
+
+  if (f->row == NULL && UL_IS_RECORD_ROW (widget) && shows (widget, f->text))
+    f->row = widget;
+}
+
+static char *
+click_row (char **args)
+{
+  FindRow f = { args[2], NULL };
+  GtkWidget *button;
+
+  if (page (args[1]) == NULL)
+    return g_strdup_printf ("no page %s", args[1]);
+  walk (page (args[1]), find_row, &f);
+  if (f.row == NULL)
+    return g_strdup_printf ("no row shows %s", args[2]);
+  button = find (f.row, args[3]);
+  if (!GTK_IS_BUTTON (button))
+    return g_strdup_printf ("the row has no button %s", args[3]);
+  gtk_button_clicked (GTK_BUTTON (button));
+  return NULL;
+}
+
+static char *
+in_dialog (const char *id, GtkWidget **widget)
+{
+  GtkWidget *dialog = open_dialog ();
+
+  if (dialog == NULL)
+    return g_strdup ("no dialog is open");
+  *widget = find (dialog, id);
+  if (*widget == NULL)
+    return g_strdup_printf ("the dialog has no %s", id);
+  return NULL;
+}
+
+/* one line for the test: ASCII controls and backslashes escaped (a raw
+ * escape sequence shows as \033), UTF-8 kept as it is */
+static char *
+escape_all (GPtrArray *texts)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  char high[129];
+
+  for (int b = 0x80; b <= 0xff; b++)
+    high[b - 0x80] = (char) b;
+  high[128] = '\0';
+  for (guint i = 0; i < texts->len; i++)
+    {
+      g_autofree char *escaped = g_strescape (texts->pdata[i], high);
+
+      if (i > 0)
+        g_string_append_c (out, '\x1f');
+      g_string_append (out, escaped);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* labels that do not fit their allocation: ellipsized, or narrower than
+ * their smallest width */
+static void
+collect_cut (GtkWidget *widget, gpointer data)
+{
+  int minimum, natural;
+
+  if (!GTK_IS_LABEL (widget) || !gtk_widget_is_drawable (widget))
+    return;
+  gtk_widget_get_preferred_width (widget, &minimum, &natural);
+  if (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))) ||
+      gtk_widget_get_allocated_width (widget) < minimum)
+    g_ptr_array_add (data, (gpointer) gtk_label_get_text (GTK_LABEL (widget)));
+}
+
+static gboolean screenshot_pending;
+static char *screenshot_file;
+
+static void
+take_screenshot (GdkFrameClock *clock, gpointer data)
+{
+  GdkWindow *gdk_window = gtk_widget_get_window (GTK_WIDGET (window));
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GPtrArray) cut = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_text = NULL;
+
+  if (!screenshot_pending)
+    return;
+  screenshot_pending = FALSE;
+  g_signal_handlers_disconnect_by_func (clock, take_screenshot, data);
+  pixbuf = gdk_pixbuf_get_from_window (gdk_window, 0, 0, gdk_window_get_width (gdk_window),
+                                       gdk_window_get_height (gdk_window));
+  if (pixbuf == NULL || !gdk_pixbuf_save (pixbuf, screenshot_file, "png", &error, NULL))
+    answer ("fail", error ? error->message : "no pixels");
+  else
+    {
+      walk (GTK_WIDGET (window), collect_cut, cut);
+      data_text = escape_all (cut);
+      answer ("ok", data_text);
+    }
+  g_clear_pointer (&screenshot_file, g_free);
+  read_next ();
+}
+
+typedef enum {
+  DONE,       /* the caller answers: ok, or fail with *fail */
+  ANSWERED,   /* answered here */
+  LATER,      /* answered when a wait or a frame ends, which reads on */
+} Outcome;
+
+static Outcome
+run (char **args, char **fail)
+{
+  guint n = g_strv_length (args);
+  GtkWidget *widget = NULL;
+
+#define NEED(k) if (n != (k)) { *fail = g_strdup ("wrong number of fields"); return DONE; }
+  if (g_str_equal (args[0], "page"))
+    {
+      NEED (2);
+      if (page (args[1]) == NULL)
+        *fail = g_strdup_printf ("no page %s", args[1]);
+      else
+        gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_parent (page (args[1]))),
+                                          args[1]);
+    }
+  else if (g_str_equal (args[0], "wait-text") || g_str_equal (args[0], "wait-no-text"))
+    {
+      NEED (3);
+      start_wait (g_str_equal (args[0], "wait-text") ? cond_text : cond_no_text, args);
+      return LATER;
+    }
+  else if (g_str_equal (args[0], "wait-dialog") || g_str_equal (args[0], "wait-no-dialog"))
+    {
+      NEED (1);
+      start_wait (g_str_equal (args[0], "wait-dialog") ? cond_dialog : cond_no_dialog, args);
+      return LATER;
+    }
+  else if (g_str_equal (args[0], "wait-running"))
+    {
+      NEED (2);
+      start_wait (cond_running, args);
+      return LATER;
+    }
+  else if (g_str_equal (args[0], "click-row"))
+    {
+      NEED (4);
+      *fail = click_row (args);
+    }
+  else if (g_str_equal (args[0], "set"))
+    {
+      NEED (3);
+      if ((*fail = in_dialog (args[1], &widget)) == NULL)
+        gtk_entry_set_text (GTK_ENTRY (widget), args[2]);
+    }
+  else if (g_str_equal (args[0], "search"))
+    {
+      NEED (3);
+      widget = page (args[1]) != NULL ? find (page (args[1]), "search_entry") : NULL;
+      if (!GTK_IS_ENTRY (widget))
+        *fail = g_strdup_printf ("no search on page %s", args[1]);
+      else
+        gtk_entry_set_text (GTK_ENTRY (widget), args[2]);
+    }
+  else if (g_str_equal (args[0], "get"))
+    {
+      NEED (2);
+      if ((*fail = in_dialog (args[1], &widget)) == NULL)
+        {
+          answer ("ok", gtk_entry_get_text (GTK_ENTRY (widget)));
+          return ANSWERED;
+        }
+    }
+  else if (g_str_equal (args[0], "toggle"))
+    {
+      NEED (2);
+      if ((*fail = in_dialog (args[1], &widget)) == NULL)
+        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (widget), TRUE);
+    }
+  else if (g_str_equal (args[0], "click"))
+    {
+      NEED (2);
+      if ((*fail = in_dialog (args[1], &widget)) == NULL)
+        gtk_button_clicked (GTK_BUTTON (widget));
+    }
+  else if (g_str_equal (args[0], "default"))
+    {
+      GtkWidget *dialog = open_dialog ();
+      GtkWidget *def = dialog ? gtk_window_get_default_widget (GTK_WINDOW (dialog)) : NULL;
+
+      NEED (1);
+      if (def == NULL)
+        *fail = g_strdup ("no default button");
+      else
+        {
+          answer ("ok", gtk_buildable_get_name (GTK_BUILDABLE (def)));
+          return ANSWERED;
+        }
+    }
+  else if (g_str_equal (args[0], "labels"))
+    {
+      g_autoptr(GPtrArray) texts = NULL;
+      g_autofree char *out = NULL;
+
+      NEED (2);
+      texts = labels_of (where (args[1]));
+      out = escape_all (texts);
+      answer ("ok", out);
+      return ANSWERED;
+    }
+  else if (g_str_equal (args[0], "screenshot"))
+    {
+      GdkFrameClock *clock;
+
+      NEED (3);
+      if (page (args[1]) == NULL)
+        {
+          *fail = g_strdup_printf ("no page %s", args[1]);
+          return DONE;
+        }
+      gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_parent (page (args[1]))),
+                                        args[1]);
+      screenshot_file = g_strdup (args[2]);
+      screenshot_pending = TRUE;
+      /* the page as drawn: after the next frame's paint */
+      clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+      g_signal_connect (clock, "after-paint", G_CALLBACK (take_screenshot), NULL);
+      gtk_widget_queue_draw (GTK_WIDGET (window));
+      return LATER;
+    }
+  else if (g_str_equal (args[0], "quit"))
+    {
+      answer ("ok", NULL);
+      g_main_loop_quit (loop);
+      return LATER;
+    }
+  else
+    *fail = g_strdup_printf ("unknown command %s", args[0]);
+  return DONE;
+#undef NEED
+}
+
+static void
+on_line (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (input, res, NULL, &error);
+  g_auto(GStrv) args = NULL;
+  g_autofree char *fail = NULL;
+
+  if (line == NULL)
+    {
+      /* the test is gone */
+      g_main_loop_quit (loop);
+      return;
+    }
+  args = g_strsplit (line, "\t", -1);
+  switch (run (args, &fail))
+    {
+    case DONE:
+      answer (fail != NULL ? "fail" : "ok", fail);
+      read_next ();
+      break;
+    case ANSWERED:
+      read_next ();
+      break;
+    case LATER:
+      break;
+    }
+}
+
+static void
+read_next (void)
+{
+  g_data_input_stream_read_line_async (input, G_PRIORITY_DEFAULT, NULL, on_line, NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GtkApplication) app = NULL;
+  g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("USBLEDGER_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_init (&argc, &argv);
+  ul_admin_load_style ();
+  /* the window's application only as a holder: no session bus is needed */
+  app = gtk_application_new (NULL, G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  window = ul_admin_window_new (app, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  input = g_data_input_stream_new (in);
+  loop = g_main_loop_new (NULL, FALSE);
+  read_next ();
+  g_main_loop_run (loop);
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_clear_object (&input);
+  g_main_loop_unref (loop);
+  return 0;
+}
