@@ -7,6 +7,7 @@
 #include "ul-client.h"
 #include "ul-registration-defaults.h"
 #include "ul-time.h"
+#include "ul-ui-text.h"
 #include "ul-ui-errors.h"
 
 struct _UlApproveDialog {
@@ -238,17 +239,15 @@ fill_request (UlApproveDialog *self)
 {
   UlClientRecord *r = self->request;
   g_autofree char *usb_id = ul_client_record_usb_id (r);
-  g_autofree char *manufacturer = ul_client_record_bytes (r, "manufacturer");
-  g_autofree char *product = ul_client_record_bytes (r, "product");
-  g_autofree char *serial = ul_client_record_bytes (r, "serial");
+  g_autofree char *name = ul_client_record_device_name (r);
+  g_autofree char *serial = ul_ui_serial (r);
   g_autofree char *when = ul_client_record_time (r, "created-at");
   g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, ul_client_record_int (r, "id"));
   g_autofree char *device = NULL;
   g_autofree char *requester = NULL;
 
-  /* TRANSLATORS: manufacturer, product, USB id, serial number */
-  device = g_strdup_printf (_("%s %s (%s), serial number %s"), manufacturer, product, usb_id,
-                            serial);
+  /* TRANSLATORS: the device's name, USB id, serial number */
+  device = g_strdup_printf (_("%s (%s), serial number %s"), name, usb_id, serial);
   /* TRANSLATORS: request number, who plugged it in, on which computer, when */
   requester = g_strdup_printf (_("Request %s by %s on %s, %s"), number,
                                ul_client_record_str (r, "requester"),

@@ -5,6 +5,7 @@
 
 #include "ul-devices-page.h"
 #include "ul-record-row.h"
+#include "ul-ui-text.h"
 #include "ul-vocabulary.h"
 
 struct _UlDevicesPage {
@@ -20,11 +21,9 @@ create_row (gpointer item, gpointer data)
 {
   UlClientRecord *d = item;
   UlRecordRow *row = ul_record_row_new (d);
-  g_autofree char *manufacturer = ul_client_record_bytes (d, "manufacturer");
-  g_autofree char *product = ul_client_record_bytes (d, "product");
-  g_autofree char *serial = ul_client_record_bytes (d, "serial");
+  g_autofree char *serial = ul_ui_serial (d);
   g_autofree char *usb_id = ul_client_record_usb_id (d);
-  g_autofree char *title = g_strdup_printf ("%s %s", manufacturer, product);
+  g_autofree char *title = ul_client_record_device_name (d);
   /* TRANSLATORS: USB id, serial number, port (as the kernel names it) */
   g_autofree char *subtitle = g_strdup_printf (_("%s · serial number %s · port %s"), usb_id,
                                                serial, ul_client_record_str (d, "name"));

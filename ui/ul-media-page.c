@@ -9,7 +9,7 @@
 #include "ul-media-page.h"
 #include "ul-reason-dialog.h"
 #include "ul-record-row.h"
-#include "ul-time.h"
+#include "ul-ui-text.h"
 #include "ul-vocabulary.h"
 
 struct _UlMediaPage {
@@ -118,22 +118,18 @@ create_row (gpointer item, gpointer data)
   UlMediaPage *self = data;
   UlClientRecord *m = item;
   UlRecordRow *row = ul_record_row_new (m);
-  g_autofree char *manufacturer = ul_client_record_bytes (m, "manufacturer");
-  g_autofree char *product = ul_client_record_bytes (m, "product");
-  g_autofree char *serial = ul_client_record_bytes (m, "serial");
+  g_autofree char *name = ul_client_record_device_name (m);
+  g_autofree char *serial = ul_ui_serial (m);
   g_autofree char *users = users_text (m);
-  g_autofree char *until = ul_time_format_local_plain (ul_client_record_int (m, "valid-until"),
-                                                       FALSE);
+  g_autofree char *until = ul_ui_valid_until (m);
   /* TRANSLATORS: asset number, label */
   g_autofree char *title = g_strdup_printf (_("%s  %s"), ul_client_record_str (m, "asset-number"),
                                             ul_client_record_str (m, "label"));
-  /* TRANSLATORS: manufacturer, product, serial number */
-  g_autofree char *subtitle = g_strdup_printf (_("%s %s · serial number %s"), manufacturer,
-                                               product, serial);
+  /* TRANSLATORS: the device's name, serial number */
+  g_autofree char *subtitle = g_strdup_printf (_("%s · serial number %s"), name, serial);
   /* TRANSLATORS: holder, who may use it, last day, read-only or read and write */
   g_autofree char *detail = g_strdup_printf (_("Holder %s · used by %s · until %s · %s"),
-                                             ul_client_record_str (m, "holder"), users,
-                                             until != NULL ? until : _("no limit"),
+                                             ul_client_record_str (m, "holder"), users, until,
                                              ul_client_record_bool (m, "read-only")
                                                ? _("read only") : _("read and write"));
   const char *status = ul_client_record_str (m, "status");

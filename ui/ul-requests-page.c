@@ -9,6 +9,7 @@
 #include "ul-reason-dialog.h"
 #include "ul-record-row.h"
 #include "ul-requests-page.h"
+#include "ul-ui-text.h"
 
 struct _UlRequestsPage {
   GtkBox parent;
@@ -94,13 +95,11 @@ create_row (gpointer item, gpointer data)
   UlRequestsPage *self = data;
   UlClientRecord *r = item;
   UlRecordRow *row = ul_record_row_new (r);
-  g_autofree char *manufacturer = ul_client_record_bytes (r, "manufacturer");
-  g_autofree char *product = ul_client_record_bytes (r, "product");
-  g_autofree char *serial = ul_client_record_bytes (r, "serial");
+  g_autofree char *serial = ul_ui_serial (r);
   g_autofree char *usb_id = ul_client_record_usb_id (r);
   g_autofree char *when = ul_client_record_time (r, "created-at");
   g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, ul_client_record_int (r, "id"));
-  g_autofree char *title = g_strdup_printf ("%s %s", manufacturer, product);
+  g_autofree char *title = ul_client_record_device_name (r);
   /* TRANSLATORS: USB id, serial number */
   g_autofree char *subtitle = g_strdup_printf (_("%s · serial number %s"), usb_id, serial);
   /* TRANSLATORS: request number, who plugged it in, on which computer, when */

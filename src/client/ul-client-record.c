@@ -107,6 +107,19 @@ ul_client_record_bytes (UlClientRecord *self, const char *key)
 }
 
 char *
+ul_client_record_device_name (UlClientRecord *self)
+{
+  g_autofree char *manufacturer = ul_client_record_bytes (self, "manufacturer");
+  g_autofree char *product = ul_client_record_bytes (self, "product");
+
+  if (*manufacturer == '\0' && *product == '\0')
+    return ul_client_record_usb_id (self);
+  if (*manufacturer == '\0' || *product == '\0')
+    return g_strconcat (manufacturer, product, NULL);
+  return g_strdup_printf ("%s %s", manufacturer, product);
+}
+
+char *
 ul_client_record_usb_id (UlClientRecord *self)
 {
   return g_strdup_printf ("%04x:%04x", ul_client_record_u16 (self, "vendor-id"),

@@ -22,6 +22,9 @@ gboolean ul_client_record_bool (UlClientRecord *self, const char *key);
 guint16 ul_client_record_u16 (UlClientRecord *self, const char *key);
 /* a device string (ay) as a person may read it: escaped, never markup */
 char *ul_client_record_bytes (UlClientRecord *self, const char *key);
+/* what a person calls the device: "SanDisk Cruzer Blade", escaped; its
+ * USB id when it names itself with neither */
+char *ul_client_record_device_name (UlClientRecord *self);
 /* "0781:5567" */
 char *ul_client_record_usb_id (UlClientRecord *self);
 /* a time (x, microseconds) in local time with its zone; "" for none */

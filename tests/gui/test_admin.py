@@ -30,8 +30,9 @@ class Gui:
         self.log_path = os.path.join(h.tmp, 'gui.log')
         self.log = open(self.log_path, 'ab')
         env = h.ctl_env(language)
+        # a person reads local time: the city's
         env.update(NO_AT_BRIDGE='1', GSETTINGS_BACKEND='memory', GDK_BACKEND='x11',
-                   G_DEBUG='fatal-criticals')
+                   G_DEBUG='fatal-criticals', TZ='Asia/Tokyo')
         self.proc = subprocess.Popen([os.environ['UL_GUI_DRIVER']], env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.log)
@@ -223,6 +224,54 @@ class HostileStringsTest(AdminTest):
             self.assertIn('\\\\u{202E}evil\\\\x1b[31m', joined)
             # the whole serial, not cut
             self.assertIn('S' * 126, joined)
+
+
+class ScreenshotTest(AdminTest):
+    """A picture of every page in Japanese, for the docs (tests/gui/screenshots
+    keeps them in docs/screenshots): each must show something and cut no
+    label short."""
+
+    PAGES = ('requests', 'devices', 'media')
+
+    def test_every_page_is_drawn_whole(self):
+        import gi
+        gi.require_version('GdkPixbuf', '2.0')
+        from gi.repository import GdkPixbuf
+
+        g = self.gui
+        approved = self.plug(port=2)
+        rid = self.h.call('ListRequests', ('pending',), '(s)')[0][0]['id']
+        start = len(self.h.signals)
+        self.h.ctl('approve', str(rid), '--asset-number', 'YZ-USB-0001', '--label',
+                   '総務課 USBメモリ 1', '--holder', '総務課', '--read-only')
+        self.h.wait_device_since(start, '1-2', 'allow-read-only')
+        self.h.usb.play_kernel(approved)
+        self.plug(port=3, serial=b'AA00000000000042', manufacturer=b'BUFFALO',
+                  product=b'RUF3-K')
+        g.do('wait-text', 'requests', 'RUF3-K')
+        g.do('wait-text', 'media', 'YZ-USB-0001')
+        g.do('wait-text', 'devices', '許可 (読み取り専用)')
+        # registered without a last day: no limit, not the epoch
+        g.do('wait-text', 'media', '有効期限 期限なし')
+        self.assertNotIn('1970', '\n'.join(g.labels('media')))
+        # the root hub names itself with nothing: its USB id is its name
+        g.do('wait-text', 'devices', '1d6b:0002')
+        g.do('wait-no-text', 'devices', 'シリアル番号 ・')
+        folder = os.environ.get('UL_SCREENSHOT_DIR', self.h.tmp)
+        pictures = set()
+        for name in self.PAGES:
+            path = os.path.join(folder, 'admin-%s.ja.png' % name)
+            cut = g.do('screenshot', name, path)
+            self.assertEqual(cut, '', '%s: labels cut short: %r' % (name, cut.split('\x1f')))
+            pixbuf = GdkPixbuf.Pixbuf.new_from_file(path)
+            self.assertGreaterEqual(pixbuf.get_width(), 600)
+            pixels = pixbuf.get_pixels()
+            # text, frames and buttons: many colours, not one flat fill
+            self.assertGreater(len(set(pixels[i:i + 3] for i in range(0, len(pixels), 3 * 7))),
+                               20, '%s looks blank' % name)
+            # each page drawn, not the one before it
+            self.assertNotIn(pixels, pictures, '%s shows another page' % name)
+            pictures.add(pixels)
 
 
 if __name__ == '__main__':

@@ -46,9 +46,12 @@ static UlAdminWindow *window;
 static GDataInputStream *input;
 static GMainLoop *loop;
 
+typedef void (*Then) (char **args);
+
 /* the wait under way */
 static struct {
   Condition condition;
+  Then then;    /* when met: goes on with the command instead of answering */
   char **args;
   gint64 deadline;
   GSource *source;
@@ -240,14 +243,17 @@ static gboolean
 wait_dispatch (GSource *source, GSourceFunc callback, gpointer data)
 {
   gboolean met = waiting.condition (waiting.args);
-  g_autofree char *what = g_strjoinv (" ", waiting.args);
+  g_auto(GStrv) args = g_steal_pointer (&waiting.args);
+  g_autofree char *what = g_strjoinv (" ", args);
+  Then then = waiting.then;
 
-  if (met)
-    answer ("ok", NULL);
-  else
-    answer ("fail", what);
-  g_clear_pointer (&waiting.args, g_strfreev);
   waiting.source = NULL;
+  if (met && then != NULL)
+    {
+      then (args);
+      return G_SOURCE_REMOVE;
+    }
+  answer (met ? "ok" : "fail", met ? NULL : what);
   read_next ();
   return G_SOURCE_REMOVE;
 }
@@ -255,11 +261,12 @@ wait_dispatch (GSource *source, GSourceFunc callback, gpointer data)
 static GSourceFuncs wait_funcs = { wait_prepare, wait_check, wait_dispatch, NULL, NULL, NULL };
 
 static void
-start_wait (Condition condition, char **args)
+start_wait_then (Condition condition, Then then, char **args)
 {
   const char *deadline = g_getenv ("UL_GUI_DEADLINE");
 
   waiting.condition = condition;
+  waiting.then = then;
   waiting.args = g_strdupv (args);
   waiting.deadline = g_get_monotonic_time () +
                      (deadline ? g_ascii_strtoll (deadline, NULL, 10) : 60) * G_USEC_PER_SEC;
@@ -268,6 +275,22 @@ start_wait (Condition condition, char **args)
   g_source_set_priority (waiting.source, G_PRIORITY_LOW);
   g_source_attach (waiting.source, NULL);
   g_source_unref (waiting.source);
+}
+
+static void
+start_wait (Condition condition, char **args)
+{
+  start_wait_then (condition, NULL, args);
+}
+
+/* the page is the one shown, and the stack's transition is over */
+static gboolean
+cond_page_shown (char **args)
+{
+  GtkWidget *p = page (args[1]);
+  GtkStack *stack = GTK_STACK (gtk_widget_get_parent (p));
+
+  return gtk_stack_get_visible_child (stack) == p && !gtk_stack_get_transition_running (stack);
 }
 
 /* -- actions ----------------------------------------------------------- */
@@ -356,6 +379,20 @@ collect_cut (GtkWidget *widget, gpointer data)
 
 static gboolean screenshot_pending;
 static char *screenshot_file;
+
+static void take_screenshot (GdkFrameClock *clock, gpointer data);
+
+/* the page as drawn: after the next frame's paint */
+static void
+screenshot_after_next_frame (char **args)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+  screenshot_file = g_strdup (args[2]);
+  screenshot_pending = TRUE;
+  g_signal_connect (clock, "after-paint", G_CALLBACK (take_screenshot), NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+}
 
 static void
 take_screenshot (GdkFrameClock *clock, gpointer data)
@@ -492,8 +529,6 @@ run (char **args, char **fail)
     }
   else if (g_str_equal (args[0], "screenshot"))
     {
-      GdkFrameClock *clock;
-
       NEED (3);
       if (page (args[1]) == NULL)
         {
@@ -502,12 +537,7 @@ run (char **args, char **fail)
         }
       gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_parent (page (args[1]))),
                                         args[1]);
-      screenshot_file = g_strdup (args[2]);
-      screenshot_pending = TRUE;
-      /* the page as drawn: after the next frame's paint */
-      clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-      g_signal_connect (clock, "after-paint", G_CALLBACK (take_screenshot), NULL);
-      gtk_widget_queue_draw (GTK_WIDGET (window));
+      start_wait_then (cond_page_shown, screenshot_after_next_frame, args);
       return LATER;
     }
   else if (g_str_equal (args[0], "quit"))
