@@ -99,7 +99,8 @@ ul_store_list_sessions (UlStore *store, const UlSessionFilter *filter, GError **
                                     "AND (?3 IS NULL OR s.ended_at IS NULL OR s.ended_at >= ?3) "
                                     "AND (?4 IS NULL OR s.started_at < ?4) "
                                     "AND (?5 IS NULL OR s.medium_id = ?5) "
-                                    "ORDER BY s.id", error);
+                                    "AND s.id > ?6 "
+                                    "ORDER BY s.id LIMIT ?7", error);
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_session_free);
   int rc;
 
@@ -109,7 +110,10 @@ ul_store_list_sessions (UlStore *store, const UlSessionFilter *filter, GError **
       !ul_bind_text (store, st, 2, filter->user, error) ||
       !ul_bind_int64_or_null (store, st, 3, filter->since, error) ||
       !ul_bind_int64_or_null (store, st, 4, filter->until, error) ||
-      !ul_bind_int64_or_null (store, st, 5, filter->medium_id, error))
+      !ul_bind_int64_or_null (store, st, 5, filter->medium_id, error) ||
+      !ul_bind_int64 (store, st, 6, filter->after_id, error) ||
+      /* a negative LIMIT is none */
+      !ul_bind_int64 (store, st, 7, filter->limit > 0 ? (gint64) filter->limit : -1, error))
     return NULL;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     g_ptr_array_add (out, session_from_row (st));

@@ -79,6 +79,8 @@ typedef struct {
   const char *user;         /* the seat user at the start or at any change; NULL: any */
   gint64 since;             /* µs; sessions still in use at or after; 0: no bound */
   gint64 until;             /* µs, exclusive; sessions started before; 0: no bound */
+  gint64 after_id;          /* only sessions numbered above (the next page); 0: from the first */
+  guint limit;              /* at most this many, by number; 0: all */
 } UlSessionFilter;
 
 /* a filesystem of a session's medium, mounted somewhere */

@@ -22,6 +22,9 @@ GVariant *ul_dbus_list_session_files (const UlDbusCall *call, GError **error);
 GVariant *ul_dbus_list_events (const UlDbusCall *call, GError **error);
 GVariant *ul_dbus_verify_event_log (const UlDbusCall *call, GError **error);
 
+/* ul-dbus-notices.c: the person at the seat's own notices */
+GVariant *ul_dbus_watch_notices (const UlDbusCall *call, GError **error);
+
 /* ul-dbus-handlers-erase.c: erasure, disposal and their documents */
 GVariant *ul_dbus_erase_medium (const UlDbusCall *call, GError **error);
 GVariant *ul_dbus_cancel_erase (const UlDbusCall *call, GError **error);

@@ -29,6 +29,8 @@ static const UlDbusMethod methods[] = {
   { "GetCertificatePdf", UL_ACTION_VIEW, FALSE, ul_dbus_get_certificate_pdf },
   { "GetSigningCertificate", UL_ACTION_VIEW, FALSE, ul_dbus_get_signing_certificate },
   { "GetDisposalPdf", UL_ACTION_VIEW, FALSE, ul_dbus_get_disposal_pdf },
+  /* the person at the seat: their own notices, no right needed */
+  { "WatchNotices", UL_ACTION_OWN, TRUE, ul_dbus_watch_notices },
   /* the monthly ledger */
   { "GetLedger", UL_ACTION_VIEW, FALSE, ul_dbus_get_ledger },
   { "ExportLedger", UL_ACTION_REPORT, TRUE, ul_dbus_export_ledger },

@@ -17,6 +17,7 @@ typedef struct {
   GDBusMethodInvocation *invocation;
   GVariant *params;
   const UlActor *actor;   /* the caller, for the methods that record it; else NULL */
+  struct _UlDbusNotices *notices;
 } UlDbusCall;
 
 /* the reply, or NULL with @error set, or ul_dbus_reply_later when the

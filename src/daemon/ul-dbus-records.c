@@ -365,6 +365,10 @@ ul_record_parse_session_filter (GVariant *dict, UlSessionFilter *f, char **user,
         f->since = g_variant_get_int64 (value);
       else if (g_str_equal (key, "until") && (ok = check_type (key, value, "x", error)))
         f->until = g_variant_get_int64 (value);
+      else if (g_str_equal (key, "after-id") && (ok = check_type (key, value, "x", error)))
+        f->after_id = g_variant_get_int64 (value);
+      else if (g_str_equal (key, "limit") && (ok = check_type (key, value, "u", error)))
+        f->limit = g_variant_get_uint32 (value);
       else if (ok)
         {
           g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT, "unknown filter \"%s\"", key);
@@ -457,5 +461,50 @@ ul_record_list (GPtrArray *items, UlRecordConvert convert)
   g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
   for (guint i = 0; i < items->len; i++)
     g_variant_builder_add_value (&b, convert (g_ptr_array_index (items, i)));
+  return g_variant_builder_end (&b);
+}
+
+/* -- notices for the person at the seat (ul-dbus-notices.h) ---------------- */
+
+static void
+add_notice_head (GVariantBuilder *b, gint64 id, gint64 time, const char *kind)
+{
+  g_variant_builder_init (b, G_VARIANT_TYPE_VARDICT);
+  add_x (b, "id", id);
+  add_x (b, "time", time);
+  add_str (b, "kind", kind);
+}
+
+GVariant *
+ul_record_notice_blocked (const UlPresent *p, gint64 id, gint64 time)
+{
+  GVariantBuilder b;
+
+  add_notice_head (&b, id, time, "blocked");
+  g_variant_builder_add (&b, "{sv}", "vendor-id", g_variant_new_uint16 (p->dev->vendor_id));
+  g_variant_builder_add (&b, "{sv}", "product-id", g_variant_new_uint16 (p->dev->product_id));
+  add_bytes (&b, "serial", p->dev->serial);
+  add_bytes (&b, "manufacturer", p->dev->manufacturer);
+  add_bytes (&b, "product", p->dev->product);
+  add_str (&b, "decision", ul_decision_to_string (p->decision));
+  add_str (&b, "reason", p->reason);
+  add_str (&b, "reason-code", p->reason_code);
+  add_x (&b, "request-id", p->request_id);
+  return g_variant_builder_end (&b);
+}
+
+GVariant *
+ul_record_notice_decided (const UlRequest *r, gint64 id, gint64 time)
+{
+  GVariantBuilder b;
+
+  add_notice_head (&b, id, time, r->state);
+  g_variant_builder_add (&b, "{sv}", "vendor-id", g_variant_new_uint16 (r->vendor_id));
+  g_variant_builder_add (&b, "{sv}", "product-id", g_variant_new_uint16 (r->product_id));
+  add_bytes (&b, "serial", r->serial);
+  add_bytes (&b, "manufacturer", r->manufacturer);
+  add_bytes (&b, "product", r->product);
+  add_x (&b, "request-id", r->id);
+  add_str (&b, "note", r->decision_note);
   return g_variant_builder_end (&b);
 }

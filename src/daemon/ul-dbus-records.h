@@ -15,6 +15,10 @@ GVariant *ul_record_event (const UlEvent *ev);
 GVariant *ul_record_mount (const UlMountRecord *m);
 GVariant *ul_record_file (const UlFileRecord *f);
 GVariant *ul_record_erasure (const UlErasure *e);
+/* a notice for the person at the seat (ul-dbus-notices.h): their device
+ * blocked; their request decided ("approved" or "rejected") */
+GVariant *ul_record_notice_blocked (const UlPresent *p, gint64 id, gint64 time);
+GVariant *ul_record_notice_decided (const UlRequest *r, gint64 id, gint64 time);
 
 /* a list of records, "aa{sv}", each made by @convert */
 typedef GVariant *(*UlRecordConvert) (gconstpointer item);

@@ -10,6 +10,7 @@
 #include "ul-dbus-service.h"
 #include "ul-dbus-caller.h"
 #include "ul-dbus-methods.h"
+#include "ul-dbus-notices.h"
 #include "ul-dbus-pdf.h"
 #include "ul-dbus-signals.h"
 #include "ul-polkit-gate.h"
@@ -22,6 +23,7 @@ struct _UlDbusService {
   GDBusNodeInfo *node;
   guint registration;
   UlDbusSignals *signals;
+  UlDbusNotices *notices;
 };
 
 /* runs the row's handler for an authorized call and answers it */
@@ -35,6 +37,7 @@ run (UlDbusService *svc, GDBusMethodInvocation *inv, const UlActor *actor)
     .invocation = inv,
     .params = g_dbus_method_invocation_get_parameters (inv),
     .actor = actor,
+    .notices = svc->notices,
   };
   g_autoptr(GError) error = NULL;
   GVariant *reply = row->handler (&call, &error);
@@ -79,6 +82,12 @@ on_method_call (GDBusConnection *bus, const char *sender, const char *path, cons
 {
   const UlDbusMethod *row = ul_dbus_method_lookup (method);
 
+  /* about the caller's own devices: who calls decides what is answered */
+  if (row != NULL && g_str_equal (row->action, UL_ACTION_OWN))
+    {
+      ul_dbus_caller_lookup (inv, on_caller, user_data);
+      return;
+    }
   /* the invocation is owned by us from here on; the gate hands it back.
    * A method without a row has no action: the gate denies it. */
   ul_polkit_check (inv, row != NULL ? row->action : NULL, on_authorized, user_data);
@@ -134,6 +143,7 @@ ul_dbus_service_new (UlManager *mgr, GDBusConnection *bus, GError **error)
       return NULL;
     }
   svc->signals = ul_dbus_signals_connect (mgr, bus);
+  svc->notices = ul_dbus_notices_new (mgr, bus);
   return svc;
 }
 
@@ -143,6 +153,7 @@ ul_dbus_service_free (UlDbusService *svc)
   if (svc == NULL)
     return;
   ul_dbus_signals_disconnect (svc->signals);
+  ul_dbus_notices_free (svc->notices);
   if (svc->registration != 0)
     g_dbus_connection_unregister_object (svc->bus, svc->registration);
   g_dbus_node_info_unref (svc->node);

@@ -401,6 +401,7 @@ decide (UlManager *mgr, UlPresent *p, const char *trigger, DecideFlags flags)
       }
   }
   p->seat_user = g_strdup (seat.user);
+  p->seat_uid = seat.uid;
   /* a stick with a weak serial is bound to its disks once seen */
   {
     g_autofree char *weak = medium != NULL && medium->kind == UL_MEDIUM_KIND_USB

@@ -67,6 +67,7 @@ ul_manager_seat_changed (gpointer data)
         continue;
       g_free (p->seat_user);
       p->seat_user = g_strdup (seat.user);
+      p->seat_uid = seat.uid;
       ev = ul_manager_device_event (mgr, "session-seat-changed", p, now);
       ev->detail = g_strdup_printf ("%s now used by %s", p->asset_number,
                                     seat.user ? seat.user : "(no one logged in)");

@@ -18,6 +18,7 @@ typedef struct {
   char *reason;           /* the sentence for the log, with its details */
   const char *reason_code; /* why, in the vocabulary's words (UL_VOCAB_REASON) */
   char *seat_user;        /* at the time of the decision */
+  gint64 seat_uid;        /* theirs; meaningful only with seat_user */
   gint64 device_id;       /* devices_seen row, 0 for non-storage */
   gint64 request_id;
   gint64 medium_id;

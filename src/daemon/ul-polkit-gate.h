@@ -10,6 +10,10 @@ G_BEGIN_DECLS
 #define UL_ACTION_ERASE "org.usbledger.erase"
 #define UL_ACTION_CONFIGURE "org.usbledger.configure"
 #define UL_ACTION_REPORT "org.usbledger.report"
+/* not a polkit action: the method answers only about the caller's own
+ * devices, chosen by the caller's uid from the bus (WatchNotices); the
+ * service passes it by the gate */
+#define UL_ACTION_OWN "usbledger:own"
 
 /* Asks polkit whether the caller of @invocation holds @action (the method's
  * row in ul-dbus-methods.c says which; NULL denies). The callback gets TRUE

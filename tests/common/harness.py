@@ -111,7 +111,7 @@ def build_dir():
 
 
 def binary(name):
-    for sub in ('src/daemon', 'src/cli', 'src/report'):
+    for sub in ('src/daemon', 'src/cli', 'src/report', 'src/notify', 'ui'):
         path = os.path.join(build_dir(), sub, name)
         if os.path.exists(path):
             return path

@@ -16,6 +16,8 @@
  *   click-row PAGE TEXT BUTTON     in the row of PAGE that shows TEXT, click
  *                                  the button named BUTTON
  *   search PAGE TEXT               type TEXT into PAGE's search entry
+ *   activate-row PAGE TEXT         in PAGE's table, open the row that shows TEXT
+ *   press PAGE ID                  on PAGE, click button ID
  *   set ID TEXT                    in the dialog, type TEXT into entry ID
  *   get ID                         in the dialog, the text of entry ID
  *   toggle ID                      in the dialog, make toggle button ID active
@@ -24,7 +26,9 @@
  *   wait-dialog / wait-no-dialog   a dialog is open / none is
  *   wait-running yes|no            the daemon panel hidden and the lists
  *                                  sensitive / the opposite
- *   labels WHERE                   every label's text, escaped, \x1f between
+ *   labels WHERE                   every label's text and every table row's
+ *                                  (its string columns joined by " | "),
+ *                                  escaped, \x1f between
  *   screenshot PAGE FILE           a PNG of the window on PAGE; DATA: the
  *                                  labels that do not fit, \x1f between
  *   quit
@@ -151,17 +155,45 @@ find (GtkWidget *root, const char *id)
   return f.found;
 }
 
+/* the text of each string column of a row */
+static char *
+row_text (GtkTreeModel *model, GtkTreeIter *iter)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (int c = 0; c < gtk_tree_model_get_n_columns (model); c++)
+    if (gtk_tree_model_get_column_type (model, c) == G_TYPE_STRING)
+      {
+        g_autofree char *text = NULL;
+
+        gtk_tree_model_get (model, iter, c, &text, -1);
+        g_string_append_printf (out, "%s%s", out->len > 0 ? " | " : "", text ? text : "");
+      }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* what a person reads: labels, and a table's rows (one text each) */
 static void
 collect_label (GtkWidget *widget, gpointer data)
 {
   if (GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget))
-    g_ptr_array_add (data, (gpointer) gtk_label_get_text (GTK_LABEL (widget)));
+    g_ptr_array_add (data, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
+  if (GTK_IS_TREE_VIEW (widget) && gtk_widget_is_visible (widget))
+    {
+      GtkTreeModel *model = gtk_tree_view_get_model (GTK_TREE_VIEW (widget));
+      GtkTreeIter iter;
+      gboolean valid;
+
+      for (valid = model && gtk_tree_model_get_iter_first (model, &iter); valid;
+           valid = gtk_tree_model_iter_next (model, &iter))
+        g_ptr_array_add (data, row_text (model, &iter));
+    }
 }
 
 static GPtrArray *
 labels_of (GtkWidget *root)
 {
-  GPtrArray *texts = g_ptr_array_new ();
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
 
   if (root != NULL)
     walk (root, collect_label, texts);
@@ -372,9 +404,45 @@ collect_cut (GtkWidget *widget, gpointer data)
   if (!GTK_IS_LABEL (widget) || !gtk_widget_is_drawable (widget))
     return;
   gtk_widget_get_preferred_width (widget, &minimum, &natural);
+  /* the preferred width counts the margins, the allocation does not */
+  minimum -= gtk_widget_get_margin_start (widget) + gtk_widget_get_margin_end (widget);
   if (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))) ||
       gtk_widget_get_allocated_width (widget) < minimum)
     g_ptr_array_add (data, (gpointer) gtk_label_get_text (GTK_LABEL (widget)));
+}
+
+/* in @root's first table, activates (double-click, Enter) the row that
+ * shows @text */
+typedef struct {
+  const char *text;
+  gboolean done;
+} ActivateRow;
+
+static void
+activate_row_in (GtkWidget *widget, gpointer data)
+{
+  ActivateRow *a = data;
+  GtkTreeModel *model;
+  GtkTreeIter iter;
+  gboolean valid;
+
+  if (a->done || !GTK_IS_TREE_VIEW (widget))
+    return;
+  model = gtk_tree_view_get_model (GTK_TREE_VIEW (widget));
+  for (valid = model && gtk_tree_model_get_iter_first (model, &iter); valid && !a->done;
+       valid = gtk_tree_model_iter_next (model, &iter))
+    {
+      g_autofree char *text = row_text (model, &iter);
+
+      if (strstr (text, a->text) != NULL)
+        {
+          g_autoptr(GtkTreePath) path = gtk_tree_model_get_path (model, &iter);
+
+          gtk_tree_view_row_activated (GTK_TREE_VIEW (widget), path,
+                                       gtk_tree_view_get_column (GTK_TREE_VIEW (widget), 0));
+          a->done = TRUE;
+        }
+    }
 }
 
 static gboolean screenshot_pending;
@@ -465,6 +533,29 @@ run (char **args, char **fail)
     {
       NEED (4);
       *fail = click_row (args);
+    }
+  else if (g_str_equal (args[0], "activate-row"))
+    {
+      ActivateRow a = { args[2], FALSE };
+
+      NEED (3);
+      if (page (args[1]) == NULL)
+        *fail = g_strdup_printf ("no page %s", args[1]);
+      else
+        {
+          walk (page (args[1]), activate_row_in, &a);
+          if (!a.done)
+            *fail = g_strdup_printf ("no table row shows %s", args[2]);
+        }
+    }
+  else if (g_str_equal (args[0], "press"))
+    {
+      NEED (3);
+      widget = page (args[1]) != NULL ? find (page (args[1]), args[2]) : NULL;
+      if (!GTK_IS_BUTTON (widget))
+        *fail = g_strdup_printf ("no button %s on page %s", args[2], args[1]);
+      else
+        gtk_button_clicked (GTK_BUTTON (widget));
     }
   else if (g_str_equal (args[0], "set"))
     {

@@ -262,6 +262,52 @@ test_migration_folds_what_is_there (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* sessions listed a page at a time (the window's sessions page): each page
+ * goes on after the last number of the one before, and the pages together
+ * are the whole list */
+static void
+test_sessions_listed_by_pages (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+  g_autoptr(GPtrArray) first = NULL;
+  UlSessionFilter filter = { .limit = 3 };
+  gint64 id;
+
+  /* the fixture's session and 7 more of the same medium */
+  g_assert_true (ul_store_close_session (f->store, f->session_id, 12, "removed", &error));
+  for (int i = 0; i < 7; i++)
+    {
+      g_assert_true (ul_store_open_session (f->store, 1, 1, "tanaka", 1000, "pc-1", 20 + 2 * i,
+                                            &id, &error));
+      g_assert_true (ul_store_close_session (f->store, id, 21 + 2 * i, "removed", &error));
+    }
+  all = ul_store_list_sessions (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 8);
+  for (;;)
+    {
+      g_autoptr(GPtrArray) page = ul_store_list_sessions (f->store, &filter, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (page->len, <=, 3);
+      if (page->len == 0)
+        break;
+      for (guint i = 0; i < page->len; i++)
+        g_ptr_array_add (seen, GINT_TO_POINTER ((int) ((UlSession *) page->pdata[i])->id));
+      filter.after_id = ((UlSession *) page->pdata[page->len - 1])->id;
+    }
+  g_assert_cmpuint (seen->len, ==, all->len);
+  for (guint i = 0; i < all->len; i++)
+    g_assert_cmpint (GPOINTER_TO_INT (seen->pdata[i]), ==, ((UlSession *) all->pdata[i])->id);
+  /* a page of a period: the filter still applies */
+  filter = (UlSessionFilter) { .since = 24, .until = 27, .limit = 1 };
+  first = ul_store_list_sessions (f->store, &filter, &error);
+  g_assert_cmpuint (first->len, ==, 1);
+  g_assert_cmpint (((UlSession *) first->pdata[0])->started_at, ==, 24);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -274,5 +320,7 @@ main (int argc, char **argv)
               test_an_edited_row_is_named, fixture_teardown);
   g_test_add ("/session-totals/migration-folds-what-is-there", Fixture, NULL, fixture_setup,
               test_migration_folds_what_is_there, fixture_teardown);
+  g_test_add ("/sessions/listed-by-pages", Fixture, NULL, fixture_setup,
+              test_sessions_listed_by_pages, fixture_teardown);
   return g_test_run ();
 }

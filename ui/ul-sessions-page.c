@@ -1,0 +1,381 @@
+/* ul-sessions-page.c: see ul-sessions-page.h */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ul-admin-window.h"
+#include "ul-client.h"
+#include "ul-client-record.h"
+#include "ul-session-dialog.h"
+#include "ul-sessions-page.h"
+#include "ul-time.h"
+#include "ul-vocabulary.h"
+
+enum {
+  COL_ID, COL_STARTED, COL_ENDED, COL_USER, COL_ASSET, COL_HOST, COL_FILES, COL_END, COL_ERASED,
+  N_COLS
+};
+
+struct _UlSessionsPage {
+  GtkBox parent;
+  UlLiveLists *lists;
+  GCancellable *cancellable;
+  GtkListStore *store;
+
+  /* what is shown: a month, maybe one medium or one person */
+  gint64 since, until;
+  char *asset, *user;
+  gint64 last_id;       /* the last session loaded: the next page goes on after it */
+  gboolean loading, complete;
+  guint generation;     /* a page of an earlier query is dropped */
+
+  GtkWidget *month_entry;
+  GtkWidget *asset_entry;
+  GtkWidget *user_entry;
+  GtkWidget *count_label;
+  GtkWidget *scrolled;
+  GtkWidget *tree;
+};
+
+G_DEFINE_TYPE (UlSessionsPage, ul_sessions_page, GTK_TYPE_BOX)
+
+typedef struct {
+  UlSessionsPage *self;
+  guint generation;
+} PageCall;
+
+static void
+set_row (UlSessionsPage *self, GtkTreeIter *iter, UlClientRecord *s)
+{
+  g_autofree char *started = ul_client_record_time (s, "started-at");
+  g_autofree char *ended = ul_client_record_time (s, "ended-at");
+  g_autofree char *files = g_strdup_printf ("%" G_GINT64_FORMAT, ul_client_record_int (s, "files"));
+  gboolean open = ul_client_record_int (s, "ended-at") == 0;
+
+  gtk_list_store_set (self->store, iter,
+                      COL_ID, ul_client_record_int (s, "id"),
+                      COL_STARTED, started,
+                      COL_ENDED, open ? _("in use") : ended,
+                      COL_USER, ul_client_record_str (s, "user"),
+                      COL_ASSET, ul_client_record_str (s, "asset-number"),
+                      COL_HOST, ul_client_record_str (s, "host"),
+                      COL_FILES, files,
+                      COL_END, open ? "" : ul_vocabulary_label (UL_VOCAB_END_REASON,
+                                                                ul_client_record_str (
+                                                                  s, "end-reason")),
+                      COL_ERASED, ul_client_record_bool (s, "erased") ? _("erased")
+                                                                        : _("not erased"),
+                      -1);
+}
+
+static void
+show_count (UlSessionsPage *self)
+{
+  int n = gtk_tree_model_iter_n_children (GTK_TREE_MODEL (self->store), NULL);
+  g_autofree char *text = NULL;
+
+  if (self->complete)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d session", "%d sessions", n), n);
+  else
+    /* TRANSLATORS: the sessions loaded so far; more come as the list is scrolled */
+    text = g_strdup_printf (_("%d sessions shown, more below"), n);
+  gtk_label_set_text (GTK_LABEL (self->count_label), text);
+}
+
+static void load_page (UlSessionsPage *self);
+
+static void
+page_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autofree PageCall *call = data;
+  g_autoptr(UlSessionsPage) self = call->self;
+  g_autoptr(GVariant) sessions = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantIter iter;
+  GVariant *record;
+  guint n = 0;
+
+  if (!ul_bus_manager1_call_list_sessions_finish (UL_BUS_MANAGER1 (source), &sessions, res,
+                                                  &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          call->generation != self->generation)
+        return;
+      self->loading = FALSE;
+      ul_admin_show_error (GTK_WIDGET (self), _("The sessions could not be loaded"), error);
+      return;
+    }
+  if (call->generation != self->generation)
+    return;
+  self->loading = FALSE;
+  g_variant_iter_init (&iter, sessions);
+  while ((record = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(UlClientRecord) s = ul_client_record_new (record);
+      GtkTreeIter row;
+
+      gtk_list_store_append (self->store, &row);
+      set_row (self, &row, s);
+      self->last_id = MAX (self->last_id, ul_client_record_int (s, "id"));
+      n++;
+    }
+  self->complete = n < UL_SESSIONS_PAGE_SIZE;
+  show_count (self);
+}
+
+static void
+load_page (UlSessionsPage *self)
+{
+  PageCall *call;
+  GVariantBuilder filter;
+
+  if (self->lists == NULL || self->loading || self->complete || self->since == 0)
+    return;
+  g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&filter, "{sv}", "since", g_variant_new_int64 (self->since));
+  g_variant_builder_add (&filter, "{sv}", "until", g_variant_new_int64 (self->until));
+  if (self->asset != NULL)
+    g_variant_builder_add (&filter, "{sv}", "asset-number", g_variant_new_string (self->asset));
+  if (self->user != NULL)
+    g_variant_builder_add (&filter, "{sv}", "user", g_variant_new_string (self->user));
+  g_variant_builder_add (&filter, "{sv}", "after-id", g_variant_new_int64 (self->last_id));
+  g_variant_builder_add (&filter, "{sv}", "limit", g_variant_new_uint32 (UL_SESSIONS_PAGE_SIZE));
+  call = g_new0 (PageCall, 1);
+  call->self = g_object_ref (self);
+  call->generation = self->generation;
+  self->loading = TRUE;
+  ul_bus_manager1_call_list_sessions (ul_live_lists_get_manager (self->lists),
+                                      g_variant_builder_end (&filter), UL_CLIENT_CALL_FLAGS,
+                                      UL_CLIENT_TIMEOUT_MS, self->cancellable, page_done, call);
+}
+
+static char *
+entry_value (GtkWidget *entry)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_entry_get_text (GTK_ENTRY (entry))));
+
+  return *text != '\0' ? g_steal_pointer (&text) : NULL;
+}
+
+/* a new query: the month and filters as written now, from the first page */
+static void
+reload (UlSessionsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 since, until;
+
+  if (!ul_time_parse_month (gtk_entry_get_text (GTK_ENTRY (self->month_entry)), &since, &until,
+                            &error))
+    {
+      ul_admin_show_error (GTK_WIDGET (self), _("Write the month as YYYY-MM"), error);
+      return;
+    }
+  self->generation++;
+  self->since = since;
+  self->until = until;
+  g_free (self->asset);
+  self->asset = entry_value (self->asset_entry);
+  g_free (self->user);
+  self->user = entry_value (self->user_entry);
+  self->last_id = 0;
+  self->loading = FALSE;
+  self->complete = FALSE;
+  gtk_list_store_clear (self->store);
+  load_page (self);
+}
+
+void
+ul_sessions_page_show_month (UlSessionsPage *self, const char *month)
+{
+  gtk_entry_set_text (GTK_ENTRY (self->month_entry), month);
+  reload (self);
+}
+
+static void
+step_month (UlSessionsPage *self, int months)
+{
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) other = NULL;
+  g_autofree char *month = NULL;
+
+  if (self->since == 0)
+    return;
+  start = g_date_time_new_from_unix_local (self->since / G_USEC_PER_SEC);
+  other = g_date_time_add_months (start, months);
+  month = g_date_time_format (other, "%Y-%m");
+  ul_sessions_page_show_month (self, month);
+}
+
+static void
+on_prev_clicked (GtkButton *button, UlSessionsPage *self)
+{
+  step_month (self, -1);
+}
+
+static void
+on_next_clicked (GtkButton *button, UlSessionsPage *self)
+{
+  step_month (self, 1);
+}
+
+static void
+on_show_clicked (GtkWidget *widget, UlSessionsPage *self)
+{
+  reload (self);
+}
+
+static void
+on_edge_reached (GtkScrolledWindow *scrolled, GtkPositionType pos, UlSessionsPage *self)
+{
+  if (pos == GTK_POS_BOTTOM)
+    load_page (self);
+}
+
+static void
+on_row_activated (GtkTreeView *tree, GtkTreePath *path, GtkTreeViewColumn *column,
+                  UlSessionsPage *self)
+{
+  GtkTreeIter iter;
+  gint64 id;
+  GtkWidget *top = gtk_widget_get_toplevel (GTK_WIDGET (self));
+
+  if (!gtk_tree_model_get_iter (GTK_TREE_MODEL (self->store), &iter, path))
+    return;
+  gtk_tree_model_get (GTK_TREE_MODEL (self->store), &iter, COL_ID, &id, -1);
+  gtk_widget_show (GTK_WIDGET (ul_session_dialog_new (GTK_IS_WINDOW (top) ? GTK_WINDOW (top)
+                                                                          : NULL,
+                                                      self->lists, id)));
+}
+
+/* whether a session the daemon announces belongs to what is shown */
+static gboolean
+belongs (UlSessionsPage *self, UlClientRecord *s)
+{
+  gint64 ended = ul_client_record_int (s, "ended-at");
+
+  return ul_client_record_int (s, "started-at") < self->until &&
+         (ended == 0 || ended >= self->since) &&
+         (self->asset == NULL || g_str_equal (self->asset, ul_client_record_str (s,
+                                                                                 "asset-number")))
+         && (self->user == NULL || g_str_equal (self->user, ul_client_record_str (s, "user")));
+}
+
+static void
+on_session_changed (UlBusManager1 *manager, GVariant *record, UlSessionsPage *self)
+{
+  g_autoptr(UlClientRecord) s = ul_client_record_new (record);
+  gint64 id = ul_client_record_int (s, "id");
+  GtkTreeModel *model = GTK_TREE_MODEL (self->store);
+  GtkTreeIter iter;
+  gboolean valid;
+
+  for (valid = gtk_tree_model_get_iter_first (model, &iter); valid;
+       valid = gtk_tree_model_iter_next (model, &iter))
+    {
+      gint64 row_id;
+
+      gtk_tree_model_get (model, &iter, COL_ID, &row_id, -1);
+      if (row_id == id)
+        {
+          set_row (self, &iter, s);
+          return;
+        }
+    }
+  /* a new one: shown when the pages before it are all here (else the page
+   * that holds it brings it) */
+  if (self->complete && !self->loading && id > self->last_id && belongs (self, s))
+    {
+      gtk_list_store_append (self->store, &iter);
+      set_row (self, &iter, s);
+      self->last_id = id;
+      show_count (self);
+    }
+}
+
+static void
+on_loaded (UlLiveLists *lists, GParamSpec *pspec, UlSessionsPage *self)
+{
+  /* the daemon (back) on the bus: what is shown is read again */
+  if (ul_live_lists_get_loaded (lists))
+    reload (self);
+}
+
+void
+ul_sessions_page_set_lists (UlSessionsPage *self, UlLiveLists *lists)
+{
+  g_set_object (&self->lists, lists);
+  g_signal_connect_object (ul_live_lists_get_manager (lists), "session-changed",
+                           G_CALLBACK (on_session_changed), self, 0);
+  g_signal_connect_object (lists, "notify::loaded", G_CALLBACK (on_loaded), self, 0);
+  if (ul_live_lists_get_loaded (lists))
+    reload (self);
+}
+
+static void
+add_column (UlSessionsPage *self, const char *title, int col)
+{
+  GtkCellRenderer *cell = gtk_cell_renderer_text_new ();
+  GtkTreeViewColumn *column = gtk_tree_view_column_new_with_attributes (title, cell, "text",
+                                                                        col, NULL);
+
+  gtk_tree_view_column_set_resizable (column, TRUE);
+  gtk_tree_view_append_column (GTK_TREE_VIEW (self->tree), column);
+}
+
+static void
+ul_sessions_page_dispose (GObject *object)
+{
+  UlSessionsPage *self = UL_SESSIONS_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->lists);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->asset, g_free);
+  g_clear_pointer (&self->user, g_free);
+  G_OBJECT_CLASS (ul_sessions_page_parent_class)->dispose (object);
+}
+
+static void
+ul_sessions_page_class_init (UlSessionsPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = ul_sessions_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/usbledger/Admin/ul-sessions-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, UlSessionsPage, month_entry);
+  gtk_widget_class_bind_template_child (widget_class, UlSessionsPage, asset_entry);
+  gtk_widget_class_bind_template_child (widget_class, UlSessionsPage, user_entry);
+  gtk_widget_class_bind_template_child (widget_class, UlSessionsPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, UlSessionsPage, scrolled);
+  gtk_widget_class_bind_template_child (widget_class, UlSessionsPage, tree);
+  gtk_widget_class_bind_template_callback (widget_class, on_prev_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_next_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_edge_reached);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+}
+
+static void
+ul_sessions_page_init (UlSessionsPage *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *month = g_date_time_format (now, "%Y-%m");
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->store = gtk_list_store_new (N_COLS, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING,
+                                    G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+                                    G_TYPE_STRING, G_TYPE_STRING);
+  gtk_tree_view_set_model (GTK_TREE_VIEW (self->tree), GTK_TREE_MODEL (self->store));
+  add_column (self, _("Started"), COL_STARTED);
+  add_column (self, _("Ended"), COL_ENDED);
+  add_column (self, _("User"), COL_USER);
+  add_column (self, _("Medium"), COL_ASSET);
+  add_column (self, _("Computer"), COL_HOST);
+  add_column (self, _("Files"), COL_FILES);
+  add_column (self, _("How it ended"), COL_END);
+  add_column (self, _("Erasure"), COL_ERASED);
+  gtk_entry_set_text (GTK_ENTRY (self->month_entry), month);
+}
