@@ -150,12 +150,24 @@ on_search_changed (GtkSearchEntry *entry, UlMediaPage *self)
   gtk_container_foreach (GTK_CONTAINER (self->list), show_if_found, self);
 }
 
+/* a row the list made after the search was written is searched too */
+static void
+on_items_changed (GListModel *model, guint position, guint removed, guint added,
+                  UlMediaPage *self)
+{
+  gtk_container_foreach (GTK_CONTAINER (self->list), show_if_found, self);
+}
+
 void
 ul_media_page_set_lists (UlMediaPage *self, UlLiveLists *lists)
 {
+  GListModel *media = ul_live_lists_get (lists, UL_LIVE_MEDIA);
+
   g_set_object (&self->lists, lists);
-  gtk_list_box_bind_model (GTK_LIST_BOX (self->list), ul_live_lists_get (lists, UL_LIVE_MEDIA),
-                           create_row, self, NULL);
+  gtk_list_box_bind_model (GTK_LIST_BOX (self->list), media, create_row, self, NULL);
+  /* after the list's own handler, which makes the rows */
+  g_signal_connect_object (media, "items-changed", G_CALLBACK (on_items_changed), self,
+                           G_CONNECT_AFTER);
 }
 
 static void

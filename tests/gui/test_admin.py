@@ -231,10 +231,9 @@ class HostileStringsTest(AdminTest):
             self.assertIn('S' * 126, joined)
 
 
-@unittest.skipIf(can_run() is not None, can_run())
-class SessionsPageTest(AdminTest):
-    """使用簿: a real filesystem on a loop device, written to while the window
-    looks; needs root (loop devices, mount, fanotify), as test_sessions."""
+class LoopDiskTest(AdminTest):
+    """Registered sticks with a real filesystem on a loop device; needs root
+    (loop devices, mount, fanotify), as test_sessions."""
 
     def setUp(self):
         super().setUp()
@@ -246,6 +245,11 @@ class SessionsPageTest(AdminTest):
             d.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
         super().tearDown()
+
+
+@unittest.skipIf(can_run() is not None, can_run())
+class SessionsPageTest(LoopDiskTest):
+    """使用簿: a stick written to while the window looks"""
 
     def test_the_month_shows_the_session_live_and_its_files_with_hashes(self):
         g = self.gui
@@ -286,12 +290,52 @@ class SessionsPageTest(AdminTest):
         g.do('wait-text', 'sessions', 'YZ-USB-0042')
 
 
+@unittest.skipIf(can_run() is not None, can_run())
+class EraseTest(LoopDiskTest):
+    allowed = ('org.usbledger.view', 'org.usbledger.approve', 'org.usbledger.erase')
+
+    def test_erase_with_progress_then_the_certificate_exported_through_printing(self):
+        g = self.gui
+        registered_stick(self.h, self.disks, self.tmp, 'ext4', b'GUI-ERASE-1', 'YZ-USB-0043')
+        g.do('page', 'erase')
+        g.do('wait-text', 'erase', 'YZ-USB-0043')
+        g.do('click-row', 'erase', 'YZ-USB-0043', 'erase')
+        g.do('wait-dialog')
+        self.assertEqual(g.do('default'), 'close_button')
+        # not without the asset number typed
+        with self.assertRaises(AssertionError):
+            g.do('click', 'erase_button')
+        g.do('set', 'confirm_entry', 'YZ-USB-0042')
+        with self.assertRaises(AssertionError):
+            g.do('click', 'erase_button')
+        g.do('set', 'confirm_entry', 'YZ-USB-0043')
+        g.do('click', 'erase_button')
+        g.do('wait-text', 'dialog', '消去証明書 No. ')
+        number = [t for t in g.labels('dialog') if '消去証明書 No. ' in t][0]
+        number = number.split('No. ')[-1].rstrip('。.')
+        self.assertRegex(number, r'^20\d\d-0001$')
+        # the bar followed the daemon to the end: the read-back of every byte
+        fraction, text = g.do('progress').split('\t')
+        text = text.replace('\xa0', ' ')   # g_format_size's no-break space
+        self.assertEqual(float(fraction), 1.0)
+        self.assertIn('67.1 MB / 67.1 MB', text)
+        self.assertIn('/s', text)
+        # printed to a PDF file through GtkPrintOperation's export
+        pdf = os.path.join(self.tmp, 'certificate.pdf')
+        g.do('export-certificate', pdf)
+        out = subprocess.run(['pdftotext', '-layout', pdf, '-'], capture_output=True, text=True,
+                             check=True).stdout
+        self.assertIn('YZ-USB-0043', out)
+        self.assertIn(number, out)
+        self.assertIn('GUI-ERASE-1', out)
+
+
 class ScreenshotTest(AdminTest):
     """A picture of every page in Japanese, for the docs (tests/gui/screenshots
     keeps them in docs/screenshots): each must show something and cut no
     label short."""
 
-    PAGES = ('requests', 'devices', 'media', 'sessions')
+    PAGES = ('requests', 'devices', 'media', 'erase', 'sessions')
 
     def test_every_page_is_drawn_whole(self):
         import gi

@@ -23,6 +23,7 @@
  *   toggle ID                      in the dialog, make toggle button ID active
  *   click ID                       in the dialog, click button ID
  *   default                        the dialog's default button (its id)
+ *   progress                       the dialog's progress bar: FRACTION\tTEXT
  *   wait-dialog / wait-no-dialog   a dialog is open / none is
  *   wait-running yes|no            the daemon panel hidden and the lists
  *                                  sensitive / the opposite
@@ -31,6 +32,9 @@
  *                                  escaped, \x1f between
  *   screenshot PAGE FILE           a PNG of the window on PAGE; DATA: the
  *                                  labels that do not fit, \x1f between
+ *   export-certificate FILE        in the erase dialog, once the certificate is
+ *                                  there, export it to FILE (PDF) through the
+ *                                  print operation, as Print… draws it
  *   quit
  */
 #include "config.h"
@@ -42,6 +46,7 @@
 #include <string.h>
 
 #include "ul-admin-window.h"
+#include "ul-erase-dialog.h"
 #include "ul-record-row.h"
 
 typedef gboolean (*Condition) (char **args);
@@ -445,6 +450,26 @@ activate_row_in (GtkWidget *widget, gpointer data)
     }
 }
 
+static gboolean
+cond_certificate (char **args)
+{
+  GtkWidget *dialog = open_dialog ();
+
+  return UL_IS_ERASE_DIALOG (dialog) && ul_erase_dialog_has_certificate (UL_ERASE_DIALOG (dialog));
+}
+
+static void
+export_certificate (char **args)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (ul_erase_dialog_export_certificate (UL_ERASE_DIALOG (open_dialog ()), args[1], &error))
+    answer ("ok", NULL);
+  else
+    answer ("fail", error->message);
+  read_next ();
+}
+
 static gboolean screenshot_pending;
 static char *screenshot_file;
 
@@ -554,6 +579,8 @@ run (char **args, char **fail)
       widget = page (args[1]) != NULL ? find (page (args[1]), args[2]) : NULL;
       if (!GTK_IS_BUTTON (widget))
         *fail = g_strdup_printf ("no button %s on page %s", args[2], args[1]);
+      else if (!gtk_widget_is_sensitive (widget))
+        *fail = g_strdup_printf ("%s is insensitive", args[2]);
       else
         gtk_button_clicked (GTK_BUTTON (widget));
     }
@@ -590,8 +617,25 @@ run (char **args, char **fail)
   else if (g_str_equal (args[0], "click"))
     {
       NEED (2);
-      if ((*fail = in_dialog (args[1], &widget)) == NULL)
+      /* as a person: a greyed-out button cannot be clicked */
+      if ((*fail = in_dialog (args[1], &widget)) == NULL && !gtk_widget_is_sensitive (widget))
+        *fail = g_strdup_printf ("%s is insensitive", args[1]);
+      else if (*fail == NULL)
         gtk_button_clicked (GTK_BUTTON (widget));
+    }
+  else if (g_str_equal (args[0], "progress"))
+    {
+      g_autofree char *out = NULL;
+
+      NEED (1);
+      if ((*fail = in_dialog ("progress_bar", &widget)) == NULL)
+        {
+          out = g_strdup_printf ("%.3f\t%s",
+                                 gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (widget)),
+                                 gtk_progress_bar_get_text (GTK_PROGRESS_BAR (widget)));
+          answer ("ok", out);
+          return ANSWERED;
+        }
     }
   else if (g_str_equal (args[0], "default"))
     {
@@ -629,6 +673,12 @@ run (char **args, char **fail)
       gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_parent (page (args[1]))),
                                         args[1]);
       start_wait_then (cond_page_shown, screenshot_after_next_frame, args);
+      return LATER;
+    }
+  else if (g_str_equal (args[0], "export-certificate"))
+    {
+      NEED (2);
+      start_wait_then (cond_certificate, export_certificate, args);
       return LATER;
     }
   else if (g_str_equal (args[0], "quit"))
