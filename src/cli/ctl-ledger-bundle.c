@@ -5,6 +5,7 @@
  *       files, and whether the logbook still derives the same ledger: a later
  *       edit of either side is shown, naming the first row that differs */
 #include "ctl-common.h"
+#include "ul-client-bundle.h"
 #include "ul-canonical-json.h"
 #include "ul-error.h"
 #include "ul-json-parse.h"
@@ -18,37 +19,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-/* copies what @fd reads to @path, never over an existing file */
-static gboolean
-copy_fd (int fd, const char *path, GError **error)
-{
-  int out = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-  char buf[65536];
-  ssize_t n;
-
-  if (out < 0)
-    {
-      g_set_error (error, UL_ERROR, UL_ERROR_IO, _("cannot write %s: %s"), path,
-                   g_strerror (errno));
-      return FALSE;
-    }
-  while ((n = read (fd, buf, sizeof buf)) > 0)
-    if (write (out, buf, (size_t) n) != n)
-      {
-        n = -1;
-        break;
-      }
-  if (n < 0 || fsync (out) != 0)
-    {
-      g_set_error (error, UL_ERROR, UL_ERROR_IO, _("cannot write %s: %s"), path,
-                   g_strerror (errno));
-      close (out);
-      return FALSE;
-    }
-  close (out);
-  return TRUE;
-}
 
 int
 ctl_ledger_export (CtlContext *ctx, const char *month, const char *out, gboolean appendix,
@@ -110,7 +80,7 @@ ctl_ledger_export (CtlContext *ctx, const char *month, const char *out, gboolean
           continue;
         }
       path = g_build_filename (out, name, NULL);
-      if (!copy_fd (fd, path, &error))
+      if (!ul_client_copy_fd (fd, path, &error))
         {
           close (fd);
           g_printerr ("usbledgerctl: %s\n", error->message);

@@ -83,7 +83,8 @@ class AdminTest(unittest.TestCase):
 
     def setUp(self):
         self.h = Harness(allowed=self.allowed)
-        self.h.start_daemon()
+        # the city's zone for the daemon too: the ledger's month and times
+        self.h.start_daemon(extra_env={'TZ': 'Asia/Tokyo'})
         self.gui = Gui(self.h)
         self.gui.do('wait-running', 'yes')
 
@@ -330,12 +331,37 @@ class EraseTest(LoopDiskTest):
         self.assertIn('GUI-ERASE-1', out)
 
 
+class LedgerTest(AdminTest):
+    def test_the_month_previewed_and_printed_through_the_print_operation(self):
+        g = self.gui
+        stick = self.plug()
+        rid = self.h.call('ListRequests', ('pending',), '(s)')[0][0]['id']
+        start = len(self.h.signals)
+        self.h.ctl('approve', str(rid), '--asset-number', 'YZ-USB-0007', '--label', '会計課 1')
+        self.h.wait_device_since(start, '1-2', 'allow')
+        self.h.usb.play_kernel(stick)
+        self.plug(port=3, serial=b'BLOCKED-0003', product=b'Other Stick')
+        g.do('page', 'ledger')
+        g.do('press', 'ledger', 'show_button')
+        # the summary and the preview's pages, from every page of GetLedger
+        g.do('wait-text', 'ledger', 'セッション 1 件、遮断 2 件')
+        g.do('wait-text', 'ledger', '1 / ')
+        pdf = os.path.join(self.h.tmp, 'ledger.pdf')
+        g.do('export-ledger', pdf)
+        out = subprocess.run(['pdftotext', '-layout', pdf, '-'], capture_output=True, text=True,
+                             check=True).stdout
+        self.assertIn('月次使用簿', out)
+        self.assertIn('YZ-USB-0007', out)
+        self.assertIn('tanaka', out)
+        self.assertIn('BLOCKED-0003', out)
+
+
 class ScreenshotTest(AdminTest):
     """A picture of every page in Japanese, for the docs (tests/gui/screenshots
     keeps them in docs/screenshots): each must show something and cut no
     label short."""
 
-    PAGES = ('requests', 'devices', 'media', 'erase', 'sessions')
+    PAGES = ('requests', 'devices', 'media', 'erase', 'sessions', 'ledger')
 
     def test_every_page_is_drawn_whole(self):
         import gi
@@ -361,6 +387,9 @@ class ScreenshotTest(AdminTest):
         # the root hub names itself with nothing: its USB id is its name
         g.do('wait-text', 'devices', '1d6b:0002')
         g.do('wait-no-text', 'devices', 'シリアル番号 ・')
+        g.do('page', 'ledger')
+        g.do('press', 'ledger', 'show_button')
+        g.do('wait-text', 'ledger', '1 / ')
         folder = os.environ.get('UL_SCREENSHOT_DIR', self.h.tmp)
         pictures = set()
         for name in self.PAGES:

@@ -35,6 +35,9 @@
  *   export-certificate FILE        in the erase dialog, once the certificate is
  *                                  there, export it to FILE (PDF) through the
  *                                  print operation, as Print… draws it
+ *   export-ledger FILE             on the ledger page, once its month is read,
+ *                                  print it to FILE (PDF) through the print
+ *                                  operation's export
  *   quit
  */
 #include "config.h"
@@ -47,6 +50,7 @@
 
 #include "ul-admin-window.h"
 #include "ul-erase-dialog.h"
+#include "ul-ledger-page.h"
 #include "ul-record-row.h"
 
 typedef gboolean (*Condition) (char **args);
@@ -470,6 +474,24 @@ export_certificate (char **args)
   read_next ();
 }
 
+static gboolean
+cond_ledger (char **args)
+{
+  return ul_ledger_page_is_loaded (UL_LEDGER_PAGE (page ("ledger")));
+}
+
+static void
+export_ledger (char **args)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (ul_ledger_page_export_pdf (UL_LEDGER_PAGE (page ("ledger")), args[1], &error))
+    answer ("ok", NULL);
+  else
+    answer ("fail", error->message);
+  read_next ();
+}
+
 static gboolean screenshot_pending;
 static char *screenshot_file;
 
@@ -679,6 +701,12 @@ run (char **args, char **fail)
     {
       NEED (2);
       start_wait_then (cond_certificate, export_certificate, args);
+      return LATER;
+    }
+  else if (g_str_equal (args[0], "export-ledger"))
+    {
+      NEED (2);
+      start_wait_then (cond_ledger, export_ledger, args);
       return LATER;
     }
   else if (g_str_equal (args[0], "quit"))
