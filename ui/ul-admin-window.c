@@ -10,6 +10,7 @@
 #include "ul-devices-page.h"
 #include "ul-erase-page.h"
 #include "ul-ledger-page.h"
+#include "ul-log-page.h"
 #include "ul-media-page.h"
 #include "ul-requests-page.h"
 #include "ul-sessions-page.h"
@@ -36,6 +37,7 @@ struct _UlAdminWindow {
   GtkWidget *sessions_page;
   GtkWidget *erase_page;
   GtkWidget *ledger_page;
+  GtkWidget *log_page;
 };
 
 G_DEFINE_TYPE (UlAdminWindow, ul_admin_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -179,6 +181,7 @@ proxy_ready (GObject *source, GAsyncResult *res, gpointer data)
   ul_sessions_page_set_lists (UL_SESSIONS_PAGE (self->sessions_page), self->lists);
   ul_erase_page_set_lists (UL_ERASE_PAGE (self->erase_page), self->lists);
   ul_ledger_page_set_lists (UL_LEDGER_PAGE (self->ledger_page), self->lists);
+  ul_log_page_set_lists (UL_LOG_PAGE (self->log_page), self->lists);
   show_running (self, ul_live_lists_get_running (self->lists), NULL);
 }
 
@@ -232,6 +235,7 @@ ul_admin_window_class_init (UlAdminWindowClass *klass)
   g_type_ensure (UL_TYPE_SESSIONS_PAGE);
   g_type_ensure (UL_TYPE_ERASE_PAGE);
   g_type_ensure (UL_TYPE_LEDGER_PAGE);
+  g_type_ensure (UL_TYPE_LOG_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/usbledger/Admin/ul-admin-window.ui");
   gtk_widget_class_bind_template_child (widget_class, UlAdminWindow, switcher);
@@ -247,6 +251,7 @@ ul_admin_window_class_init (UlAdminWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UlAdminWindow, sessions_page);
   gtk_widget_class_bind_template_child (widget_class, UlAdminWindow, erase_page);
   gtk_widget_class_bind_template_child (widget_class, UlAdminWindow, ledger_page);
+  gtk_widget_class_bind_template_child (widget_class, UlAdminWindow, log_page);
   gtk_widget_class_bind_template_callback (widget_class, on_error_bar_response);
 }
 

@@ -356,12 +356,30 @@ class LedgerTest(AdminTest):
         self.assertIn('BLOCKED-0003', out)
 
 
+class LogTest(AdminTest):
+    def test_the_events_in_words_and_the_logbook_verified(self):
+        g = self.gui
+        self.plug()
+        g.do('page', 'log')
+        # each kind in the person's language, the daemon's details beside it
+        g.do('wait-text', 'log', '監視開始')
+        # followed live: what happens now appears without asking
+        self.plug(port=3, serial=b'LIVE-0003', product=b'Live Stick')
+        g.do('wait-text', 'log', 'LIVE-0003')
+        g.do('press', 'log', 'show_button')
+        g.do('wait-text', 'log', '機器の接続')
+        g.do('wait-text', 'log', '申請の受付')
+        g.do('press', 'log', 'verify_button')
+        g.do('wait-text', 'log', '記録は検証に合格しました')
+        self.assertNotIn('device-added', '\n'.join(g.labels('log')))
+
+
 class ScreenshotTest(AdminTest):
     """A picture of every page in Japanese, for the docs (tests/gui/screenshots
     keeps them in docs/screenshots): each must show something and cut no
     label short."""
 
-    PAGES = ('requests', 'devices', 'media', 'erase', 'sessions', 'ledger')
+    PAGES = ('requests', 'devices', 'media', 'erase', 'sessions', 'ledger', 'log')
 
     def test_every_page_is_drawn_whole(self):
         import gi

@@ -1,0 +1,368 @@
+/* ul-log-page.c: see ul-log-page.h */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ul-admin-window.h"
+#include "ul-client.h"
+#include "ul-client-record.h"
+#include "ul-escape.h"
+#include "ul-log-page.h"
+#include "ul-time.h"
+#include "ul-ui-errors.h"
+#include "ul-vocabulary.h"
+
+enum { COL_ID, COL_NUMBER, COL_TIME, COL_KIND, COL_ACTOR, COL_SEAT, COL_ASSET, COL_DETAIL, N_COLS };
+
+struct _UlLogPage {
+  GtkBox parent;
+  UlLiveLists *lists;
+  GCancellable *cancellable;
+  GtkListStore *store;
+
+  gint64 since, until;
+  char *asset, *user;
+  gint64 last_id;
+  gboolean loading, complete;
+  guint generation;
+
+  GtkWidget *month_entry;
+  GtkWidget *asset_entry;
+  GtkWidget *user_entry;
+  GtkWidget *count_label;
+  GtkWidget *verify_button;
+  GtkWidget *verify_label;
+  GtkWidget *tree;
+};
+
+G_DEFINE_TYPE (UlLogPage, ul_log_page, GTK_TYPE_BOX)
+
+typedef struct {
+  UlLogPage *self;
+  guint generation;
+} PageCall;
+
+static void
+append_event (UlLogPage *self, UlClientRecord *ev)
+{
+  g_autofree char *when = ul_client_record_time (ev, "time");
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, ul_client_record_int (ev, "id"));
+  /* the daemon's words keep the details: escaped, as they may quote a device */
+  g_autofree char *detail = ul_escape_text (ul_client_record_str (ev, "detail"));
+  GtkTreeIter iter;
+
+  gtk_list_store_append (self->store, &iter);
+  gtk_list_store_set (self->store, &iter,
+                      COL_ID, ul_client_record_int (ev, "id"),
+                      COL_NUMBER, number,
+                      COL_TIME, when,
+                      COL_KIND, ul_vocabulary_label (UL_VOCAB_EVENT,
+                                                     ul_client_record_str (ev, "kind")),
+                      COL_ACTOR, ul_client_record_str (ev, "actor"),
+                      COL_SEAT, ul_client_record_str (ev, "seat-user"),
+                      COL_ASSET, ul_client_record_str (ev, "asset-number"),
+                      COL_DETAIL, detail,
+                      -1);
+}
+
+static void
+show_count (UlLogPage *self)
+{
+  int n = gtk_tree_model_iter_n_children (GTK_TREE_MODEL (self->store), NULL);
+  g_autofree char *text = NULL;
+
+  if (self->complete)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d event", "%d events", n), n);
+  else
+    /* TRANSLATORS: the events loaded so far; more come as the list is scrolled */
+    text = g_strdup_printf (_("%d events shown, more below"), n);
+  gtk_label_set_text (GTK_LABEL (self->count_label), text);
+}
+
+static void load_page (UlLogPage *self);
+
+static void
+page_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autofree PageCall *call = data;
+  g_autoptr(UlLogPage) self = call->self;
+  g_autoptr(GVariant) events = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantIter iter;
+  GVariant *record;
+  guint n = 0;
+
+  if (!ul_bus_manager1_call_list_events_finish (UL_BUS_MANAGER1 (source), &events, res, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          call->generation != self->generation)
+        return;
+      self->loading = FALSE;
+      ul_admin_show_error (GTK_WIDGET (self), _("The event log could not be loaded"), error);
+      return;
+    }
+  if (call->generation != self->generation)
+    return;
+  self->loading = FALSE;
+  g_variant_iter_init (&iter, events);
+  while ((record = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(UlClientRecord) ev = ul_client_record_new (record);
+
+      append_event (self, ev);
+      self->last_id = MAX (self->last_id, ul_client_record_int (ev, "id"));
+      n++;
+    }
+  self->complete = n < UL_LOG_PAGE_SIZE;
+  show_count (self);
+}
+
+static void
+load_page (UlLogPage *self)
+{
+  PageCall *call;
+  GVariantBuilder filter;
+
+  if (self->lists == NULL || self->loading || self->complete || self->since == 0)
+    return;
+  g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&filter, "{sv}", "since", g_variant_new_int64 (self->since));
+  g_variant_builder_add (&filter, "{sv}", "until", g_variant_new_int64 (self->until));
+  if (self->asset != NULL)
+    g_variant_builder_add (&filter, "{sv}", "asset-number", g_variant_new_string (self->asset));
+  if (self->user != NULL)
+    g_variant_builder_add (&filter, "{sv}", "user", g_variant_new_string (self->user));
+  g_variant_builder_add (&filter, "{sv}", "after-id", g_variant_new_int64 (self->last_id));
+  g_variant_builder_add (&filter, "{sv}", "limit", g_variant_new_uint32 (UL_LOG_PAGE_SIZE));
+  call = g_new0 (PageCall, 1);
+  call->self = g_object_ref (self);
+  call->generation = self->generation;
+  self->loading = TRUE;
+  ul_bus_manager1_call_list_events (ul_live_lists_get_manager (self->lists),
+                                    g_variant_builder_end (&filter), UL_CLIENT_CALL_FLAGS,
+                                    UL_CLIENT_TIMEOUT_MS, self->cancellable, page_done, call);
+}
+
+static char *
+entry_value (GtkWidget *entry)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_entry_get_text (GTK_ENTRY (entry))));
+
+  return *text != '\0' ? g_steal_pointer (&text) : NULL;
+}
+
+static void
+reload (UlLogPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 since, until;
+
+  if (!ul_time_parse_month (gtk_entry_get_text (GTK_ENTRY (self->month_entry)), &since, &until,
+                            &error))
+    {
+      ul_admin_show_error (GTK_WIDGET (self), _("Write the month as YYYY-MM"), error);
+      return;
+    }
+  self->generation++;
+  self->since = since;
+  self->until = until;
+  g_free (self->asset);
+  self->asset = entry_value (self->asset_entry);
+  g_free (self->user);
+  self->user = entry_value (self->user_entry);
+  self->last_id = 0;
+  self->loading = FALSE;
+  self->complete = FALSE;
+  gtk_list_store_clear (self->store);
+  load_page (self);
+}
+
+static void
+step_month (UlLogPage *self, int months)
+{
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) other = NULL;
+  g_autofree char *month = NULL;
+
+  if (self->since == 0)
+    return;
+  start = g_date_time_new_from_unix_local (self->since / G_USEC_PER_SEC);
+  other = g_date_time_add_months (start, months);
+  month = g_date_time_format (other, "%Y-%m");
+  gtk_entry_set_text (GTK_ENTRY (self->month_entry), month);
+  reload (self);
+}
+
+static void
+on_prev_clicked (GtkButton *button, UlLogPage *self)
+{
+  step_month (self, -1);
+}
+
+static void
+on_next_clicked (GtkButton *button, UlLogPage *self)
+{
+  step_month (self, 1);
+}
+
+static void
+on_show_clicked (GtkWidget *widget, UlLogPage *self)
+{
+  reload (self);
+}
+
+static void
+on_edge_reached (GtkScrolledWindow *scrolled, GtkPositionType pos, UlLogPage *self)
+{
+  if (pos == GTK_POS_BOTTOM)
+    load_page (self);
+}
+
+static void
+verify_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr(UlLogPage) self = data;
+  g_autoptr(GError) error = NULL;
+  guint64 n_events = 0, n_records = 0;
+  guint n_checkpoints = 0;
+  g_autofree char *text = NULL;
+
+  if (!ul_bus_manager1_call_verify_event_log_finish (UL_BUS_MANAGER1 (source), &n_events,
+                                                     &n_records, &n_checkpoints, res, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* the logbook's own finding, said in full: what differs, and where */
+      text = ul_ui_error_text (_("The logbook did NOT pass the check"), error);
+      gtk_style_context_add_class (gtk_widget_get_style_context (self->verify_label),
+                                   "ul-status-blocked");
+    }
+  else
+    {
+      g_autofree char *events = g_strdup_printf ("%" G_GUINT64_FORMAT, n_events);
+      g_autofree char *records = g_strdup_printf ("%" G_GUINT64_FORMAT, n_records);
+
+      /* TRANSLATORS: events, other records, signed checkpoints */
+      text = g_strdup_printf (_("The logbook passed the check: %s events in an unbroken chain, "
+                                "%s records with their seals, %u signed checkpoints."), events,
+                              records, n_checkpoints);
+      gtk_style_context_remove_class (gtk_widget_get_style_context (self->verify_label),
+                                      "ul-status-blocked");
+    }
+  gtk_label_set_text (GTK_LABEL (self->verify_label), text);
+  gtk_widget_show (self->verify_label);
+  gtk_widget_set_sensitive (self->verify_button, TRUE);
+}
+
+static void
+on_verify_clicked (GtkButton *button, UlLogPage *self)
+{
+  if (self->lists == NULL)
+    return;
+  gtk_widget_set_sensitive (self->verify_button, FALSE);
+  gtk_label_set_text (GTK_LABEL (self->verify_label), _("Checking the whole logbook…"));
+  gtk_widget_show (self->verify_label);
+  ul_bus_manager1_call_verify_event_log (ul_live_lists_get_manager (self->lists),
+                                         UL_CLIENT_CALL_FLAGS, UL_CLIENT_VERIFY_TIMEOUT_MS,
+                                         self->cancellable, verify_done, g_object_ref (self));
+}
+
+/* any news from the daemon may come with new events: the month's last page
+ * is asked again from where it ended (nothing when there are none) */
+static void
+on_daemon_signal (GDBusProxy *proxy, const char *sender, const char *signal,
+                  GVariant *params, UlLogPage *self)
+{
+  if (self->complete && !self->loading)
+    {
+      self->complete = FALSE;
+      load_page (self);
+    }
+}
+
+static void
+on_loaded (UlLiveLists *lists, GParamSpec *pspec, UlLogPage *self)
+{
+  if (ul_live_lists_get_loaded (lists))
+    reload (self);
+}
+
+void
+ul_log_page_set_lists (UlLogPage *self, UlLiveLists *lists)
+{
+  g_set_object (&self->lists, lists);
+  g_signal_connect_object (lists, "notify::loaded", G_CALLBACK (on_loaded), self, 0);
+  g_signal_connect_object (ul_live_lists_get_manager (lists), "g-signal",
+                           G_CALLBACK (on_daemon_signal), self, 0);
+  if (ul_live_lists_get_loaded (lists))
+    reload (self);
+}
+
+static void
+add_column (UlLogPage *self, const char *title, int col)
+{
+  GtkCellRenderer *cell = gtk_cell_renderer_text_new ();
+  GtkTreeViewColumn *column = gtk_tree_view_column_new_with_attributes (title, cell, "text",
+                                                                        col, NULL);
+
+  gtk_tree_view_column_set_resizable (column, TRUE);
+  gtk_tree_view_append_column (GTK_TREE_VIEW (self->tree), column);
+}
+
+static void
+ul_log_page_dispose (GObject *object)
+{
+  UlLogPage *self = UL_LOG_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->lists);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->asset, g_free);
+  g_clear_pointer (&self->user, g_free);
+  G_OBJECT_CLASS (ul_log_page_parent_class)->dispose (object);
+}
+
+static void
+ul_log_page_class_init (UlLogPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = ul_log_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/usbledger/Admin/ul-log-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, UlLogPage, month_entry);
+  gtk_widget_class_bind_template_child (widget_class, UlLogPage, asset_entry);
+  gtk_widget_class_bind_template_child (widget_class, UlLogPage, user_entry);
+  gtk_widget_class_bind_template_child (widget_class, UlLogPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, UlLogPage, verify_button);
+  gtk_widget_class_bind_template_child (widget_class, UlLogPage, verify_label);
+  gtk_widget_class_bind_template_child (widget_class, UlLogPage, tree);
+  gtk_widget_class_bind_template_callback (widget_class, on_prev_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_next_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_edge_reached);
+  gtk_widget_class_bind_template_callback (widget_class, on_verify_clicked);
+}
+
+static void
+ul_log_page_init (UlLogPage *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *month = g_date_time_format (now, "%Y-%m");
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->store = gtk_list_store_new (N_COLS, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING,
+                                    G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+                                    G_TYPE_STRING);
+  gtk_tree_view_set_model (GTK_TREE_VIEW (self->tree), GTK_TREE_MODEL (self->store));
+  add_column (self, _("No."), COL_NUMBER);
+  add_column (self, _("When"), COL_TIME);
+  add_column (self, _("What"), COL_KIND);
+  add_column (self, _("By"), COL_ACTOR);
+  add_column (self, _("At the seat"), COL_SEAT);
+  add_column (self, _("Medium"), COL_ASSET);
+  add_column (self, _("Detail"), COL_DETAIL);
+  gtk_entry_set_text (GTK_ENTRY (self->month_entry), month);
+}
