@@ -5,6 +5,7 @@
 #include <locale.h>
 
 #include "ul-admin-application.h"
+#include "ul-admin-window.h"
 
 int
 main (int argc, char **argv)
@@ -17,6 +18,7 @@ main (int argc, char **argv)
                                      ? g_getenv ("USBLEDGER_LOCALEDIR") : UL_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  ul_admin_prepare_gdk ();
   app = ul_admin_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

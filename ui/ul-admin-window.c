@@ -55,6 +55,13 @@ ul_admin_register_resources (void)
 }
 
 void
+ul_admin_prepare_gdk (void)
+{
+  /* the person's own setting wins */
+  g_setenv ("GDK_GL", "disable", FALSE);
+}
+
+void
 ul_admin_load_style (void)
 {
   static gsize loaded;

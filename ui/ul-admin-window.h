@@ -25,5 +25,9 @@ void ul_admin_show_error (GtkWidget *widget, const char *what, const GError *err
 void ul_admin_register_resources (void);
 /* the style sheet, once per process */
 void ul_admin_load_style (void);
+/* before gtk_init: what the process needs of GDK. The window draws nothing
+ * with OpenGL; without a GPU, GDK's probe of it maps Mesa's software
+ * driver (llvmpipe and LLVM, about 55 MB resident), which is left unloaded */
+void ul_admin_prepare_gdk (void);
 
 G_END_DECLS

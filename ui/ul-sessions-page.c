@@ -27,6 +27,7 @@ struct _UlSessionsPage {
   char *asset, *user;
   gint64 last_id;       /* the last session loaded: the next page goes on after it */
   gboolean loading, complete;
+  gboolean stale;       /* to be read again when next shown */
   guint generation;     /* a page of an earlier query is dropped */
 
   GtkWidget *month_entry;
@@ -180,6 +181,7 @@ reload (UlSessionsPage *self)
   self->last_id = 0;
   self->loading = FALSE;
   self->complete = FALSE;
+  self->stale = FALSE;
   gtk_list_store_clear (self->store);
   load_page (self);
 }
@@ -295,9 +297,22 @@ on_session_changed (UlBusManager1 *manager, GVariant *record, UlSessionsPage *se
 static void
 on_loaded (UlLiveLists *lists, GParamSpec *pspec, UlSessionsPage *self)
 {
-  /* the daemon (back) on the bus: what is shown is read again */
-  if (ul_live_lists_get_loaded (lists))
+  /* the daemon (back) on the bus: what is shown is read again, once the
+   * page is in view (a window that is never turned to it reads nothing) */
+  if (ul_live_lists_get_loaded (lists) && gtk_widget_get_mapped (GTK_WIDGET (self)))
     reload (self);
+  else
+    self->stale = TRUE;
+}
+
+static void
+on_map (GtkWidget *widget, UlSessionsPage *self)
+{
+  if (self->stale && self->lists != NULL && ul_live_lists_get_loaded (self->lists))
+    {
+      self->stale = FALSE;
+      reload (self);
+    }
 }
 
 void
@@ -307,8 +322,7 @@ ul_sessions_page_set_lists (UlSessionsPage *self, UlLiveLists *lists)
   g_signal_connect_object (ul_live_lists_get_manager (lists), "session-changed",
                            G_CALLBACK (on_session_changed), self, 0);
   g_signal_connect_object (lists, "notify::loaded", G_CALLBACK (on_loaded), self, 0);
-  if (ul_live_lists_get_loaded (lists))
-    reload (self);
+  on_loaded (lists, NULL, self);
 }
 
 static void
@@ -378,4 +392,5 @@ ul_sessions_page_init (UlSessionsPage *self)
   add_column (self, _("How it ended"), COL_END);
   add_column (self, _("Erasure"), COL_ERASED);
   gtk_entry_set_text (GTK_ENTRY (self->month_entry), month);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), self);
 }

@@ -85,11 +85,14 @@ belongs (UlLiveList list, GVariant *record)
 {
   gboolean removed = FALSE;
   const char *state = NULL;
+  gint64 ended = 0;
 
   if (list == UL_LIVE_DEVICES)
     return !(g_variant_lookup (record, "removed", "b", &removed) && removed);
   if (list == UL_LIVE_REQUESTS)
     return g_variant_lookup (record, "state", "&s", &state) && g_str_equal (state, "pending");
+  if (list == UL_LIVE_SESSIONS)
+    return !(g_variant_lookup (record, "ended-at", "x", &ended) && ended > 0);
   return TRUE;
 }
 
@@ -220,16 +223,6 @@ list_done (GObject *source, GAsyncResult *res, gpointer data)
   replace_all (self, call->list, records);
 }
 
-/* the start of this month, local time: the sessions a window shows live */
-static gint64
-month_start (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) start = g_date_time_new_local (g_date_time_get_year (now),
-                                                      g_date_time_get_month (now), 1, 0, 0, 0);
-
-  return g_date_time_to_unix (start) * G_USEC_PER_SEC;
-}
 
 static void
 load (UlLiveLists *self, UlLiveList list)
@@ -259,7 +252,9 @@ load (UlLiveLists *self, UlLiveList list)
       break;
     case UL_LIVE_SESSIONS:
       g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
-      g_variant_builder_add (&filter, "{sv}", "since", g_variant_new_int64 (month_start ()));
+      /* "still in use at or after now": the sessions in use, a handful
+       * however big the logbook (a month is paged by the sessions page) */
+      g_variant_builder_add (&filter, "{sv}", "since", g_variant_new_int64 (g_get_real_time ()));
       ul_bus_manager1_call_list_sessions (self->manager, g_variant_builder_end (&filter),
                                           UL_CLIENT_CALL_FLAGS, UL_CLIENT_TIMEOUT_MS,
                                           self->cancellable, list_done, call);

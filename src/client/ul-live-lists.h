@@ -1,9 +1,9 @@
 /* ul-live-lists.h: what the daemon knows now, kept up to date from its
  * signals, as list models a window can show: the devices plugged in, the
- * pending requests, the registered media and this month's sessions.
+ * pending requests, the registered media and the sessions in use.
  *
  * Each list is loaded by one call (ListDevices, ListRequests("pending"),
- * ListMedia, ListSessions since the month began) and then follows the
+ * ListMedia, ListSessions of those in use now) and then follows the
  * *Changed signals. A signal that arrives while its list's call is under
  * way is dropped: the daemon sends its messages in order, so a signal that
  * arrives before the reply was sent before the reply's snapshot was taken,

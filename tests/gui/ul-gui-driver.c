@@ -18,6 +18,7 @@
  *   search PAGE TEXT               type TEXT into PAGE's search entry
  *   activate-row PAGE TEXT         in PAGE's table, open the row that shows TEXT
  *   press PAGE ID                  on PAGE, click button ID
+ *   set-entry PAGE ID TEXT         on PAGE, type TEXT into entry ID
  *   set ID TEXT                    in the dialog, type TEXT into entry ID
  *   get ID                         in the dialog, the text of entry ID
  *   toggle ID                      in the dialog, make toggle button ID active
@@ -38,6 +39,11 @@
  *   export-ledger FILE             on the ledger page, once its month is read,
  *                                  print it to FILE (PDF) through the print
  *                                  operation's export
+ *   rows PAGE                      how many rows PAGE's table holds
+ *   wait-rows PAGE N               PAGE's table holds at least N rows
+ *   scroll-end PAGE                scroll PAGE's table to its end (as a person
+ *                                  dragging the scroll bar down)
+ *   rss                            this process's resident memory, in KiB
  *   quit
  */
 #include "config.h"
@@ -492,6 +498,41 @@ export_ledger (char **args)
   read_next ();
 }
 
+static void
+find_tree (GtkWidget *widget, gpointer data)
+{
+  GtkWidget **found = data;
+
+  if (*found == NULL && GTK_IS_TREE_VIEW (widget))
+    *found = widget;
+}
+
+/* the first table under @root */
+static GtkWidget *
+first_tree (GtkWidget *root)
+{
+  GtkWidget *found = NULL;
+
+  if (root != NULL)
+    walk (root, find_tree, &found);
+  return found;
+}
+
+static int
+rows_of (const char *name)
+{
+  GtkWidget *tree = first_tree (page (name));
+  GtkTreeModel *model = tree ? gtk_tree_view_get_model (GTK_TREE_VIEW (tree)) : NULL;
+
+  return model ? gtk_tree_model_iter_n_children (model, NULL) : -1;
+}
+
+static gboolean
+cond_rows (char **args)
+{
+  return rows_of (args[1]) >= (int) g_ascii_strtoll (args[2], NULL, 10);
+}
+
 static gboolean screenshot_pending;
 static char *screenshot_file;
 
@@ -606,6 +647,15 @@ run (char **args, char **fail)
       else
         gtk_button_clicked (GTK_BUTTON (widget));
     }
+  else if (g_str_equal (args[0], "set-entry"))
+    {
+      NEED (4);
+      widget = page (args[1]) != NULL ? find (page (args[1]), args[2]) : NULL;
+      if (!GTK_IS_ENTRY (widget))
+        *fail = g_strdup_printf ("no entry %s on page %s", args[2], args[1]);
+      else
+        gtk_entry_set_text (GTK_ENTRY (widget), args[3]);
+    }
   else if (g_str_equal (args[0], "set"))
     {
       NEED (3);
@@ -709,6 +759,54 @@ run (char **args, char **fail)
       start_wait_then (cond_ledger, export_ledger, args);
       return LATER;
     }
+  else if (g_str_equal (args[0], "rows"))
+    {
+      g_autofree char *out = NULL;
+
+      NEED (2);
+      out = g_strdup_printf ("%d", rows_of (args[1]));
+      answer ("ok", out);
+      return ANSWERED;
+    }
+  else if (g_str_equal (args[0], "wait-rows"))
+    {
+      NEED (3);
+      start_wait (cond_rows, args);
+      return LATER;
+    }
+  else if (g_str_equal (args[0], "scroll-end"))
+    {
+      GtkWidget *tree;
+      GtkAdjustment *adj;
+
+      NEED (2);
+      tree = first_tree (page (args[1]));
+      if (tree == NULL)
+        *fail = g_strdup_printf ("no table on page %s", args[1]);
+      else
+        {
+          adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (tree));
+          gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) -
+                                           gtk_adjustment_get_page_size (adj));
+        }
+    }
+  else if (g_str_equal (args[0], "rss"))
+    {
+      g_autofree char *status = NULL;
+      const char *line;
+
+      NEED (1);
+      if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+          (line = strstr (status, "VmRSS:")) != NULL)
+        {
+          g_autofree char *kib = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                  g_ascii_strtoll (line + 6, NULL, 10));
+
+          answer ("ok", kib);
+          return ANSWERED;
+        }
+      *fail = g_strdup ("no VmRSS");
+    }
   else if (g_str_equal (args[0], "quit"))
     {
       answer ("ok", NULL);
@@ -766,6 +864,7 @@ main (int argc, char **argv)
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("USBLEDGER_LOCALEDIR"));
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  ul_admin_prepare_gdk ();
   gtk_init (&argc, &argv);
   ul_admin_load_style ();
   /* the window's application only as a holder: no session bus is needed */
