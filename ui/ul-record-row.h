@@ -1,4 +1,4 @@
-/* ul-record-row.h: one row of a page's list: a record of the daemon
+/* ul-record-row.h: one row of a page's list (built in code): a record of the daemon
  * (device, request, medium, session) as title, subtitle, detail and status,
  * with the page's buttons at its end. Every text is set as plain text:
  * device strings come escaped (ul_client_record_bytes) and never as markup. */

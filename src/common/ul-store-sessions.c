@@ -85,27 +85,49 @@ session_from_row (sqlite3_stmt *st)
   "s.end_reason, s.erased, m.asset_number, s.files " \
   "FROM sessions s JOIN media m ON m.id = s.medium_id "
 
+/* the conditions of a listing; a session belongs to a period if it was in
+ * use during any of it */
+#define SESSION_FILTER \
+  "(?1 IS NULL OR m.asset_number = ?1) " \
+  "AND (?2 IS NULL OR s.user_name = ?2 OR EXISTS (SELECT 1 " \
+  "FROM session_seat_changes c WHERE c.session_id = s.id AND c.user_name = ?2)) " \
+  "AND (?3 IS NULL OR s.ended_at IS NULL OR s.ended_at >= ?3) " \
+  "AND (?4 IS NULL OR s.started_at < ?4) " \
+  "AND (?5 IS NULL OR s.medium_id = ?5) " \
+  "AND s.id > ?6 "
+
+/* A period's sessions found through the indexes the ledger reads
+ * (db/0008-ledger.sql), as UL_LEDGER_SESSION_IDS finds a month's: begun in
+ * it; begun before and still open; begun before and ended in it or later,
+ * looked for only as far back as the longest session lasted. Without it a
+ * page of an old month walks every session numbered before it. ?8: the
+ * period's end, or the largest time. */
+#define SESSION_IDS_IN_PERIOD \
+  "s.id IN (SELECT id FROM sessions WHERE started_at >= ?3 AND started_at < ?8 " \
+  "UNION ALL SELECT id FROM sessions WHERE ended_at IS NULL AND started_at < ?3 " \
+  "UNION ALL SELECT id FROM sessions WHERE started_at < ?3 " \
+  "AND started_at >= ?3 - (SELECT coalesce (max (ended_at - started_at), 0) FROM sessions) " \
+  "AND ended_at >= ?3) AND "
+
 GPtrArray *
 ul_store_list_sessions (UlStore *store, const UlSessionFilter *filter, GError **error)
 {
   static const UlSessionFilter all = { 0 };
-  /* a session belongs to a period if it was in use during any of it */
-  sqlite3_stmt *st = ul_store_stmt (store,
-                                    "SELECT " SESSION_COLUMNS
-                                    "WHERE (?1 IS NULL OR m.asset_number = ?1) "
-                                    "AND (?2 IS NULL OR s.user_name = ?2 OR EXISTS (SELECT 1 "
-                                    "FROM session_seat_changes c WHERE c.session_id = s.id "
-                                    "AND c.user_name = ?2)) "
-                                    "AND (?3 IS NULL OR s.ended_at IS NULL OR s.ended_at >= ?3) "
-                                    "AND (?4 IS NULL OR s.started_at < ?4) "
-                                    "AND (?5 IS NULL OR s.medium_id = ?5) "
-                                    "AND s.id > ?6 "
-                                    "ORDER BY s.id LIMIT ?7", error);
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) ul_session_free);
+  sqlite3_stmt *st;
   int rc;
 
   if (filter == NULL)
     filter = &all;
+  if (filter->since > 0)
+    st = ul_store_stmt (store, "SELECT " SESSION_COLUMNS "WHERE " SESSION_IDS_IN_PERIOD
+                        SESSION_FILTER "ORDER BY s.id LIMIT ?7", error);
+  else
+    st = ul_store_stmt (store, "SELECT " SESSION_COLUMNS "WHERE " SESSION_FILTER
+                        "ORDER BY s.id LIMIT ?7", error);
+  if (st != NULL && filter->since > 0 &&
+      !ul_bind_int64 (store, st, 8, filter->until > 0 ? filter->until : G_MAXINT64, error))
+    return NULL;
   if (st == NULL || !ul_bind_text (store, st, 1, filter->asset_number, error) ||
       !ul_bind_text (store, st, 2, filter->user, error) ||
       !ul_bind_int64_or_null (store, st, 3, filter->since, error) ||
