@@ -6,6 +6,7 @@
 
 #include "ul-admin-window.h"
 #include "ul-client.h"
+#include "ul-dispose-dialog.h"
 #include "ul-media-page.h"
 #include "ul-reason-dialog.h"
 #include "ul-record-row.h"
@@ -68,6 +69,17 @@ on_revoke (GtkButton *button, UlMediaPage *self)
                                  _("Revoke a medium"), heading, _("Re_voke"));
   g_object_set_data_full (G_OBJECT (dialog), "medium", g_object_ref (medium), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_revoke_response), self, 0);
+  gtk_widget_show (GTK_WIDGET (dialog));
+}
+
+static void
+on_dispose (GtkButton *button, UlMediaPage *self)
+{
+  GtkWidget *top = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  UlDisposeDialog *dialog = ul_dispose_dialog_new (GTK_IS_WINDOW (top) ? GTK_WINDOW (top) : NULL,
+                                                   self->lists,
+                                                   record_of (GTK_WIDGET (button)));
+
   gtk_widget_show (GTK_WIDGET (dialog));
 }
 
@@ -140,6 +152,8 @@ create_row (gpointer item, gpointer data)
     ul_record_row_add_button (row, "revoke", _("Re_voke…"), G_CALLBACK (on_revoke), self);
   else
     ul_record_row_set_status_class (row, "ul-status-blocked");
+  if (!g_str_equal (status, "disposed"))
+    ul_record_row_add_button (row, "dispose", _("_Dispose…"), G_CALLBACK (on_dispose), self);
   show_if_found (GTK_WIDGET (row), self);
   return GTK_WIDGET (row);
 }

@@ -1,5 +1,5 @@
 /* ul-media-page.h: 媒体, the registered media with their status, a search,
- * and Revoke… (a reason is asked) */
+ * Revoke… (a reason is asked) and Dispose… (ul-dispose-dialog.h) */
 #pragma once
 
 #include <gtk/gtk.h>

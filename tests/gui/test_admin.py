@@ -331,6 +331,32 @@ class EraseTest(LoopDiskTest):
         self.assertIn('GUI-ERASE-1', out)
 
 
+class DisposeTest(AdminTest):
+    allowed = ('org.usbledger.view', 'org.usbledger.approve', 'org.usbledger.erase')
+
+    def test_a_medium_destroyed_by_a_contractor_is_recorded_and_blocked(self):
+        g = self.gui
+        self.plug()
+        rid = self.h.call('ListRequests', ('pending',), '(s)')[0][0]['id']
+        self.h.ctl('approve', str(rid), '--asset-number', 'YZ-USB-0009')
+        g.do('page', 'media')
+        g.do('wait-text', 'media', 'YZ-USB-0009')
+        g.do('click-row', 'media', 'YZ-USB-0009', 'dispose')
+        g.do('wait-dialog')
+        self.assertEqual(g.do('default'), 'cancel_button')
+        # all three facts of a destruction are asked for
+        g.do('set', 'contractor_entry', '株式会社データ破砕')
+        g.do('click', 'dispose_button')
+        g.do('wait-text', 'dialog', '受付番号')
+        g.do('set', 'reference_entry', 'DS-2026-0042')
+        g.do('click', 'dispose_button')
+        g.do('wait-no-dialog')
+        # the daemon says so, and the view follows
+        g.do('wait-text', 'media', '廃棄済み')
+        medium = [m for m in self.h.call('ListMedia')[0] if m['asset-number'] == 'YZ-USB-0009'][0]
+        self.assertEqual(medium['status'], 'disposed')
+
+
 class LedgerTest(AdminTest):
     def test_the_month_previewed_and_printed_through_the_print_operation(self):
         g = self.gui
