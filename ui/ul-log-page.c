@@ -9,6 +9,7 @@
 #include "ul-escape.h"
 #include "ul-log-page.h"
 #include "ul-time.h"
+#include "ul-ui-text.h"
 #include "ul-ui-errors.h"
 #include "ul-vocabulary.h"
 
@@ -143,14 +144,6 @@ load_page (UlLogPage *self)
                                     UL_CLIENT_TIMEOUT_MS, self->cancellable, page_done, call);
 }
 
-static char *
-entry_value (GtkWidget *entry)
-{
-  g_autofree char *text = g_strstrip (g_strdup (gtk_entry_get_text (GTK_ENTRY (entry))));
-
-  return *text != '\0' ? g_steal_pointer (&text) : NULL;
-}
-
 static void
 reload (UlLogPage *self)
 {
@@ -167,9 +160,9 @@ reload (UlLogPage *self)
   self->since = since;
   self->until = until;
   g_free (self->asset);
-  self->asset = entry_value (self->asset_entry);
+  self->asset = ul_ui_entry_value (self->asset_entry);
   g_free (self->user);
-  self->user = entry_value (self->user_entry);
+  self->user = ul_ui_entry_value (self->user_entry);
   self->last_id = 0;
   self->loading = FALSE;
   self->complete = FALSE;
@@ -180,17 +173,8 @@ reload (UlLogPage *self)
 static void
 step_month (UlLogPage *self, int months)
 {
-  g_autoptr(GDateTime) start = NULL;
-  g_autoptr(GDateTime) other = NULL;
-  g_autofree char *month = NULL;
-
-  if (self->since == 0)
-    return;
-  start = g_date_time_new_from_unix_local (self->since / G_USEC_PER_SEC);
-  other = g_date_time_add_months (start, months);
-  month = g_date_time_format (other, "%Y-%m");
-  gtk_entry_set_text (GTK_ENTRY (self->month_entry), month);
-  reload (self);
+  if (ul_ui_month_step (self->month_entry, months))
+    reload (self);
 }
 
 static void

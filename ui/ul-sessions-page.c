@@ -9,6 +9,7 @@
 #include "ul-session-dialog.h"
 #include "ul-sessions-page.h"
 #include "ul-time.h"
+#include "ul-ui-text.h"
 #include "ul-vocabulary.h"
 
 enum {
@@ -150,14 +151,6 @@ load_page (UlSessionsPage *self)
                                       UL_CLIENT_TIMEOUT_MS, self->cancellable, page_done, call);
 }
 
-static char *
-entry_value (GtkWidget *entry)
-{
-  g_autofree char *text = g_strstrip (g_strdup (gtk_entry_get_text (GTK_ENTRY (entry))));
-
-  return *text != '\0' ? g_steal_pointer (&text) : NULL;
-}
-
 /* a new query: the month and filters as written now, from the first page */
 static void
 reload (UlSessionsPage *self)
@@ -175,9 +168,9 @@ reload (UlSessionsPage *self)
   self->since = since;
   self->until = until;
   g_free (self->asset);
-  self->asset = entry_value (self->asset_entry);
+  self->asset = ul_ui_entry_value (self->asset_entry);
   g_free (self->user);
-  self->user = entry_value (self->user_entry);
+  self->user = ul_ui_entry_value (self->user_entry);
   self->last_id = 0;
   self->loading = FALSE;
   self->complete = FALSE;
@@ -196,16 +189,8 @@ ul_sessions_page_show_month (UlSessionsPage *self, const char *month)
 static void
 step_month (UlSessionsPage *self, int months)
 {
-  g_autoptr(GDateTime) start = NULL;
-  g_autoptr(GDateTime) other = NULL;
-  g_autofree char *month = NULL;
-
-  if (self->since == 0)
-    return;
-  start = g_date_time_new_from_unix_local (self->since / G_USEC_PER_SEC);
-  other = g_date_time_add_months (start, months);
-  month = g_date_time_format (other, "%Y-%m");
-  ul_sessions_page_show_month (self, month);
+  if (ul_ui_month_step (self->month_entry, months))
+    reload (self);
 }
 
 static void

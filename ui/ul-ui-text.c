@@ -23,3 +23,28 @@ ul_ui_valid_until (UlClientRecord *record)
 
   return day != NULL ? day : g_strdup (_("no limit"));
 }
+
+char *
+ul_ui_entry_value (GtkWidget *entry)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_entry_get_text (GTK_ENTRY (entry))));
+
+  return *text != '\0' ? g_steal_pointer (&text) : NULL;
+}
+
+gboolean
+ul_ui_month_step (GtkWidget *month_entry, int months)
+{
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) other = NULL;
+  g_autofree char *month = NULL;
+  gint64 since, until;
+
+  if (!ul_time_parse_month (gtk_entry_get_text (GTK_ENTRY (month_entry)), &since, &until, NULL))
+    return FALSE;
+  start = g_date_time_new_from_unix_local (since / G_USEC_PER_SEC);
+  other = g_date_time_add_months (start, months);
+  month = g_date_time_format (other, "%Y-%m");
+  gtk_entry_set_text (GTK_ENTRY (month_entry), month);
+  return TRUE;
+}

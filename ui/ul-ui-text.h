@@ -1,6 +1,8 @@
 /* ul-ui-text.h: the small texts several pages show the same way */
 #pragma once
 
+#include <gtk/gtk.h>
+
 #include "ul-client-record.h"
 
 G_BEGIN_DECLS
@@ -9,5 +11,10 @@ G_BEGIN_DECLS
 char *ul_ui_serial (UlClientRecord *record);
 /* a medium's last day of use (local date), or "no limit" */
 char *ul_ui_valid_until (UlClientRecord *record);
+/* an entry's text trimmed, NULL when empty (a filter not set) */
+char *ul_ui_entry_value (GtkWidget *entry);
+/* the month (YYYY-MM) an entry holds moved by @months; FALSE when it holds
+ * no month */
+gboolean ul_ui_month_step (GtkWidget *month_entry, int months);
 
 G_END_DECLS
