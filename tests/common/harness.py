@@ -34,13 +34,27 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Config
   <type>session</type>
   <listen>unix:dir=%s</listen>
   <auth>EXTERNAL</auth>
-  <policy context="default">
+  <policy context="default">%s
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>
     <allow own="*"/>
   </policy>
 </busconfig>
 """
+
+
+def bus_config(folder, any_user=False):
+    """A permissive (session-like) bus listening in @folder; @any_user: also
+    for processes of other users (a person's notifier run as that person)"""
+    return BUS_CONFIG % (folder, '\n    <allow user="*"/>' if any_user else '')
+
+
+def start_session_bus(folder, any_user=False):
+    """A desktop session's bus in @folder: (pid, address)"""
+    conf = os.path.join(folder, 'session-bus.conf')
+    with open(conf, 'w') as f:
+        f.write(bus_config(folder, any_user))
+    return dbusmock.DBusTestCase.start_dbus(conf)
 
 
 # the polkit and logind mocks run as root: that root may own polkit's name
@@ -191,7 +205,7 @@ class Harness:
         path = os.path.join(self.tmp, 'bus.conf')
         with open(path, 'w') as f:
             f.write(self._system_policy_config() if self.system_policy else
-                    BUS_CONFIG % self.tmp)
+                    bus_config(self.tmp))
         return path
 
     def _system_policy_config(self):

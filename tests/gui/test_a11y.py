@@ -17,34 +17,16 @@ sys.path.insert(0, os.path.join(HERE, '..', 'common'))
 import dbusmock  # noqa: E402
 import gi  # noqa: E402
 
-from harness import Harness, binary  # noqa: E402
+from harness import Harness, binary, start_session_bus  # noqa: E402
 from mainloop import iterate_until  # noqa: E402
 from mocksysfs import MASS_STORAGE  # noqa: E402
-
-SESSION_BUS = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=%s</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
-
 
 class A11yTest(unittest.TestCase):
     def setUp(self):
         self.h = Harness()
         self.addCleanup(self.h.close)
         self.h.start_daemon(extra_env={'TZ': 'Asia/Tokyo'})
-        conf = os.path.join(self.h.tmp, 'session.conf')
-        with open(conf, 'w') as f:
-            f.write(SESSION_BUS % self.h.tmp)
-        self.session_pid, self.session = dbusmock.DBusTestCase.start_dbus(conf)
+        self.session_pid, self.session = start_session_bus(self.h.tmp)
         self.addCleanup(dbusmock.DBusTestCase.stop_dbus, self.session_pid)
         env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.session)
         env.pop('LD_PRELOAD', None)

@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'common'))
 
 from gi.repository import Gio, GLib  # noqa: E402
 
-from harness import Harness, binary  # noqa: E402
+from harness import Harness, binary, start_session_bus  # noqa: E402
 from mainloop import iterate_until  # noqa: E402
 from mocksysfs import MASS_STORAGE  # noqa: E402
 
@@ -27,23 +27,6 @@ from mocksysfs import MASS_STORAGE  # noqa: E402
 TANAKA = ('tanaka', 2)
 SUZUKI = ('suzuki', 65534)
 
-# a desktop session's bus that the person (another uid than the test's) may use
-SESSION_BUS = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=%s</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
-
-
 class Desktop:
     """One person's desktop session: a session bus with a notification
     daemon (dbusmock), and usbledger-notify running as the person."""
@@ -52,10 +35,8 @@ class Desktop:
         self.person = person
         self.dir = tempfile.mkdtemp(prefix='session-%s-' % person[0], dir=h.tmp)
         os.chmod(self.dir, 0o755)
-        conf = os.path.join(self.dir, 'bus.conf')
-        with open(conf, 'w') as f:
-            f.write(SESSION_BUS % self.dir)
-        self.bus_pid, self.address = dbusmock.DBusTestCase.start_dbus(conf)
+        # the person (another uid than the test's) may connect to it
+        self.bus_pid, self.address = start_session_bus(self.dir, any_user=True)
         self.conn = Gio.DBusConnection.new_for_address_sync(
             self.address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
             Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
