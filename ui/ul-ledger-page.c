@@ -73,9 +73,9 @@ merged (UlLedgerPage *self)
 
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
   g_variant_iter_init (&iter, self->first);
-  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+  /* g_variant_iter_loop frees each value as it goes on */
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
     {
-      g_autoptr(GVariant) owned = value;
       guint part;
 
       for (part = 0; part < G_N_ELEMENTS (parts); part++)

@@ -23,14 +23,15 @@ gboolean
 ul_print_job_run (GtkWindow *parent, UlReportDocument *doc, const char *export_file,
                   GError **error)
 {
-  g_autoptr(UlReportDocument) owned = doc;
+  /* taken: freed when the operation is over */
+  g_autoptr(UlReportDocument) document = doc;
   g_autoptr(GtkPrintOperation) op = gtk_print_operation_new ();
   g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
   g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
   GtkPrintOperationResult result;
 
   gtk_page_setup_set_paper_size_and_default_margins (setup, a4);
-  gtk_page_setup_set_orientation (setup, doc->width > doc->height
+  gtk_page_setup_set_orientation (setup, document->width > document->height
                                            ? GTK_PAGE_ORIENTATION_LANDSCAPE
                                            : GTK_PAGE_ORIENTATION_PORTRAIT);
   gtk_print_operation_set_default_page_setup (op, setup);
@@ -38,10 +39,10 @@ ul_print_job_run (GtkWindow *parent, UlReportDocument *doc, const char *export_f
    * points: the same page as its PDF */
   gtk_print_operation_set_use_full_page (op, TRUE);
   gtk_print_operation_set_unit (op, GTK_UNIT_POINTS);
-  gtk_print_operation_set_job_name (op, doc->title != NULL ? doc->title : "usbledger");
+  gtk_print_operation_set_job_name (op, document->title != NULL ? document->title : "usbledger");
   gtk_print_operation_set_embed_page_setup (op, TRUE);
-  g_signal_connect (op, "begin-print", G_CALLBACK (begin_print), doc);
-  g_signal_connect (op, "draw-page", G_CALLBACK (draw_page), doc);
+  g_signal_connect (op, "begin-print", G_CALLBACK (begin_print), document);
+  g_signal_connect (op, "draw-page", G_CALLBACK (draw_page), document);
   if (export_file != NULL)
     gtk_print_operation_set_export_filename (op, export_file);
   result = gtk_print_operation_run (op, export_file != NULL
