@@ -11,7 +11,6 @@ typedef struct {
   gint64 uid;
   gint64 time;
   GVariant *record;
-  char *request_key;   /* a decision told: forgotten with the notice */
 } Notice;
 
 typedef struct {
@@ -25,7 +24,8 @@ struct _UlDbusNotices {
   GQueue notices;            /* Notice, oldest first */
   gint64 last_id;
   GHashTable *watchers;      /* unique name -> Watcher */
-  GHashTable *told;          /* what was told already: "device name@since", "request id:state" */
+  GHashTable *told;          /* devices told about: "name@since", until pulled out */
+  GHashTable *decisions;     /* decisions told: "request id:state" -> decided at (µs) */
   gulong device, request;
 };
 
@@ -33,7 +33,6 @@ static void
 notice_free (Notice *n)
 {
   g_variant_unref (n->record);
-  g_free (n->request_key);
   g_free (n);
 }
 
@@ -47,31 +46,31 @@ watcher_free (Watcher *w)
 static void
 forget_old (UlDbusNotices *notices, gint64 now)
 {
+  GHashTableIter iter;
+  gpointer decided_at;
   Notice *n;
 
   while ((n = g_queue_peek_head (&notices->notices)) != NULL &&
          (n->time < now - UL_NOTICE_KEEP_USEC ||
           g_queue_get_length (&notices->notices) > UL_NOTICES_MAX))
-    {
-      /* the decision is older than any notice now: not told again (see
-       * on_request_changed), so its key need not be kept */
-      if (n->request_key != NULL)
-        g_hash_table_remove (notices->told, n->request_key);
-      notice_free (g_queue_pop_head (&notices->notices));
-    }
+    notice_free (g_queue_pop_head (&notices->notices));
+  /* a decision older than the notices kept is never told (see
+   * on_request_changed): its key need not be kept either */
+  g_hash_table_iter_init (&iter, notices->decisions);
+  while (g_hash_table_iter_next (&iter, NULL, &decided_at))
+    if (*(gint64 *) decided_at < now - UL_NOTICE_KEEP_USEC)
+      g_hash_table_iter_remove (&iter);
 }
 
 /* keeps @record for @uid and sends it to that uid's watchers alone */
 static void
-tell (UlDbusNotices *notices, gint64 uid, gint64 now, GVariant *record,
-      const char *request_key)
+tell (UlDbusNotices *notices, gint64 uid, gint64 now, GVariant *record)
 {
   Notice *n = g_new0 (Notice, 1);
   GHashTableIter iter;
   const char *name;
   Watcher *w;
 
-  n->request_key = g_strdup (request_key);
   n->uid = uid;
   n->time = now;
   n->record = g_variant_ref_sink (record);
@@ -127,7 +126,7 @@ on_device_changed (UlManager *mgr, gpointer present, gboolean removed, UlDbusNot
     return;
   if (!first_time (notices, key))
     return;
-  tell (notices, p->seat_uid, now, ul_record_notice_blocked (p, ++notices->last_id, now), NULL);
+  tell (notices, p->seat_uid, now, ul_record_notice_blocked (p, ++notices->last_id, now));
 }
 
 static void
@@ -149,10 +148,11 @@ on_request_changed (UlManager *mgr, gint64 id, UlDbusNotices *notices)
       r->decided_at < now - UL_NOTICE_KEEP_USEC)
     return;
   key = g_strdup_printf ("request %" G_GINT64_FORMAT ":%s", r->id, r->state);
-  if (!first_time (notices, key))
+  if (g_hash_table_contains (notices->decisions, key))
     return;
-  tell (notices, r->requester_uid, now, ul_record_notice_decided (r, ++notices->last_id, now),
-        key);
+  g_hash_table_insert (notices->decisions, g_steal_pointer (&key),
+                       g_memdup2 (&r->decided_at, sizeof r->decided_at));
+  tell (notices, r->requester_uid, now, ul_record_notice_decided (r, ++notices->last_id, now));
 }
 
 static void
@@ -225,6 +225,7 @@ ul_dbus_notices_new (UlManager *mgr, GDBusConnection *bus)
   notices->watchers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) watcher_free);
   notices->told = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  notices->decisions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   notices->device = g_signal_connect (mgr, "device-changed", G_CALLBACK (on_device_changed),
                                       notices);
   notices->request = g_signal_connect (mgr, "request-changed", G_CALLBACK (on_request_changed),
@@ -241,6 +242,7 @@ ul_dbus_notices_free (UlDbusNotices *notices)
   g_clear_signal_handler (&notices->request, notices->mgr);
   g_hash_table_destroy (notices->watchers);
   g_hash_table_destroy (notices->told);
+  g_hash_table_destroy (notices->decisions);
   g_queue_clear_full (&notices->notices, (GDestroyNotify) notice_free);
   g_object_unref (notices->bus);
   g_object_unref (notices->mgr);
