@@ -57,7 +57,7 @@
 #include "ul-admin-window.h"
 #include "ul-erase-dialog.h"
 #include "ul-ledger-page.h"
-#include "ul-record-row.h"
+#include "ul-gui-widgets.h"
 
 typedef gboolean (*Condition) (char **args);
 
@@ -90,27 +90,8 @@ answer (const char *status, const char *data)
 
 /* -- finding widgets --------------------------------------------------- */
 
-typedef void (*WidgetFunc) (GtkWidget *widget, gpointer data);
 
-static void
-add_child (GtkWidget *child, gpointer children)
-{
-  g_ptr_array_add (children, child);
-}
 
-/* every widget under @widget, internal ones too (a dialog's areas, a
- * window's header bar, a list's placeholder) */
-static void
-walk (GtkWidget *widget, WidgetFunc func, gpointer data)
-{
-  g_autoptr(GPtrArray) children = g_ptr_array_new ();
-
-  func (widget, data);
-  if (GTK_IS_CONTAINER (widget))
-    gtk_container_forall (GTK_CONTAINER (widget), add_child, children);
-  for (guint i = 0; i < children->len; i++)
-    walk (children->pdata[i], func, data);
-}
 
 static GtkWidget *
 open_dialog (void)
@@ -143,101 +124,25 @@ where (const char *name)
   return page (name);
 }
 
-typedef struct {
-  const char *id;
-  GtkWidget *found;
-} FindId;
 
-static void
-find_id (GtkWidget *widget, gpointer data)
-{
-  FindId *f = data;
-  const char *name = gtk_buildable_get_name (GTK_BUILDABLE (widget));
 
-  if (f->found == NULL && name != NULL && g_str_equal (name, f->id))
-    f->found = widget;
-  else if (f->found == NULL && g_str_equal (gtk_widget_get_name (widget), f->id))
-    f->found = widget;
-}
 
-static GtkWidget *
-find (GtkWidget *root, const char *id)
-{
-  FindId f = { id, NULL };
 
-  if (root != NULL)
-    walk (root, find_id, &f);
-  return f.found;
-}
 
-/* the text of each string column of a row */
-static char *
-row_text (GtkTreeModel *model, GtkTreeIter *iter)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
 
-  for (int c = 0; c < gtk_tree_model_get_n_columns (model); c++)
-    if (gtk_tree_model_get_column_type (model, c) == G_TYPE_STRING)
-      {
-        g_autofree char *text = NULL;
-
-        gtk_tree_model_get (model, iter, c, &text, -1);
-        g_string_append_printf (out, "%s%s", out->len > 0 ? " | " : "", text ? text : "");
-      }
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-/* what a person reads: labels, and a table's rows (one text each) */
-static void
-collect_label (GtkWidget *widget, gpointer data)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget))
-    g_ptr_array_add (data, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
-  if (GTK_IS_TREE_VIEW (widget) && gtk_widget_is_visible (widget))
-    {
-      GtkTreeModel *model = gtk_tree_view_get_model (GTK_TREE_VIEW (widget));
-      GtkTreeIter iter;
-      gboolean valid;
-
-      for (valid = model && gtk_tree_model_get_iter_first (model, &iter); valid;
-           valid = gtk_tree_model_iter_next (model, &iter))
-        g_ptr_array_add (data, row_text (model, &iter));
-    }
-}
-
-static GPtrArray *
-labels_of (GtkWidget *root)
-{
-  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
-
-  if (root != NULL)
-    walk (root, collect_label, texts);
-  return texts;
-}
-
-static gboolean
-shows (GtkWidget *root, const char *text)
-{
-  g_autoptr(GPtrArray) texts = labels_of (root);
-
-  for (guint i = 0; i < texts->len; i++)
-    if (strstr (texts->pdata[i], text) != NULL)
-      return TRUE;
-  return FALSE;
-}
 
 /* -- conditions -------------------------------------------------------- */
 
 static gboolean
 cond_text (char **args)
 {
-  return shows (where (args[1]), args[2]);
+  return ul_gui_shows (where (args[1]), args[2]);
 }
 
 static gboolean
 cond_no_text (char **args)
 {
-  return where (args[1]) != NULL && !shows (where (args[1]), args[2]);
+  return where (args[1]) != NULL && !ul_gui_shows (where (args[1]), args[2]);
 }
 
 static gboolean
@@ -342,32 +247,20 @@ cond_page_shown (char **args)
 
 /* -- actions ----------------------------------------------------------- */
 
-typedef struct {
-  const char *text;
-  GtkWidget *row;
-} FindRow;
 
-static void
-find_row (GtkWidget *widget, gpointer data)
-{
-  FindRow *f = data;
-
-  if (f->row == NULL && UL_IS_RECORD_ROW (widget) && shows (widget, f->text))
-    f->row = widget;
-}
 
 static char *
 click_row (char **args)
 {
-  FindRow f = { args[2], NULL };
+  GtkWidget *row;
   GtkWidget *button;
 
   if (page (args[1]) == NULL)
     return g_strdup_printf ("no page %s", args[1]);
-  walk (page (args[1]), find_row, &f);
-  if (f.row == NULL)
+  row = ul_gui_find_row (page (args[1]), args[2]);
+  if (row == NULL)
     return g_strdup_printf ("no row shows %s", args[2]);
-  button = find (f.row, args[3]);
+  button = ul_gui_find (row, args[3]);
   if (!GTK_IS_BUTTON (button))
     return g_strdup_printf ("the row has no button %s", args[3]);
   gtk_button_clicked (GTK_BUTTON (button));
@@ -381,84 +274,15 @@ in_dialog (const char *id, GtkWidget **widget)
 
   if (dialog == NULL)
     return g_strdup ("no dialog is open");
-  *widget = find (dialog, id);
+  *widget = ul_gui_find (dialog, id);
   if (*widget == NULL)
     return g_strdup_printf ("the dialog has no %s", id);
   return NULL;
 }
 
-/* one line for the test: ASCII controls and backslashes escaped (a raw
- * escape sequence shows as \033), UTF-8 kept as it is */
-static char *
-escape_all (GPtrArray *texts)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-  char high[129];
 
-  for (int b = 0x80; b <= 0xff; b++)
-    high[b - 0x80] = (char) b;
-  high[128] = '\0';
-  for (guint i = 0; i < texts->len; i++)
-    {
-      g_autofree char *escaped = g_strescape (texts->pdata[i], high);
 
-      if (i > 0)
-        g_string_append_c (out, '\x1f');
-      g_string_append (out, escaped);
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
 
-/* labels that do not fit their allocation: ellipsized, or narrower than
- * their smallest width */
-static void
-collect_cut (GtkWidget *widget, gpointer data)
-{
-  int minimum, natural;
-
-  if (!GTK_IS_LABEL (widget) || !gtk_widget_is_drawable (widget))
-    return;
-  gtk_widget_get_preferred_width (widget, &minimum, &natural);
-  /* the preferred width counts the margins, the allocation does not */
-  minimum -= gtk_widget_get_margin_start (widget) + gtk_widget_get_margin_end (widget);
-  if (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))) ||
-      gtk_widget_get_allocated_width (widget) < minimum)
-    g_ptr_array_add (data, (gpointer) gtk_label_get_text (GTK_LABEL (widget)));
-}
-
-/* in @root's first table, activates (double-click, Enter) the row that
- * shows @text */
-typedef struct {
-  const char *text;
-  gboolean done;
-} ActivateRow;
-
-static void
-activate_row_in (GtkWidget *widget, gpointer data)
-{
-  ActivateRow *a = data;
-  GtkTreeModel *model;
-  GtkTreeIter iter;
-  gboolean valid;
-
-  if (a->done || !GTK_IS_TREE_VIEW (widget))
-    return;
-  model = gtk_tree_view_get_model (GTK_TREE_VIEW (widget));
-  for (valid = model && gtk_tree_model_get_iter_first (model, &iter); valid && !a->done;
-       valid = gtk_tree_model_iter_next (model, &iter))
-    {
-      g_autofree char *text = row_text (model, &iter);
-
-      if (strstr (text, a->text) != NULL)
-        {
-          g_autoptr(GtkTreePath) path = gtk_tree_model_get_path (model, &iter);
-
-          gtk_tree_view_row_activated (GTK_TREE_VIEW (widget), path,
-                                       gtk_tree_view_get_column (GTK_TREE_VIEW (widget), 0));
-          a->done = TRUE;
-        }
-    }
-}
 
 static gboolean
 cond_certificate (char **args)
@@ -498,30 +322,12 @@ export_ledger (char **args)
   read_next ();
 }
 
-static void
-find_tree (GtkWidget *widget, gpointer data)
-{
-  GtkWidget **found = data;
 
-  if (*found == NULL && GTK_IS_TREE_VIEW (widget))
-    *found = widget;
-}
-
-/* the first table under @root */
-static GtkWidget *
-first_tree (GtkWidget *root)
-{
-  GtkWidget *found = NULL;
-
-  if (root != NULL)
-    walk (root, find_tree, &found);
-  return found;
-}
 
 static int
 rows_of (const char *name)
 {
-  GtkWidget *tree = first_tree (page (name));
+  GtkWidget *tree = ul_gui_first_tree (page (name));
   GtkTreeModel *model = tree ? gtk_tree_view_get_model (GTK_TREE_VIEW (tree)) : NULL;
 
   return model ? gtk_tree_model_iter_n_children (model, NULL) : -1;
@@ -555,7 +361,7 @@ take_screenshot (GdkFrameClock *clock, gpointer data)
 {
   GdkWindow *gdk_window = gtk_widget_get_window (GTK_WIDGET (window));
   g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autoptr(GPtrArray) cut = g_ptr_array_new ();
+  g_autoptr(GPtrArray) cut = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *data_text = NULL;
 
@@ -569,8 +375,8 @@ take_screenshot (GdkFrameClock *clock, gpointer data)
     answer ("fail", error ? error->message : "no pixels");
   else
     {
-      walk (GTK_WIDGET (window), collect_cut, cut);
-      data_text = escape_all (cut);
+      cut = ul_gui_cut_labels (GTK_WIDGET (window));
+      data_text = ul_gui_escape_all (cut);
       answer ("ok", data_text);
     }
   g_clear_pointer (&screenshot_file, g_free);
@@ -624,22 +430,16 @@ run (char **args, char **fail)
     }
   else if (g_str_equal (args[0], "activate-row"))
     {
-      ActivateRow a = { args[2], FALSE };
-
       NEED (3);
       if (page (args[1]) == NULL)
         *fail = g_strdup_printf ("no page %s", args[1]);
-      else
-        {
-          walk (page (args[1]), activate_row_in, &a);
-          if (!a.done)
-            *fail = g_strdup_printf ("no table row shows %s", args[2]);
-        }
+      else if (!ul_gui_activate_row (page (args[1]), args[2]))
+        *fail = g_strdup_printf ("no table row shows %s", args[2]);
     }
   else if (g_str_equal (args[0], "press"))
     {
       NEED (3);
-      widget = page (args[1]) != NULL ? find (page (args[1]), args[2]) : NULL;
+      widget = page (args[1]) != NULL ? ul_gui_find (page (args[1]), args[2]) : NULL;
       if (!GTK_IS_BUTTON (widget))
         *fail = g_strdup_printf ("no button %s on page %s", args[2], args[1]);
       else if (!gtk_widget_is_sensitive (widget))
@@ -650,7 +450,7 @@ run (char **args, char **fail)
   else if (g_str_equal (args[0], "set-entry"))
     {
       NEED (4);
-      widget = page (args[1]) != NULL ? find (page (args[1]), args[2]) : NULL;
+      widget = page (args[1]) != NULL ? ul_gui_find (page (args[1]), args[2]) : NULL;
       if (!GTK_IS_ENTRY (widget))
         *fail = g_strdup_printf ("no entry %s on page %s", args[2], args[1]);
       else
@@ -665,7 +465,7 @@ run (char **args, char **fail)
   else if (g_str_equal (args[0], "search"))
     {
       NEED (3);
-      widget = page (args[1]) != NULL ? find (page (args[1]), "search_entry") : NULL;
+      widget = page (args[1]) != NULL ? ul_gui_find (page (args[1]), "search_entry") : NULL;
       if (!GTK_IS_ENTRY (widget))
         *fail = g_strdup_printf ("no search on page %s", args[1]);
       else
@@ -729,8 +529,8 @@ run (char **args, char **fail)
       g_autofree char *out = NULL;
 
       NEED (2);
-      texts = labels_of (where (args[1]));
-      out = escape_all (texts);
+      texts = ul_gui_labels (where (args[1]));
+      out = ul_gui_escape_all (texts);
       answer ("ok", out);
       return ANSWERED;
     }
@@ -780,7 +580,7 @@ run (char **args, char **fail)
       GtkAdjustment *adj;
 
       NEED (2);
-      tree = first_tree (page (args[1]));
+      tree = ul_gui_first_tree (page (args[1]));
       if (tree == NULL)
         *fail = g_strdup_printf ("no table on page %s", args[1]);
       else
