@@ -283,17 +283,6 @@ ul_log_page_set_lists (UlLogPage *self, UlLiveLists *lists)
 }
 
 static void
-add_column (UlLogPage *self, const char *title, int col)
-{
-  GtkCellRenderer *cell = gtk_cell_renderer_text_new ();
-  GtkTreeViewColumn *column = gtk_tree_view_column_new_with_attributes (title, cell, "text",
-                                                                        col, NULL);
-
-  gtk_tree_view_column_set_resizable (column, TRUE);
-  gtk_tree_view_append_column (GTK_TREE_VIEW (self->tree), column);
-}
-
-static void
 ul_log_page_dispose (GObject *object)
 {
   UlLogPage *self = UL_LOG_PAGE (object);
@@ -341,12 +330,12 @@ ul_log_page_init (UlLogPage *self)
                                     G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
                                     G_TYPE_STRING);
   gtk_tree_view_set_model (GTK_TREE_VIEW (self->tree), GTK_TREE_MODEL (self->store));
-  add_column (self, _("No."), COL_NUMBER);
-  add_column (self, _("When"), COL_TIME);
-  add_column (self, _("What"), COL_KIND);
-  add_column (self, _("By"), COL_ACTOR);
-  add_column (self, _("At the seat"), COL_SEAT);
-  add_column (self, _("Medium"), COL_ASSET);
-  add_column (self, _("Detail"), COL_DETAIL);
+  ul_ui_add_text_column (self->tree, _("No."), COL_NUMBER);
+  ul_ui_add_text_column (self->tree, _("When"), COL_TIME);
+  ul_ui_add_text_column (self->tree, _("What"), COL_KIND);
+  ul_ui_add_text_column (self->tree, _("By"), COL_ACTOR);
+  ul_ui_add_text_column (self->tree, _("At the seat"), COL_SEAT);
+  ul_ui_add_text_column (self->tree, _("Medium"), COL_ASSET);
+  ul_ui_add_text_column (self->tree, _("Detail"), COL_DETAIL);
   gtk_entry_set_text (GTK_ENTRY (self->month_entry), month);
 }

@@ -7,6 +7,7 @@
 #include "ul-client-record.h"
 #include "ul-session-dialog.h"
 #include "ul-ui-errors.h"
+#include "ul-ui-text.h"
 #include "ul-vocabulary.h"
 
 enum { COL_TIME, COL_ACTION, COL_PATH, COL_SIZE, COL_SHA256, COL_NOTE, N_COLS };
@@ -155,17 +156,6 @@ on_response (GtkDialog *dialog, int response, gpointer data)
 }
 
 static void
-add_column (UlSessionDialog *self, const char *title, int col)
-{
-  GtkCellRenderer *cell = gtk_cell_renderer_text_new ();
-  GtkTreeViewColumn *column = gtk_tree_view_column_new_with_attributes (title, cell, "text",
-                                                                        col, NULL);
-
-  gtk_tree_view_column_set_resizable (column, TRUE);
-  gtk_tree_view_append_column (GTK_TREE_VIEW (self->files_tree), column);
-}
-
-static void
 ul_session_dialog_dispose (GObject *object)
 {
   UlSessionDialog *self = UL_SESSION_DIALOG (object);
@@ -198,12 +188,12 @@ ul_session_dialog_init (UlSessionDialog *self)
   self->files = gtk_list_store_new (N_COLS, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
                                     G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
   gtk_tree_view_set_model (GTK_TREE_VIEW (self->files_tree), GTK_TREE_MODEL (self->files));
-  add_column (self, _("When"), COL_TIME);
-  add_column (self, _("What"), COL_ACTION);
-  add_column (self, _("File"), COL_PATH);
-  add_column (self, _("Size (bytes)"), COL_SIZE);
-  add_column (self, _("SHA-256"), COL_SHA256);
-  add_column (self, _("Note"), COL_NOTE);
+  ul_ui_add_text_column (self->files_tree, _("When"), COL_TIME);
+  ul_ui_add_text_column (self->files_tree, _("What"), COL_ACTION);
+  ul_ui_add_text_column (self->files_tree, _("File"), COL_PATH);
+  ul_ui_add_text_column (self->files_tree, _("Size (bytes)"), COL_SIZE);
+  ul_ui_add_text_column (self->files_tree, _("SHA-256"), COL_SHA256);
+  ul_ui_add_text_column (self->files_tree, _("Note"), COL_NOTE);
   g_signal_connect (self, "response", G_CALLBACK (on_response), NULL);
 }
 

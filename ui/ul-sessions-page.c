@@ -311,17 +311,6 @@ ul_sessions_page_set_lists (UlSessionsPage *self, UlLiveLists *lists)
 }
 
 static void
-add_column (UlSessionsPage *self, const char *title, int col)
-{
-  GtkCellRenderer *cell = gtk_cell_renderer_text_new ();
-  GtkTreeViewColumn *column = gtk_tree_view_column_new_with_attributes (title, cell, "text",
-                                                                        col, NULL);
-
-  gtk_tree_view_column_set_resizable (column, TRUE);
-  gtk_tree_view_append_column (GTK_TREE_VIEW (self->tree), column);
-}
-
-static void
 ul_sessions_page_dispose (GObject *object)
 {
   UlSessionsPage *self = UL_SESSIONS_PAGE (object);
@@ -368,14 +357,14 @@ ul_sessions_page_init (UlSessionsPage *self)
                                     G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
                                     G_TYPE_STRING, G_TYPE_STRING);
   gtk_tree_view_set_model (GTK_TREE_VIEW (self->tree), GTK_TREE_MODEL (self->store));
-  add_column (self, _("Started"), COL_STARTED);
-  add_column (self, _("Ended"), COL_ENDED);
-  add_column (self, _("User"), COL_USER);
-  add_column (self, _("Medium"), COL_ASSET);
-  add_column (self, _("Computer"), COL_HOST);
-  add_column (self, _("Files"), COL_FILES);
-  add_column (self, _("How it ended"), COL_END);
-  add_column (self, _("Erasure"), COL_ERASED);
+  ul_ui_add_text_column (self->tree, _("Started"), COL_STARTED);
+  ul_ui_add_text_column (self->tree, _("Ended"), COL_ENDED);
+  ul_ui_add_text_column (self->tree, _("User"), COL_USER);
+  ul_ui_add_text_column (self->tree, _("Medium"), COL_ASSET);
+  ul_ui_add_text_column (self->tree, _("Computer"), COL_HOST);
+  ul_ui_add_text_column (self->tree, _("Files"), COL_FILES);
+  ul_ui_add_text_column (self->tree, _("How it ended"), COL_END);
+  ul_ui_add_text_column (self->tree, _("Erasure"), COL_ERASED);
   gtk_entry_set_text (GTK_ENTRY (self->month_entry), month);
   g_signal_connect (self, "map", G_CALLBACK (on_map), self);
 }

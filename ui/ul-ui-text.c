@@ -48,3 +48,14 @@ ul_ui_month_step (GtkWidget *month_entry, int months)
   gtk_entry_set_text (GTK_ENTRY (month_entry), month);
   return TRUE;
 }
+
+void
+ul_ui_add_text_column (GtkWidget *tree, const char *title, int col)
+{
+  GtkCellRenderer *cell = gtk_cell_renderer_text_new ();
+  GtkTreeViewColumn *column = gtk_tree_view_column_new_with_attributes (title, cell, "text",
+                                                                        col, NULL);
+
+  gtk_tree_view_column_set_resizable (column, TRUE);
+  gtk_tree_view_append_column (GTK_TREE_VIEW (tree), column);
+}

@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 char *ul_ui_serial (UlClientRecord *record);
 /* a medium's last day of use (local date), or "no limit" */
 char *ul_ui_valid_until (UlClientRecord *record);
+/* a resizable column of @tree showing the model's string column @col */
+void ul_ui_add_text_column (GtkWidget *tree, const char *title, int col);
 /* an entry's text trimmed, NULL when empty (a filter not set) */
 char *ul_ui_entry_value (GtkWidget *entry);
 /* the month (YYYY-MM) an entry holds moved by @months; FALSE when it holds
