@@ -129,26 +129,19 @@ static void
 load_page (UlSessionsPage *self)
 {
   PageCall *call;
-  GVariantBuilder filter;
+  GVariant *filter;
 
   if (self->lists == NULL || self->loading || self->complete || self->since == 0)
     return;
-  g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&filter, "{sv}", "since", g_variant_new_int64 (self->since));
-  g_variant_builder_add (&filter, "{sv}", "until", g_variant_new_int64 (self->until));
-  if (self->asset != NULL)
-    g_variant_builder_add (&filter, "{sv}", "asset-number", g_variant_new_string (self->asset));
-  if (self->user != NULL)
-    g_variant_builder_add (&filter, "{sv}", "user", g_variant_new_string (self->user));
-  g_variant_builder_add (&filter, "{sv}", "after-id", g_variant_new_int64 (self->last_id));
-  g_variant_builder_add (&filter, "{sv}", "limit", g_variant_new_uint32 (UL_SESSIONS_PAGE_SIZE));
   call = g_new0 (PageCall, 1);
   call->self = g_object_ref (self);
   call->generation = self->generation;
   self->loading = TRUE;
-  ul_bus_manager1_call_list_sessions (ul_live_lists_get_manager (self->lists),
-                                      g_variant_builder_end (&filter), UL_CLIENT_CALL_FLAGS,
-                                      UL_CLIENT_TIMEOUT_MS, self->cancellable, page_done, call);
+  filter = ul_ui_month_page_filter (self->since, self->until, self->asset, self->user,
+                                    self->last_id, UL_SESSIONS_PAGE_SIZE);
+  ul_bus_manager1_call_list_sessions (ul_live_lists_get_manager (self->lists), filter,
+                                      UL_CLIENT_CALL_FLAGS, UL_CLIENT_TIMEOUT_MS, self->cancellable,
+                                      page_done, call);
 }
 
 /* a new query: the month and filters as written now, from the first page */

@@ -59,3 +59,21 @@ ul_ui_add_text_column (GtkWidget *tree, const char *title, int col)
   gtk_tree_view_column_set_resizable (column, TRUE);
   gtk_tree_view_append_column (GTK_TREE_VIEW (tree), column);
 }
+
+GVariant *
+ul_ui_month_page_filter (gint64 since, gint64 until, const char *asset, const char *user,
+                         gint64 after_id, guint32 limit)
+{
+  GVariantBuilder filter;
+
+  g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&filter, "{sv}", "since", g_variant_new_int64 (since));
+  g_variant_builder_add (&filter, "{sv}", "until", g_variant_new_int64 (until));
+  if (asset != NULL)
+    g_variant_builder_add (&filter, "{sv}", "asset-number", g_variant_new_string (asset));
+  if (user != NULL)
+    g_variant_builder_add (&filter, "{sv}", "user", g_variant_new_string (user));
+  g_variant_builder_add (&filter, "{sv}", "after-id", g_variant_new_int64 (after_id));
+  g_variant_builder_add (&filter, "{sv}", "limit", g_variant_new_uint32 (limit));
+  return g_variant_builder_end (&filter);
+}

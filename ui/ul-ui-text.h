@@ -13,6 +13,10 @@ char *ul_ui_serial (UlClientRecord *record);
 char *ul_ui_valid_until (UlClientRecord *record);
 /* a resizable column of @tree showing the model's string column @col */
 void ul_ui_add_text_column (GtkWidget *tree, const char *title, int col);
+/* the filter of one page of a month's listing (ListSessions, ListEvents):
+ * the period, a medium and a person when given, after @after_id, @limit rows */
+GVariant *ul_ui_month_page_filter (gint64 since, gint64 until, const char *asset,
+                                   const char *user, gint64 after_id, guint32 limit);
 /* an entry's text trimmed, NULL when empty (a filter not set) */
 char *ul_ui_entry_value (GtkWidget *entry);
 /* the month (YYYY-MM) an entry holds moved by @months; FALSE when it holds
