@@ -32,7 +32,9 @@ create_row (gpointer item, gpointer data)
   const char *seat_user = ul_client_record_str (d, "seat-user");
   g_autoptr(GString) detail = g_string_new (NULL);
 
-  /* why, in one word of the vocabulary; the daemon's sentence is the tooltip */
+  /* why, in the vocabulary's words. The daemon's English sentence is not
+   * shown: the window speaks the person's language (usbledgerctl devices
+   * prints the sentence beside the label) */
   g_string_append (detail, ul_vocabulary_label (UL_VOCAB_REASON,
                                                 ul_client_record_str (d, "reason-code")));
   if (*asset != '\0')
@@ -43,7 +45,6 @@ create_row (gpointer item, gpointer data)
     g_string_append_printf (detail, _(" · at the seat: %s"), seat_user);
   ul_record_row_set_texts (row, title, subtitle, detail->str,
                            ul_vocabulary_label (UL_VOCAB_DECISION, decision));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (row), ul_client_record_str (d, "reason"));
   if (g_str_has_prefix (decision, "block"))
     ul_record_row_set_status_class (row, "ul-status-blocked");
   else if (g_str_has_prefix (decision, "allow"))

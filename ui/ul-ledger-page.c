@@ -9,6 +9,7 @@
 #include "ul-ledger-page.h"
 #include "ul-print-job.h"
 #include "ul-report-ledger.h"
+#include "ul-report-presentation.h"
 
 /* GetLedger's largest page (the XML's limit) */
 #define LEDGER_PAGE 2000
@@ -107,6 +108,21 @@ show_page (UlLedgerPage *self)
   gtk_widget_queue_draw (self->preview);
 }
 
+/* the month as the daemon's PDF draws it: with the organisation,
+ * department, seal boxes and era of its configuration */
+static UlReportDocument *
+new_document (UlLedgerPage *self, GError **error)
+{
+  GVariant *presentation = ul_bus_manager1_get_ledger_presentation (
+    ul_live_lists_get_manager (self->lists));
+  g_auto(UlReportPresentation) look = { 0 };
+  UlReportLedgerOptions options = { .generated_at = g_get_real_time () };
+
+  ul_report_presentation_read (&look, presentation);
+  ul_report_presentation_apply (&look, &options);
+  return ul_report_ledger_new (self->ledger, &options, error);
+}
+
 static void
 month_read (UlLedgerPage *self)
 {
@@ -116,8 +132,7 @@ month_read (UlLedgerPage *self)
   cairo_t *cr;
 
   self->ledger = merged (self);
-  self->preview_doc = ul_report_ledger_new (self->ledger, &(UlReportLedgerOptions) {
-                                              .generated_at = g_get_real_time () }, &error);
+  self->preview_doc = new_document (self, &error);
   if (self->preview_doc == NULL)
     {
       ul_admin_show_error (GTK_WIDGET (self), _("The ledger could not be drawn"), error);
@@ -263,8 +278,7 @@ run_print (UlLedgerPage *self, const char *path, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no month is shown");
       return FALSE;
     }
-  doc = ul_report_ledger_new (self->ledger, &(UlReportLedgerOptions) {
-                                .generated_at = g_get_real_time () }, error);
+  doc = new_document (self, error);
   return doc != NULL &&
          ul_print_job_run (GTK_IS_WINDOW (top) ? GTK_WINDOW (top) : NULL, doc, path, error);
 }

@@ -13,7 +13,10 @@
 #include "ul-ui-errors.h"
 #include "ul-vocabulary.h"
 
-enum { COL_ID, COL_NUMBER, COL_TIME, COL_KIND, COL_ACTOR, COL_SEAT, COL_ASSET, COL_DETAIL, N_COLS };
+enum {
+  COL_ID, COL_NUMBER, COL_TIME, COL_KIND, COL_ACTOR, COL_SEAT, COL_ASSET, COL_REASON, COL_DETAIL,
+  N_COLS
+};
 
 struct _UlLogPage {
   GtkBox parent;
@@ -48,9 +51,23 @@ append_event (UlLogPage *self, UlClientRecord *ev)
 {
   g_autofree char *when = ul_client_record_time (ev, "time");
   g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, ul_client_record_int (ev, "id"));
-  /* the daemon's words keep the details: escaped, as they may quote a device */
-  g_autofree char *detail = ul_escape_text (ul_client_record_str (ev, "detail"));
+  const char *reason_code = ul_client_record_str (ev, "reason-code");
+  g_autofree char *detail = NULL;
   GtkTreeIter iter;
+
+  if (*reason_code != '\0')
+    {
+      /* a decision: why, in the vocabulary's words, and which device; the
+       * daemon's English sentence says the same and is left to usbledgerctl */
+      g_autofree char *usb_id = ul_client_record_usb_id (ev);
+      g_autofree char *serial = ul_ui_serial (ev);
+
+      /* TRANSLATORS: USB id, serial number */
+      detail = g_strdup_printf (_("%s · serial number %s"), usb_id, serial);
+    }
+  else
+    /* the daemon's words keep the details: escaped, as they may quote a device */
+    detail = ul_escape_text (ul_client_record_str (ev, "detail"));
 
   gtk_list_store_append (self->store, &iter);
   gtk_list_store_set (self->store, &iter,
@@ -62,6 +79,9 @@ append_event (UlLogPage *self, UlClientRecord *ev)
                       COL_ACTOR, ul_client_record_str (ev, "actor"),
                       COL_SEAT, ul_client_record_str (ev, "seat-user"),
                       COL_ASSET, ul_client_record_str (ev, "asset-number"),
+                      COL_REASON, *reason_code != '\0' ? ul_vocabulary_label (UL_VOCAB_REASON,
+                                                                              reason_code)
+                                                       : "",
                       COL_DETAIL, detail,
                       -1);
 }
@@ -89,9 +109,7 @@ page_done (GObject *source, GAsyncResult *res, gpointer data)
   g_autoptr(UlLogPage) self = call->self;
   g_autoptr(GVariant) events = NULL;
   g_autoptr(GError) error = NULL;
-  GVariantIter iter;
-  GVariant *record;
-  guint n = 0;
+  g_autoptr(GPtrArray) records = NULL;
 
   if (!ul_bus_manager1_call_list_events_finish (UL_BUS_MANAGER1 (source), &events, res, &error))
     {
@@ -105,16 +123,15 @@ page_done (GObject *source, GAsyncResult *res, gpointer data)
   if (call->generation != self->generation)
     return;
   self->loading = FALSE;
-  g_variant_iter_init (&iter, events);
-  while ((record = g_variant_iter_next_value (&iter)) != NULL)
+  records = ul_client_records_new (events);
+  for (guint i = 0; i < records->len; i++)
     {
-      g_autoptr(UlClientRecord) ev = ul_client_record_new (record);
+      UlClientRecord *ev = g_ptr_array_index (records, i);
 
       append_event (self, ev);
       self->last_id = MAX (self->last_id, ul_client_record_int (ev, "id"));
-      n++;
     }
-  self->complete = n < UL_LOG_PAGE_SIZE;
+  self->complete = records->len < UL_LOG_PAGE_SIZE;
   show_count (self);
 }
 
@@ -321,7 +338,7 @@ ul_log_page_init (UlLogPage *self)
   self->cancellable = g_cancellable_new ();
   self->store = gtk_list_store_new (N_COLS, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING,
                                     G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
-                                    G_TYPE_STRING);
+                                    G_TYPE_STRING, G_TYPE_STRING);
   gtk_tree_view_set_model (GTK_TREE_VIEW (self->tree), GTK_TREE_MODEL (self->store));
   ul_ui_add_text_column (self->tree, _("No."), COL_NUMBER);
   ul_ui_add_text_column (self->tree, _("When"), COL_TIME);
@@ -329,6 +346,7 @@ ul_log_page_init (UlLogPage *self)
   ul_ui_add_text_column (self->tree, _("By"), COL_ACTOR);
   ul_ui_add_text_column (self->tree, _("At the seat"), COL_SEAT);
   ul_ui_add_text_column (self->tree, _("Medium"), COL_ASSET);
+  ul_ui_add_text_column (self->tree, _("Why"), COL_REASON);
   ul_ui_add_text_column (self->tree, _("Detail"), COL_DETAIL);
   gtk_entry_set_text (GTK_ENTRY (self->month_entry), month);
 }

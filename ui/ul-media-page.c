@@ -19,6 +19,7 @@ struct _UlMediaPage {
   GCancellable *cancellable;
   GtkWidget *list;
   GtkWidget *search_entry;
+  gboolean bound;       /* the list shows the live media (from the first map on) */
 };
 
 G_DEFINE_TYPE (UlMediaPage, ul_media_page, GTK_TYPE_BOX)
@@ -172,16 +173,34 @@ on_items_changed (GListModel *model, guint position, guint removed, guint added,
   gtk_container_foreach (GTK_CONTAINER (self->list), show_if_found, self);
 }
 
-void
-ul_media_page_set_lists (UlMediaPage *self, UlLiveLists *lists)
+static void
+bind_list (UlMediaPage *self)
 {
-  GListModel *media = ul_live_lists_get (lists, UL_LIVE_MEDIA);
+  GListModel *media = ul_live_lists_get (self->lists, UL_LIVE_MEDIA);
 
-  g_set_object (&self->lists, lists);
+  self->bound = TRUE;
   gtk_list_box_bind_model (GTK_LIST_BOX (self->list), media, create_row, self, NULL);
   /* after the list's own handler, which makes the rows */
   g_signal_connect_object (media, "items-changed", G_CALLBACK (on_items_changed), self,
                            G_CONNECT_AFTER);
+}
+
+/* a city's inventory is hundreds of media, and GtkListBox makes a row for
+ * each item at once: they are made when the page is first shown, not while
+ * the window starts (measured: tests/bench/gui-bench) */
+static void
+on_map (GtkWidget *widget, UlMediaPage *self)
+{
+  if (!self->bound && self->lists != NULL)
+    bind_list (self);
+}
+
+void
+ul_media_page_set_lists (UlMediaPage *self, UlLiveLists *lists)
+{
+  g_set_object (&self->lists, lists);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    bind_list (self);
 }
 
 static void
@@ -213,4 +232,5 @@ ul_media_page_init (UlMediaPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  g_signal_connect (self, "map", G_CALLBACK (on_map), self);
 }

@@ -58,9 +58,7 @@ files_done (GObject *source, GAsyncResult *res, gpointer data)
   g_autoptr(UlSessionDialog) self = data;
   g_autoptr(GVariant) files = NULL;
   g_autoptr(GError) error = NULL;
-  GVariantIter iter;
-  GVariant *record;
-  guint n = 0;
+  g_autoptr(GPtrArray) records = NULL;
 
   if (!ul_bus_manager1_call_list_session_files_finish (UL_BUS_MANAGER1 (source), &files, res,
                                                        &error))
@@ -69,10 +67,11 @@ files_done (GObject *source, GAsyncResult *res, gpointer data)
         show_error (self, _("The files could not be loaded"), error);
       return;
     }
-  g_variant_iter_init (&iter, files);
-  while ((record = g_variant_iter_next_value (&iter)) != NULL)
+  records = ul_client_records_new (files);
+  for (guint i = 0; i < records->len; i++)
     {
-      g_autoptr(UlClientRecord) f = ul_client_record_new (record);
+      UlClientRecord *f = g_ptr_array_index (records, i);
+      GVariant *record = ul_client_record_get_variant (f);
       g_autofree char *when = ul_client_record_time (f, "time");
       g_autofree char *path = ul_client_record_bytes (f, "path");
       g_autoptr(GVariant) size = g_variant_lookup_value (record, "size", G_VARIANT_TYPE_INT64);
@@ -93,10 +92,9 @@ files_done (GObject *source, GAsyncResult *res, gpointer data)
                           COL_NOTE, note_of (f),
                           -1);
       self->last_file = ul_client_record_int (f, "id");
-      n++;
     }
   /* a full page: there may be more */
-  if (n == FILES_PAGE)
+  if (records->len == FILES_PAGE)
     load_files (self);
 }
 

@@ -93,9 +93,7 @@ page_done (GObject *source, GAsyncResult *res, gpointer data)
   g_autoptr(UlSessionsPage) self = call->self;
   g_autoptr(GVariant) sessions = NULL;
   g_autoptr(GError) error = NULL;
-  GVariantIter iter;
-  GVariant *record;
-  guint n = 0;
+  g_autoptr(GPtrArray) records = NULL;
 
   if (!ul_bus_manager1_call_list_sessions_finish (UL_BUS_MANAGER1 (source), &sessions, res,
                                                   &error))
@@ -110,18 +108,17 @@ page_done (GObject *source, GAsyncResult *res, gpointer data)
   if (call->generation != self->generation)
     return;
   self->loading = FALSE;
-  g_variant_iter_init (&iter, sessions);
-  while ((record = g_variant_iter_next_value (&iter)) != NULL)
+  records = ul_client_records_new (sessions);
+  for (guint i = 0; i < records->len; i++)
     {
-      g_autoptr(UlClientRecord) s = ul_client_record_new (record);
+      UlClientRecord *s = g_ptr_array_index (records, i);
       GtkTreeIter row;
 
       gtk_list_store_append (self->store, &row);
       set_row (self, &row, s);
       self->last_id = MAX (self->last_id, ul_client_record_int (s, "id"));
-      n++;
     }
-  self->complete = n < UL_SESSIONS_PAGE_SIZE;
+  self->complete = records->len < UL_SESSIONS_PAGE_SIZE;
   show_count (self);
 }
 

@@ -8,6 +8,7 @@
 #include "ul-escape.h"
 #include "ul-json.h"
 #include "ul-time.h"
+#include "ul-vocabulary.h"
 
 #include <string.h>
 
@@ -156,6 +157,17 @@ ctl_escape (const char *s)
   if (s == NULL)
     return g_strdup ("-");
   return ul_escape_text (s);
+}
+
+char *
+ctl_rec_reason (GVariant *rec)
+{
+  g_autofree char *sentence = ctl_escape (ctl_rec_str (rec, "reason"));
+  const char *code = ctl_rec_str (rec, "reason-code");
+
+  if (code == NULL)
+    return g_steal_pointer (&sentence);
+  return g_strdup_printf ("%s (%s)", ul_vocabulary_label (UL_VOCAB_REASON, code), sentence);
 }
 
 void

@@ -50,6 +50,10 @@ char *ctl_rec_time (GVariant *rec, const char *key);
 /* text from the daemon: device strings in it are escaped already; control
  * characters and bidi overrides are made visible once more, for safety */
 char *ctl_escape (const char *s);
+/* why a device or request was decided so: the reason code's label in the
+ * person's language, then the daemon's sentence with its details; the
+ * sentence alone for a record older than reason codes */
+char *ctl_rec_reason (GVariant *rec);
 
 /* "04b8:0602", "04b8:0602 (card reader)" or "card": what a device,
  * request or medium record is, by its ids and "kind" */

@@ -31,7 +31,7 @@ ctl_devices (CtlContext *ctx, int argc, char **argv)
       g_autofree char *serial = ctl_rec_bytes_escaped (rec, "serial");
       g_autofree char *product = ctl_rec_bytes_escaped (rec, "product");
       g_autofree char *manufacturer = ctl_rec_bytes_escaped (rec, "manufacturer");
-      g_autofree char *reason = ctl_escape (ctl_rec_str (rec, "reason"));
+      g_autofree char *reason = ctl_rec_reason (rec);
       g_autofree char *user = ctl_escape (ctl_rec_str (rec, "seat-user"));
       g_autofree char *ids = ctl_rec_ids (rec);
       const char *decision = ctl_rec_str (rec, "decision");
@@ -48,17 +48,6 @@ ctl_devices (CtlContext *ctx, int argc, char **argv)
         }
       g_print (_("  manufacturer: %s\n  product:      %s\n  serial:       %s\n"),
                manufacturer, product, serial);
-      /* why, in the person's language, then the daemon's sentence with the
-       * details (which medium, which user) */
-      if (ctl_rec_str (rec, "reason-code") != NULL)
-        {
-          g_autofree char *said = g_strdup_printf (
-            "%s (%s)", ul_vocabulary_label (UL_VOCAB_REASON, ctl_rec_str (rec, "reason-code")),
-            reason);
-
-          g_clear_pointer (&reason, g_free);
-          reason = g_steal_pointer (&said);
-        }
       g_print (_("  interfaces:   %s\n  reason:       %s\n"), ctl_rec_str (rec, "interfaces"),
                reason);
       if (ctl_rec_bool (rec, "storage"))

@@ -1,6 +1,7 @@
 /* usbledgerctl log: the event log, filtered; --verify checks the whole logbook */
 #include "ctl-common.h"
 #include "ul-time.h"
+#include "ul-vocabulary.h"
 
 /* every event the filter selects, page after page (the daemon returns at
  * most a page per call); @limit: at most this many in all, 0: no limit */
@@ -153,11 +154,17 @@ ctl_log (CtlContext *ctx, int argc, char **argv)
       g_autofree char *actor = ctl_escape (ctl_rec_str (rec, "actor"));
       g_autofree char *seat = ctl_escape (ctl_rec_str (rec, "seat-user"));
       g_autofree char *detail = ctl_escape (ctl_rec_str (rec, "detail"));
+      const char *reason = ctl_rec_str (rec, "reason-code");
+      /* a decision's reason in the person's language before the sentence */
+      g_autofree char *why = reason != NULL
+                               ? g_strdup_printf (" [%s]", ul_vocabulary_label (UL_VOCAB_REASON,
+                                                                                reason))
+                               : g_strdup ("");
 
-      g_print ("%6" G_GINT64_FORMAT "  %s  %-18s %-10s seat=%s  %s%s%s\n",
+      g_print ("%6" G_GINT64_FORMAT "  %s  %-18s %-10s seat=%s  %s%s%s%s\n",
                ctl_rec_int64 (rec, "id"), time, ctl_rec_str (rec, "kind"), actor,
                ctl_rec_str (rec, "seat-user") ? seat : "-",
-               ctl_rec_str (rec, "decision") ? ctl_rec_str (rec, "decision") : "",
+               ctl_rec_str (rec, "decision") ? ctl_rec_str (rec, "decision") : "", why,
                ctl_rec_str (rec, "decision") ? ": " : "", detail);
     }
   return 0;

@@ -40,7 +40,7 @@ ctl_requests (CtlContext *ctx, int argc, char **argv)
       g_autofree char *manufacturer = ctl_rec_bytes_escaped (rec, "manufacturer");
       g_autofree char *created = ctl_rec_time (rec, "created-at");
       g_autofree char *requester = ctl_escape (ctl_rec_str (rec, "requester"));
-      g_autofree char *reason = ctl_escape (ctl_rec_str (rec, "reason"));
+      g_autofree char *reason = ctl_rec_reason (rec);
       g_autofree char *host = ctl_escape (ctl_rec_str (rec, "host"));
 
       g_autofree char *ids = ctl_rec_ids (rec);

@@ -181,11 +181,13 @@ int
 ctl_sessions (CtlContext *ctx, int argc, char **argv)
 {
   g_autofree char *month = NULL, *asset = NULL, *user = NULL;
+  gboolean in_use = FALSE;
   GOptionEntry entries[] = {
     { "month", 'm', 0, G_OPTION_ARG_STRING, &month, N_("Sessions in use during this month"),
       "YYYY-MM" },
     { "asset-number", 'a', 0, G_OPTION_ARG_STRING, &asset, N_("Of this medium"), "ID" },
     { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("With this seat user"), "ACCOUNT" },
+    { "in-use", 0, 0, G_OPTION_ARG_NONE, &in_use, N_("Only the sessions not ended"), NULL },
     { NULL }
   };
   g_autoptr(GVariant) list = NULL;
@@ -235,6 +237,8 @@ ctl_sessions (CtlContext *ctx, int argc, char **argv)
     g_variant_builder_add (&filter, "{sv}", "asset-number", g_variant_new_string (asset));
   if (user != NULL)
     g_variant_builder_add (&filter, "{sv}", "user", g_variant_new_string (user));
+  if (in_use)
+    g_variant_builder_add (&filter, "{sv}", "in-use", g_variant_new_boolean (TRUE));
   query = g_variant_ref_sink (g_variant_builder_end (&filter));
   ok = ctl_manager (ctx, &error) != NULL &&
        ul_bus_manager1_call_list_sessions_sync (ctx->manager, query, UL_CLIENT_CALL_FLAGS,

@@ -40,6 +40,22 @@ ul_client_record_new (GVariant *record)
   return self;
 }
 
+GPtrArray *
+ul_client_records_new (GVariant *records)
+{
+  gsize n = g_variant_n_children (records);
+  GPtrArray *items = g_ptr_array_new_full ((guint) n, g_object_unref);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      GVariant *record = g_variant_get_child_value (records, i);
+
+      g_ptr_array_add (items, ul_client_record_new (record));
+      g_variant_unref (record);
+    }
+  return items;
+}
+
 GVariant *
 ul_client_record_get_variant (UlClientRecord *self)
 {

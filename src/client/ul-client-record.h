@@ -11,8 +11,12 @@ G_BEGIN_DECLS
 #define UL_TYPE_CLIENT_RECORD (ul_client_record_get_type ())
 G_DECLARE_FINAL_TYPE (UlClientRecord, ul_client_record, UL, CLIENT_RECORD, GObject)
 
-/* @record: a{sv}, taken if floating */
+/* @record: a{sv}, taken if floating, else another reference is kept */
 UlClientRecord *ul_client_record_new (GVariant *record);
+/* each record of @records (aa{sv}, a method's reply), in order: the one way
+ * a page reads a reply, so that no child reference is kept by mistake (a
+ * child keeps the whole reply's buffer alive) */
+GPtrArray *ul_client_records_new (GVariant *records);
 GVariant *ul_client_record_get_variant (UlClientRecord *self);
 
 /* "" when absent or of another type */

@@ -252,9 +252,9 @@ load (UlLiveLists *self, UlLiveList list)
       break;
     case UL_LIVE_SESSIONS:
       g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
-      /* "still in use at or after now": the sessions in use, a handful
-       * however big the logbook (a month is paged by the sessions page) */
-      g_variant_builder_add (&filter, "{sv}", "since", g_variant_new_int64 (g_get_real_time ()));
+      /* the sessions in use, a handful however big the logbook (a month is
+       * paged by the sessions page) */
+      g_variant_builder_add (&filter, "{sv}", "in-use", g_variant_new_boolean (TRUE));
       ul_bus_manager1_call_list_sessions (self->manager, g_variant_builder_end (&filter),
                                           UL_CLIENT_CALL_FLAGS, UL_CLIENT_TIMEOUT_MS,
                                           self->cancellable, list_done, call);

@@ -6,7 +6,12 @@
  * recomputed by anyone: "usbledger-event-v1\n" then, for each field in
  * column order, its decimal byte length, ':', the bytes, '\n'; a NULL field
  * is written as "-\n". The hash is SHA-256 over prev_hash (64 hex digits, or
- * 64 zeros for the first row) followed by that text. */
+ * 64 zeros for the first row) followed by that text.
+ *
+ * Schema 11 added reason_code after detail. It is hashed only when it is
+ * not NULL, as one more field in the same encoding: every row written before
+ * (all NULL) keeps its hash, and a row's code cannot be added, removed or
+ * changed without breaking the chain. */
 #include "ul-store-private.h"
 #include "ul-error.h"
 
@@ -62,6 +67,8 @@ ul_audit_chain_hash (const UlEvent *ev, const char *prev_hash)
   put_int (s, ev->session_id, TRUE);
   put_text (s, ev->decision);
   put_text (s, ev->detail);
+  if (ev->reason_code != NULL)
+    put_text (s, ev->reason_code);
 
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guint8 *) s->str, s->len);
 }
@@ -92,6 +99,9 @@ event_from_row (sqlite3_stmt *st)
 #define EVENT_COLUMNS \
   "id, time, host, kind, actor, actor_uid, seat_user, device_id, medium_id, " \
   "request_id, session_id, decision, detail, prev_hash, hash"
+/* and the column of schema 11 (migration 2 runs before it exists) */
+#define EVENT_COLUMNS_11 EVENT_COLUMNS ", reason_code"
+#define REASON_CODE_COLUMN 15
 
 /* migration 2: rows written by schema version 1 get their hashes, in order */
 gboolean
@@ -163,8 +173,8 @@ append_event_locked (UlStore *store, UlEvent *ev, GError **error)
   ev->hash = ul_audit_chain_hash (ev, prev);
 
   st = ul_store_stmt (store,
-                      "INSERT INTO events (" EVENT_COLUMNS ") VALUES "
-                      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                      "INSERT INTO events (" EVENT_COLUMNS_11 ") VALUES "
+                      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                       error);
   return st != NULL &&
          ul_bind_int64 (store, st, 1, ev->id, error) &&
@@ -183,6 +193,7 @@ append_event_locked (UlStore *store, UlEvent *ev, GError **error)
          ul_bind_text (store, st, 13, ev->detail, error) &&
          ul_bind_text (store, st, 14, ev->prev_hash, error) &&
          ul_bind_text (store, st, 15, ev->hash, error) &&
+         ul_bind_text (store, st, 16, ev->reason_code, error) &&
          ul_store_step_done (store, st, error);
 }
 
@@ -209,8 +220,8 @@ ul_store_append_event (UlStore *store, UlEvent *ev, GError **error)
 static gboolean
 event_types_ok (sqlite3_stmt *st)
 {
-  /* per column of EVENT_COLUMNS: i integer, t text; upper case: NULL allowed too */
-  static const char types[] = "iitttITIIIITttt";
+  /* per column of EVENT_COLUMNS_11: i integer, t text; upper case: NULL allowed too */
+  static const char types[] = "iitttITIIIITtttT";
 
   for (int col = 0; types[col] != '\0'; col++)
     {
@@ -237,7 +248,7 @@ event_types_ok (sqlite3_stmt *st)
 gboolean
 ul_store_verify_chain (UlStore *store, guint64 *n_events, GError **error)
 {
-  sqlite3_stmt *st = ul_store_stmt (store, "SELECT " EVENT_COLUMNS " FROM events ORDER BY id",
+  sqlite3_stmt *st = ul_store_stmt (store, "SELECT " EVENT_COLUMNS_11 " FROM events ORDER BY id",
                                     error);
   g_autofree char *prev = g_strdup (GENESIS_HASH);
   guint64 n = 0;
@@ -251,6 +262,7 @@ ul_store_verify_chain (UlStore *store, guint64 *n_events, GError **error)
       g_autoptr(UlEvent) ev = event_from_row (st);
       g_autofree char *hash = NULL;
 
+      ev->reason_code = ul_column_text (st, REASON_CODE_COLUMN);
       if (ev->id != expected_id)
         {
           sqlite3_reset (st);
@@ -305,6 +317,7 @@ ul_event_free (UlEvent *ev)
   g_free (ev->seat_user);
   g_free (ev->decision);
   g_free (ev->detail);
+  g_free (ev->reason_code);
   g_free (ev->prev_hash);
   g_free (ev->hash);
   g_clear_pointer (&ev->device_serial, g_bytes_unref);
@@ -318,7 +331,7 @@ ul_store_list_events (UlStore *store, const UlEventFilter *f, GError **error)
   static const char sql[] =
     "SELECT e.id, e.time, e.host, e.kind, e.actor, e.actor_uid, e.seat_user, e.device_id, "
     "e.medium_id, e.request_id, e.session_id, e.decision, e.detail, e.prev_hash, e.hash, "
-    "d.vendor_id, d.product_id, d.serial, m.asset_number "
+    "e.reason_code, d.vendor_id, d.product_id, d.serial, m.asset_number "
     "FROM events e LEFT JOIN devices_seen d ON d.id = e.device_id "
     "LEFT JOIN media m ON m.id = e.medium_id "
     "WHERE (?1 IS NULL OR e.device_id = ?1) AND (?2 IS NULL OR e.medium_id = ?2) "
@@ -346,10 +359,11 @@ ul_store_list_events (UlStore *store, const UlEventFilter *f, GError **error)
     {
       UlEvent *ev = event_from_row (st);
 
-      ev->device_vendor_id = (guint16) sqlite3_column_int (st, 15);
-      ev->device_product_id = (guint16) sqlite3_column_int (st, 16);
-      ev->device_serial = ul_column_bytes (st, 17);
-      ev->asset_number = ul_column_text (st, 18);
+      ev->reason_code = ul_column_text (st, REASON_CODE_COLUMN);
+      ev->device_vendor_id = (guint16) sqlite3_column_int (st, 16);
+      ev->device_product_id = (guint16) sqlite3_column_int (st, 17);
+      ev->device_serial = ul_column_bytes (st, 18);
+      ev->asset_number = ul_column_text (st, 19);
       g_ptr_array_add (out, ev);
     }
   sqlite3_reset (st);

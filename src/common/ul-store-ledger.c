@@ -525,6 +525,7 @@ blocked_row (UlRowsWriter *w, sqlite3_stmt *st)
   add_col (w, "kind", st, 4);
   add_col (w, "decision", st, 5);
   add_col (w, "detail", st, 6);
+  add_col (w, "reason-code", st, 17);
   add_hex16 (w, "vendor-id", st, 8);
   add_hex16 (w, "product-id", st, 9);
   add_take (w, "vendor", col_escaped (st, 10));
@@ -549,7 +550,7 @@ blocked_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError *
     "d.vendor_id, d.product_id, d.manufacturer, d.product, d.serial, d.kind = 'card', "
     "CASE WHEN r.decided_at <= ?3 THEN r.state ELSE 'pending' END, "
     "CASE WHEN r.decided_at <= ?3 THEN r.decided_by END, "
-    "CASE WHEN r.decided_at <= ?3 THEN r.decided_at END "
+    "CASE WHEN r.decided_at <= ?3 THEN r.decided_at END, e.reason_code "
     "FROM events e JOIN devices_seen d ON d.id = e.device_id "
     "LEFT JOIN requests r ON r.id = e.request_id "
     "WHERE e.time >= ?1 AND e.time < ?2 AND e.time <= ?3 "
@@ -570,6 +571,7 @@ incident_row (UlRowsWriter *w, sqlite3_stmt *st)
   add_col (w, "detail", st, 6);
   if (sqlite3_column_type (st, 7) != SQLITE_NULL)
     add_int (w, "session-id", sqlite3_column_int64 (st, 7));
+  add_col (w, "reason-code", st, 8);
 }
 
 /* part 3: the incidents, the events and the media pulled out while in use
@@ -580,14 +582,14 @@ incidents_part (UlStore *store, gint64 since, gint64 until, gint64 as_of, GError
   return read_part (
     store,
     "SELECT e.id, e.time, CASE WHEN e.decision = 'block-suspicious' THEN 'device-suspicious' "
-    "ELSE e.kind END, e.actor, e.seat_user, m.asset_number, e.detail, e.session_id "
-    "FROM events e LEFT JOIN media m ON m.id = e.medium_id "
+    "ELSE e.kind END, e.actor, e.seat_user, m.asset_number, e.detail, e.session_id, "
+    "e.reason_code FROM events e LEFT JOIN media m ON m.id = e.medium_id "
     "WHERE e.time >= ?1 AND e.time < ?2 AND e.time <= ?3 "
     "AND (e.kind IN (" INCIDENT_KINDS ") OR (e.decision = 'block-suspicious' AND e.kind IN ("
     INSERTION_KINDS "))) "
     "UNION ALL "
     "SELECT NULL, s.ended_at, 'medium-yanked', 'system', s.user_name, m.asset_number, "
-    "'', s.id FROM sessions s JOIN media m ON m.id = s.medium_id "
+    "'', s.id, NULL FROM sessions s JOIN media m ON m.id = s.medium_id "
     /* a session that ended in the month is one of the month's: found by
      * their indexes rather than by reading every session */
     "WHERE s.id IN " MONTH_SESSIONS " AND s.end_reason = 'yanked' "

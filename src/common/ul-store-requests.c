@@ -1,12 +1,13 @@
 /* ul-store-requests.c: a blocked insertion becomes a request a supervisor decides */
 #include "ul-store-private.h"
 #include "ul-error.h"
+#include "ul-record-seals.h"
 
 #define REQUEST_SELECT \
   "SELECT r.id, r.device_id, r.state, r.requester, r.requester_uid, r.host, r.created_at, " \
   "r.reason, r.decided_by, r.decided_at, r.decision_note, r.medium_id, d.vendor_id, " \
   "d.product_id, d.bcd_device, d.serial, d.manufacturer, d.product, d.descriptor_hash, " \
-  "d.interfaces, d.port_path, r.suspicion, r.weak_serial, d.kind = 'card' " \
+  "d.interfaces, d.port_path, r.suspicion, r.weak_serial, d.kind = 'card', r.reason_code " \
   "FROM requests r JOIN devices_seen d ON d.id = r.device_id "
 
 static UlRequest *
@@ -39,6 +40,7 @@ request_from_row (sqlite3_stmt *st)
   r->suspicion = ul_column_text (st, 21);
   r->weak_serial = ul_column_text (st, 22);
   r->card = sqlite3_column_int (st, 23) != 0;
+  r->reason_code = ul_column_text (st, 24);
   return r;
 }
 
@@ -51,6 +53,7 @@ ul_request_free (UlRequest *r)
   g_free (r->requester);
   g_free (r->host);
   g_free (r->reason);
+  g_free (r->reason_code);
   g_free (r->decided_by);
   g_free (r->decision_note);
   g_clear_pointer (&r->serial, g_bytes_unref);
@@ -67,8 +70,9 @@ ul_request_free (UlRequest *r)
 gboolean
 ul_store_ensure_request (UlStore *store, gint64 device_id, const char *requester,
                          gint64 requester_uid, const char *host, gint64 now,
-                         const char *reason, const char *weak_serial, gint64 *request_id,
-                         gboolean *created, GError **error)
+                         const char *reason, const char *reason_code,
+                         const char *weak_serial, gint64 *request_id, gboolean *created,
+                         GError **error)
 {
   sqlite3_stmt *st = ul_store_stmt (store,
                                     "SELECT id FROM requests WHERE device_id = ?1 AND "
@@ -92,8 +96,8 @@ ul_store_ensure_request (UlStore *store, gint64 device_id, const char *requester
 
   st = ul_store_stmt (store,
                       "INSERT INTO requests (device_id, requester, requester_uid, host, "
-                      "created_at, reason, weak_serial) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-                      "RETURNING id", error);
+                      "created_at, reason, weak_serial, reason_code) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id", error);
   if (st == NULL || !ul_bind_int64 (store, st, 1, device_id, error) ||
       !ul_bind_text (store, st, 2, requester, error) ||
       (requester_uid < 0 ? !ul_bind_text (store, st, 3, NULL, error)
@@ -101,7 +105,8 @@ ul_store_ensure_request (UlStore *store, gint64 device_id, const char *requester
       !ul_bind_text (store, st, 4, host, error) ||
       !ul_bind_int64 (store, st, 5, now, error) ||
       !ul_bind_text (store, st, 6, reason, error) ||
-      !ul_bind_text (store, st, 7, weak_serial, error))
+      !ul_bind_text (store, st, 7, weak_serial, error) ||
+      !ul_bind_text (store, st, 8, reason_code, error))
     return FALSE;
   if (sqlite3_step (st) != SQLITE_ROW)
     {
@@ -230,4 +235,18 @@ ul_store_settle_requests (UlStore *store, guint16 vid, guint16 pid, GBytes *seri
     return FALSE;
   *n_closed = (guint) sqlite3_changes (store->db);
   return TRUE;
+}
+
+gboolean
+ul_store_request_reasons_install (UlStore *store, GError **error)
+{
+  sqlite3_stmt *st;
+
+  /* the update below fires the new triggers: each request's seal in the
+   * form with reason_code (NULL: the sentence of an older request stays
+   * its only reason) */
+  if (!ul_record_seals_remake_triggers (store, "requests", error))
+    return FALSE;
+  st = ul_store_stmt (store, "UPDATE requests SET reason_code = NULL", error);
+  return st != NULL && ul_store_step_done (store, st, error);
 }

@@ -109,6 +109,13 @@ session_from_row (sqlite3_stmt *st)
   "AND started_at >= ?3 - (SELECT coalesce (max (ended_at - started_at), 0) FROM sessions) " \
   "AND ended_at >= ?3) AND "
 
+/* the sessions in use now, through the index of open sessions: a handful
+ * on any machine, however big the logbook (the window's live list). "Since
+ * now" is not the same: a clock set back, or a logbook copied from a machine
+ * whose clock ran ahead, has sessions ended after now */
+#define SESSION_IDS_IN_USE \
+  "s.id IN (SELECT id FROM sessions WHERE ended_at IS NULL) AND "
+
 GPtrArray *
 ul_store_list_sessions (UlStore *store, const UlSessionFilter *filter, GError **error)
 {
@@ -119,13 +126,16 @@ ul_store_list_sessions (UlStore *store, const UlSessionFilter *filter, GError **
 
   if (filter == NULL)
     filter = &all;
-  if (filter->since > 0)
+  if (filter->in_use)
+    st = ul_store_stmt (store, "SELECT " SESSION_COLUMNS "WHERE " SESSION_IDS_IN_USE
+                        SESSION_FILTER "ORDER BY s.id LIMIT ?7", error);
+  else if (filter->since > 0)
     st = ul_store_stmt (store, "SELECT " SESSION_COLUMNS "WHERE " SESSION_IDS_IN_PERIOD
                         SESSION_FILTER "ORDER BY s.id LIMIT ?7", error);
   else
     st = ul_store_stmt (store, "SELECT " SESSION_COLUMNS "WHERE " SESSION_FILTER
                         "ORDER BY s.id LIMIT ?7", error);
-  if (st != NULL && filter->since > 0 &&
+  if (st != NULL && filter->since > 0 && !filter->in_use &&
       !ul_bind_int64 (store, st, 8, filter->until > 0 ? filter->until : G_MAXINT64, error))
     return NULL;
   if (st == NULL || !ul_bind_text (store, st, 1, filter->asset_number, error) ||

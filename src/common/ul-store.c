@@ -25,6 +25,7 @@ static const char *const migrations[] = {
   "/org/usbledger/db/0008-ledger.sql",
   "/org/usbledger/db/0009-record-seals.sql",
   "/org/usbledger/db/0010-session-totals.sql",
+  "/org/usbledger/db/0011-reason-codes.sql",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == UL_STORE_SCHEMA_VERSION);
 
@@ -271,6 +272,7 @@ run_migration (UlStore *store, int version, GError **error)
       (version == 2 && !ul_audit_chain_backfill (store, error)) ||
       (version == 9 && !ul_record_seals_install (store, error)) ||
       (version == 10 && !ul_store_session_totals_install (store, error)) ||
+      (version == 11 && !ul_store_request_reasons_install (store, error)) ||
       !exec_fixed (store, set_version, error))
     {
       ul_store_rollback (store);

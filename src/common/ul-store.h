@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define UL_STORE_SCHEMA_VERSION 10
+#define UL_STORE_SCHEMA_VERSION 11
 
 typedef struct _UlStore UlStore;
 
@@ -26,6 +26,7 @@ typedef struct {
   gint64 session_id;
   char *decision;
   char *detail;
+  char *reason_code;      /* why the decision (UL_VOCAB_REASON); NULL: none, or before schema 11 */
   char *prev_hash;
   char *hash;
   /* filled by ul_store_list_events for display */
@@ -43,6 +44,7 @@ typedef struct {
   char *host;
   gint64 created_at;
   char *reason;
+  char *reason_code;      /* the same as a code (UL_VOCAB_REASON); NULL before schema 11 */
   char *decided_by;
   gint64 decided_at;
   char *decision_note;
@@ -81,6 +83,7 @@ typedef struct {
   gint64 until;             /* µs, exclusive; sessions started before; 0: no bound */
   gint64 after_id;          /* only sessions numbered above (the next page); 0: from the first */
   guint limit;              /* at most this many, by number; 0: all */
+  gboolean in_use;          /* only those not ended (the partial index of open sessions) */
 } UlSessionFilter;
 
 /* a filesystem of a session's medium, mounted somewhere */
@@ -204,11 +207,16 @@ gboolean ul_store_revoke_medium (UlStore *store, const char *asset_number,
                                  gint64 *medium_id, GError **error);
 
 /* requests */
-/* @weak_serial: why the device's serial is not unique in practice, or NULL */
+/* @reason: the decision's sentence, @reason_code: its code (UL_VOCAB_REASON);
+ * @weak_serial: why the device's serial is not unique in practice, or NULL */
 gboolean ul_store_ensure_request (UlStore *store, gint64 device_id, const char *requester,
                                   gint64 requester_uid, const char *host, gint64 now,
-                                  const char *reason, const char *weak_serial,
-                                  gint64 *request_id, gboolean *created, GError **error);
+                                  const char *reason, const char *reason_code,
+                                  const char *weak_serial, gint64 *request_id,
+                                  gboolean *created, GError **error);
+/* migration 11: the requests' seal triggers made again for reason_code, and
+ * each request sealed again in that form */
+gboolean ul_store_request_reasons_install (UlStore *store, GError **error);
 /* the pending request of @device_id carries @suspicion from now on;
  * *request_id: that request, 0 if none (or it carried that already) */
 gboolean ul_store_mark_request_suspicious (UlStore *store, gint64 device_id,

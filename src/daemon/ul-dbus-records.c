@@ -103,6 +103,7 @@ ul_record_request (const UlRequest *r)
   add_str (&b, "host", r->host);
   add_x (&b, "created-at", r->created_at);
   add_str (&b, "reason", r->reason);
+  add_str (&b, "reason-code", r->reason_code);
   add_str (&b, "decided-by", r->decided_by);
   add_x (&b, "decided-at", r->decided_at);
   add_str (&b, "decision-note", r->decision_note);
@@ -236,6 +237,7 @@ ul_record_event (const UlEvent *ev)
   add_x (&b, "session-id", ev->session_id);
   add_str (&b, "decision", ev->decision);
   add_str (&b, "detail", ev->detail);
+  add_str (&b, "reason-code", ev->reason_code);
   add_str (&b, "hash", ev->hash);
   add_str (&b, "asset-number", ev->asset_number);
   if (ev->device_id != 0)
@@ -369,6 +371,8 @@ ul_record_parse_session_filter (GVariant *dict, UlSessionFilter *f, char **user,
         f->after_id = g_variant_get_int64 (value);
       else if (g_str_equal (key, "limit") && (ok = check_type (key, value, "u", error)))
         f->limit = g_variant_get_uint32 (value);
+      else if (g_str_equal (key, "in-use") && (ok = check_type (key, value, "b", error)))
+        f->in_use = g_variant_get_boolean (value);
       else if (ok)
         {
           g_set_error (error, UL_ERROR, UL_ERROR_INVALID_ARGUMENT, "unknown filter \"%s\"", key);

@@ -103,6 +103,8 @@ on_get_property (GDBusConnection *bus, const char *sender, const char *path, con
     return g_variant_new_string (PACKAGE_VERSION);
   if (g_str_equal (name, "Host"))
     return g_variant_new_string (ul_manager_get_host (svc->mgr));
+  if (g_str_equal (name, "LedgerPresentation"))
+    return ul_manager_ledger_presentation (svc->mgr);
   g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, "no property %s", name);
   return NULL;
 }

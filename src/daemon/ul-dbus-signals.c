@@ -10,7 +10,7 @@
 struct _UlDbusSignals {
   UlManager *mgr;
   GDBusConnection *bus;
-  gulong device, request, medium, session, progress, erased;
+  gulong device, request, medium, session, progress, erased, presentation;
 };
 
 static void
@@ -87,6 +87,24 @@ on_medium_changed (UlManager *mgr, const char *asset, UlDbusSignals *sigs)
     emit (sigs, "MediumChanged", ul_record_medium (m));
 }
 
+/* the window keeps the property (GDBusProxy's cache), and the change's
+ * value comes with the signal */
+static void
+on_presentation_changed (UlManager *mgr, UlDbusSignals *sigs)
+{
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder changed;
+
+  g_variant_builder_init (&changed, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&changed, "{sv}", "LedgerPresentation",
+                         ul_manager_ledger_presentation (mgr));
+  if (!g_dbus_connection_emit_signal (sigs->bus, NULL, UL_DBUS_PATH,
+                                      "org.freedesktop.DBus.Properties", "PropertiesChanged",
+                                      g_variant_new ("(sa{sv}@as)", UL_DBUS_INTERFACE, &changed,
+                                                     g_variant_new_strv (NULL, 0)), &error))
+    g_warning ("cannot emit PropertiesChanged: %s", error->message);
+}
+
 UlDbusSignals *
 ul_dbus_signals_connect (UlManager *mgr, GDBusConnection *bus)
 {
@@ -103,6 +121,8 @@ ul_dbus_signals_connect (UlManager *mgr, GDBusConnection *bus)
   sigs->progress = g_signal_connect (mgr, "erase-progress", G_CALLBACK (on_erase_progress),
                                      sigs);
   sigs->erased = g_signal_connect (mgr, "erase-finished", G_CALLBACK (on_erase_finished), sigs);
+  sigs->presentation = g_signal_connect (mgr, "presentation-changed",
+                                         G_CALLBACK (on_presentation_changed), sigs);
   return sigs;
 }
 
@@ -117,6 +137,7 @@ ul_dbus_signals_disconnect (UlDbusSignals *sigs)
   g_clear_signal_handler (&sigs->session, sigs->mgr);
   g_clear_signal_handler (&sigs->progress, sigs->mgr);
   g_clear_signal_handler (&sigs->erased, sigs->mgr);
+  g_clear_signal_handler (&sigs->presentation, sigs->mgr);
   g_object_unref (sigs->bus);
   g_object_unref (sigs->mgr);
   g_free (sigs);

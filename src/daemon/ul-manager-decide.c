@@ -67,7 +67,8 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
                                            : ul_serial_weakness (p->dev->serial);
 
       if (!ul_store_ensure_request (mgr->store, p->device_id, seat->user, seat->uid, mgr->host,
-                                    now, p->reason, weak, &p->request_id, &created, error))
+                                    now, p->reason, p->reason_code, weak, &p->request_id,
+                                    &created, error))
         {
           ul_store_rollback (mgr->store);
           return FALSE;
@@ -92,6 +93,7 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
           sus->request_id = marked;
           sus->detail = g_strdup_printf ("request %" G_GINT64_FORMAT " for %s: %s", marked, who,
                                          p->reason);
+          sus->reason_code = g_strdup (p->reason_code);
           p->request_id = marked;
           if (!append (mgr, sus, error))
             {
@@ -104,6 +106,9 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
   ev = ul_manager_device_event (mgr, trigger, p, now);
   ev->detail = g_strdup_printf ("%s: %s%s%s", who, p->reason, seat->note ? "; " : "",
                                 seat->note ? seat->note : "");
+  /* the reason as a code too: what the window and the ledger print, in the
+   * reader's language (the sentence above stays as detail) */
+  ev->reason_code = g_strdup (p->reason_code);
   if (!append (mgr, ev, error))
     {
       ul_store_rollback (mgr->store);
@@ -158,6 +163,7 @@ record_decision (UlManager *mgr, UlPresent *p, const char *trigger, const UlSeat
       g_autoptr(UlEvent) se = ul_manager_device_event (mgr, "session-closed", p, now);
 
       se->detail = g_strdup_printf ("blocked while in use: %s", p->reason);
+      se->reason_code = g_strdup (p->reason_code);
       ul_manager_session_changed (mgr, p->session_id);
       if (!ul_store_close_session (mgr->store, p->session_id, now, "blocked", error) ||
           !append (mgr, se, error))

@@ -302,6 +302,36 @@ on_rendered (GObject *source, GAsyncResult *res, gpointer data)
   finish (g_steal_pointer (&job), names, NULL);
 }
 
+/* how the ledger is presented on paper (ul-report-presentation.h) */
+static void
+add_presentation (UlManager *mgr, GVariantBuilder *p)
+{
+  if (mgr->organisation != NULL)
+    g_variant_builder_add (p, "{sv}", "organisation", g_variant_new_string (mgr->organisation));
+  if (mgr->department != NULL)
+    g_variant_builder_add (p, "{sv}", "department", g_variant_new_string (mgr->department));
+  if (mgr->seal_labels != NULL)
+    {
+      GVariantBuilder labels;
+
+      g_variant_builder_init (&labels, G_VARIANT_TYPE ("av"));
+      for (guint i = 0; mgr->seal_labels[i] != NULL; i++)
+        g_variant_builder_add (&labels, "v", g_variant_new_string (mgr->seal_labels[i]));
+      g_variant_builder_add (p, "{sv}", "seal-labels", g_variant_builder_end (&labels));
+    }
+  g_variant_builder_add (p, "{sv}", "wareki", g_variant_new_boolean (mgr->wareki));
+}
+
+GVariant *
+ul_manager_ledger_presentation (UlManager *mgr)
+{
+  GVariantBuilder p;
+
+  g_variant_builder_init (&p, G_VARIANT_TYPE_VARDICT);
+  add_presentation (mgr, &p);
+  return g_variant_builder_end (&p);
+}
+
 /* what the renderer reads: the ledger, how to present it, the appendix */
 static GBytes *
 render_input (ExportJob *job, GVariant *files, GError **error)
@@ -314,21 +344,8 @@ render_input (ExportJob *job, GVariant *files, GError **error)
   gsize len;
 
   g_variant_builder_init (&p, G_VARIANT_TYPE_VARDICT);
-  if (mgr->organisation != NULL)
-    g_variant_builder_add (&p, "{sv}", "organisation", g_variant_new_string (mgr->organisation));
-  if (mgr->department != NULL)
-    g_variant_builder_add (&p, "{sv}", "department", g_variant_new_string (mgr->department));
-  if (mgr->seal_labels != NULL)
-    {
-      GVariantBuilder labels;
-
-      g_variant_builder_init (&labels, G_VARIANT_TYPE ("av"));
-      for (guint i = 0; mgr->seal_labels[i] != NULL; i++)
-        g_variant_builder_add (&labels, "v", g_variant_new_string (mgr->seal_labels[i]));
-      g_variant_builder_add (&p, "{sv}", "seal-labels", g_variant_builder_end (&labels));
-    }
+  add_presentation (mgr, &p);
   g_variant_builder_add (&p, "{sv}", "generated-at", g_variant_new_string (generated));
-  g_variant_builder_add (&p, "{sv}", "wareki", g_variant_new_boolean (mgr->wareki));
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&b, "{sv}", "ledger", job->ledger);
   g_variant_builder_add (&b, "{sv}", "presentation", g_variant_builder_end (&p));

@@ -117,6 +117,10 @@ ul_manager_class_init (UlManagerClass *klass)
   ul_manager_signals[SIGNAL_SESSION_CHANGED] =
     g_signal_new ("session-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  /* the ledger's presentation read again from the configuration (SIGHUP) */
+  ul_manager_signals[SIGNAL_PRESENTATION_CHANGED] =
+    g_signal_new ("presentation-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -158,6 +162,7 @@ ul_manager_set_ledger_presentation (UlManager *mgr, const char *department,
   g_strfreev (mgr->seal_labels);
   mgr->seal_labels = g_strdupv ((char **) seal_labels);
   mgr->wareki = wareki;
+  g_signal_emit (mgr, ul_manager_signals[SIGNAL_PRESENTATION_CHANGED], 0);
 }
 
 void

@@ -117,6 +117,9 @@ typedef void (*UlPdfReadyFunc) (gpointer data);
 gboolean ul_manager_pdf_when_ready (UlManager *mgr, const char *path, UlPdfReadyFunc func,
                                     gpointer data);
 const char *ul_manager_get_host (UlManager *mgr);
+/* the LedgerPresentation property: organisation, department, seal-labels,
+ * wareki from the configuration (a floating a{sv}) */
+GVariant *ul_manager_ledger_presentation (UlManager *mgr);
 /* UlPresent*, sorted by kernel name; the array does not own them */
 GPtrArray *ul_manager_list_present (UlManager *mgr);
 

@@ -128,6 +128,17 @@ dup_or_empty (const char *s)
   return g_strdup (s ? s : "");
 }
 
+/* why a device was decided so: the code's Japanese label; the daemon's
+ * English sentence only for a row written before schema 11, which has no
+ * code (its event's detail is then all there is) */
+static char *
+reason_cell (Row *r)
+{
+  const char *code = get (r, "reason-code");
+
+  return code != NULL ? label (UL_VOCAB_REASON, code) : dup_or_empty (get (r, "detail"));
+}
+
 /* "総務課 1 / SanDisk Cruzer (0781:5567)": the label, if any, and what the
  * device says it is */
 static char *
@@ -294,7 +305,7 @@ blocked_table (GVariant *ledger, const char *zone, Names *names)
       g_ptr_array_add (cells, device_cell (NULL, r));
       g_ptr_array_add (cells, dup_or_empty (get (r, "serial")));
       g_ptr_array_add (cells, label (UL_VOCAB_DECISION, get (r, "decision")));
-      g_ptr_array_add (cells, dup_or_empty (get (r, "detail")));
+      g_ptr_array_add (cells, reason_cell (r));
       g_ptr_array_add (cells, get_int (r, "request-id"));
       g_ptr_array_add (cells, label (UL_VOCAB_REQUEST_STATE, get (r, "request-state")));
       g_ptr_array_add (cells, dup_or_empty (get (r, "decided-by")));
@@ -327,7 +338,7 @@ incidents_table (GVariant *ledger, const char *zone)
       g_ptr_array_add (cells, dup_or_empty (get (r, "actor")));
       g_ptr_array_add (cells, dup_or_empty (get (r, "seat-user")));
       g_ptr_array_add (cells, dup_or_empty (get (r, "asset-number")));
-      g_ptr_array_add (cells, dup_or_empty (get (r, "detail")));
+      g_ptr_array_add (cells, reason_cell (r));
       /* which record says it: the event, or the session that ended so */
       if (*event_id != '\0')
         g_ptr_array_add (cells, g_strconcat ("E", event_id, NULL));

@@ -18,6 +18,7 @@
 #include "ul-report-csv.h"
 #include "ul-report-ledger.h"
 #include "ul-report-pdf.h"
+#include "ul-report-presentation.h"
 #include "ul-report-record.h"
 #include "ul-time.h"
 
@@ -56,9 +57,8 @@ render (const char *folder, GVariant *input, GError **error)
 {
   g_autoptr(GVariant) ledger = ul_report_record_lookup (input, "ledger");
   g_autoptr(GVariant) files = ul_report_record_lookup (input, "files");
-  g_autoptr(GVariant) labels = ul_report_record_lookup (input, "presentation/seal-labels");
-  g_autoptr(GVariant) wareki = ul_report_record_lookup (input, "presentation/wareki");
-  g_autoptr(GPtrArray) seal = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GVariant) presentation = ul_report_record_lookup (input, "presentation");
+  g_auto(UlReportPresentation) look = { 0 };
   g_autoptr(UlReportDocument) doc = NULL;
   g_autoptr(GPtrArray) tables = NULL;
   g_autoptr(GBytes) csv = NULL;
@@ -72,28 +72,11 @@ render (const char *folder, GVariant *input, GError **error)
       g_set_error (error, UL_ERROR, UL_ERROR_MALFORMED, "no ledger in the input");
       return FALSE;
     }
-  for (gsize i = 0; labels != NULL && g_variant_is_of_type (labels, G_VARIANT_TYPE ("av")) &&
-                    i < g_variant_n_children (labels); i++)
-    {
-      g_autoptr(GVariant) boxed = g_variant_get_child_value (labels, i);
-      g_autoptr(GVariant) label = g_variant_get_variant (boxed);
-
-      if (g_variant_is_of_type (label, G_VARIANT_TYPE_STRING))
-        g_ptr_array_add (seal, g_variant_dup_string (label, NULL));
-    }
-  g_ptr_array_add (seal, NULL);
   if (!ul_time_parse (ul_report_record_str (input, "presentation/generated-at"),
                       &options.generated_at, error))
     return FALSE;
-  options.organisation = ul_report_record_str (input, "presentation/organisation");
-  options.department = ul_report_record_str (input, "presentation/department");
-  if (g_str_equal (options.organisation, "-"))
-    options.organisation = NULL;
-  if (g_str_equal (options.department, "-"))
-    options.department = NULL;
-  options.seal_labels = seal->len > 1 ? (const char *const *) seal->pdata : NULL;
-  options.wareki = wareki != NULL && g_variant_is_of_type (wareki, G_VARIANT_TYPE_BOOLEAN) &&
-                   g_variant_get_boolean (wareki);
+  ul_report_presentation_read (&look, presentation);
+  ul_report_presentation_apply (&look, &options);
   options.names = ul_report_passwd_name;
 
   doc = ul_report_ledger_new (ledger, &options, error);

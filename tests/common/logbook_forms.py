@@ -13,9 +13,11 @@ def _text(b):
 
 def event_hash(row, prev):
     """ul_audit_chain_hash: @row is (id, time, host, kind, actor, actor_uid,
-    seat_user, device_id, medium_id, request_id, session_id, decision, detail)."""
+    seat_user, device_id, medium_id, request_id, session_id, decision, detail
+    [, reason_code]); reason_code (schema 11) is hashed only when not None."""
     (eid, time_, host, kind, actor, actor_uid, seat_user, device_id, medium_id, request_id,
-     session_id, decision, detail) = row
+     session_id, decision, detail) = row[:13]
+    reason_code = row[13] if len(row) > 13 else None
     text = [prev.encode(), b'usbledger-event-v1\n']
 
     def put(v):
@@ -26,6 +28,8 @@ def event_hash(row, prev):
         put(v if v else None)
     put(decision)
     put(detail)
+    if reason_code is not None:
+        put(reason_code)
     return hashlib.sha256(b''.join(text)).hexdigest()
 
 

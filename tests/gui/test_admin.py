@@ -80,11 +80,17 @@ class Gui:
 
 class AdminTest(unittest.TestCase):
     allowed = ('org.usbledger.view', 'org.usbledger.approve')
+    daemon_config = None    # usbledgerd.conf's text, if the test needs one
 
     def setUp(self):
         self.h = Harness(allowed=self.allowed)
+        args = []
+        if self.daemon_config is not None:
+            args = ['--config', os.path.join(self.h.tmp, 'usbledgerd.conf')]
+            with open(args[1], 'w') as f:
+                f.write(self.daemon_config)
         # the city's zone for the daemon too: the ledger's month and times
-        self.h.start_daemon(extra_env={'TZ': 'Asia/Tokyo'})
+        self.h.start_daemon(args, extra_env={'TZ': 'Asia/Tokyo'})
         self.gui = Gui(self.h)
         self.gui.do('wait-running', 'yes')
 
@@ -358,6 +364,10 @@ class DisposeTest(AdminTest):
 
 
 class LedgerTest(AdminTest):
+    # printed by the window as the daemon's own PDF prints it
+    daemon_config = ('[certificate]\norganisation=○○市 総務部 情報政策課\n'
+                     '[ledger]\ndepartment=総務課\nwareki=true\n')
+
     def test_the_month_previewed_and_printed_through_the_print_operation(self):
         g = self.gui
         stick = self.plug()
@@ -380,6 +390,15 @@ class LedgerTest(AdminTest):
         self.assertIn('YZ-USB-0007', out)
         self.assertIn('tanaka', out)
         self.assertIn('BLOCKED-0003', out)
+        # part 2 says why in the vocabulary's Japanese, never the daemon's
+        # English sentence
+        self.assertIn('未登録', out)
+        self.assertNotIn('not registered', out)
+        # the organisation, department and era of the daemon's configuration
+        # (its LedgerPresentation property)
+        self.assertIn('情報政策課', out)
+        self.assertIn('総務課', out)
+        self.assertIn('令和', out)
 
 
 class LogTest(AdminTest):
@@ -397,7 +416,11 @@ class LogTest(AdminTest):
         g.do('wait-text', 'log', '申請の受付')
         g.do('press', 'log', 'verify_button')
         g.do('wait-text', 'log', '記録は検証に合格しました')
-        self.assertNotIn('device-added', '\n'.join(g.labels('log')))
+        labels = '\n'.join(g.labels('log'))
+        self.assertNotIn('device-added', labels)
+        # a decision's reason in the vocabulary's words, and not in English
+        self.assertIn('未登録', labels)
+        self.assertNotIn('not registered', labels)
 
 
 class ScreenshotTest(AdminTest):
@@ -423,6 +446,8 @@ class ScreenshotTest(AdminTest):
         self.plug(port=3, serial=b'AA00000000000042', manufacturer=b'BUFFALO',
                   product=b'RUF3-K')
         g.do('wait-text', 'requests', 'RUF3-K')
+        # the media page makes its rows when first shown
+        g.do('page', 'media')
         g.do('wait-text', 'media', 'YZ-USB-0001')
         g.do('wait-text', 'devices', '許可 (読み取り専用)')
         # registered without a last day: no limit, not the epoch

@@ -40,6 +40,8 @@
  *                                  print it to FILE (PDF) through the print
  *                                  operation's export
  *   rows PAGE                      how many rows PAGE's table holds
+ *   text PAGE ID                   the text of label ID on PAGE (cheap beside
+ *                                  labels, which reads every row)
  *   wait-rows PAGE N               PAGE's table holds at least N rows
  *   scroll-end PAGE                scroll PAGE's table to its end (as a person
  *                                  dragging the scroll bar down)
@@ -558,6 +560,17 @@ run (char **args, char **fail)
       NEED (2);
       start_wait_then (cond_ledger, export_ledger, args);
       return LATER;
+    }
+  else if (g_str_equal (args[0], "text"))
+    {
+      NEED (3);
+      widget = page (args[1]) != NULL ? ul_gui_find (page (args[1]), args[2]) : NULL;
+      if (GTK_IS_LABEL (widget))
+        {
+          answer ("ok", gtk_label_get_text (GTK_LABEL (widget)));
+          return ANSWERED;
+        }
+      *fail = g_strdup_printf ("no label %s on page %s", args[2], args[1]);
     }
   else if (g_str_equal (args[0], "rows"))
     {

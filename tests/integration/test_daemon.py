@@ -62,6 +62,14 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(requests[0]['requester'], 'tanaka')
         self.assertEqual(requests[0]['requester-uid'], 1000)
         self.assertEqual(bytes(requests[0]['serial']), b'SN-0001')
+        # why, as a code beside the daemon's sentence, in the request and in
+        # the event that recorded the decision
+        self.assertEqual(requests[0]['reason-code'], 'not-registered')
+        added = [e for e in self.h.call('ListEvents', ({},), '(a{sv})')[0]
+                 if e['kind'] == 'device-added']
+        self.assertEqual(added[-1]['reason-code'], 'not-registered')
+        self.assertIn('未登録', self.h.ctl('requests', language='ja').stdout.decode())
+        self.assertIn('[未登録]', self.h.ctl('log', language='ja').stdout.decode())
         out = self.h.ctl('requests').stdout.decode()
         self.assertIn('tanaka', out)
         self.assertIn('SN-0001', out)
@@ -205,6 +213,39 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(adb.authorized(), '1')
         self.assertFalse([n for n, r in self.h.signals[start:] if n == 'DeviceChanged'])
         self.assertEqual(self.h.daemon.poll(), None)
+
+    def test_ledger_presentation_follows_the_configuration(self):
+        # what the window prints a month with: the daemon's configuration,
+        # as a property, changed (with its value) when the file is reloaded
+        conf = os.path.join(self.h.tmp, 'usbledger.conf')
+        with open(conf, 'w') as f:
+            f.write('[certificate]\norganisation=○○市 情報政策課\n'
+                    '[ledger]\ndepartment=総務課\nseal-labels=作成者;課長\nwareki=true\n')
+        self.h.start_daemon(['--config', conf])
+
+        def presentation():
+            reply = self.h.gbus.call_sync(
+                'org.usbledger', '/org/usbledger/Manager', 'org.freedesktop.DBus.Properties',
+                'Get', GLib.Variant('(ss)', ('org.usbledger.Manager1', 'LedgerPresentation')),
+                GLib.VariantType('(v)'), Gio.DBusCallFlags.NONE, 10000, None)
+            return reply.unpack()[0]
+        self.assertEqual(presentation(), {'organisation': '○○市 情報政策課',
+                                          'department': '総務課',
+                                          'seal-labels': ['作成者', '課長'], 'wareki': True})
+        changed = []
+        self.h.gbus.signal_subscribe('org.usbledger', 'org.freedesktop.DBus.Properties',
+                                     'PropertiesChanged', '/org/usbledger/Manager', None,
+                                     Gio.DBusSignalFlags.NONE,
+                                     lambda *a: changed.append(a[5].unpack()))
+        with open(conf, 'w') as f:
+            f.write('[certificate]\norganisation=○○市 情報政策課\n[ledger]\ndepartment=会計課\n')
+        self.h.daemon.send_signal(signal.SIGHUP)
+        iterate_until(lambda: changed, timeout=15, what='PropertiesChanged')
+        iface, values, invalidated = changed[0]
+        self.assertEqual(iface, 'org.usbledger.Manager1')
+        self.assertEqual(values['LedgerPresentation']['department'], '会計課')
+        self.assertFalse(values['LedgerPresentation']['wareki'])
+        self.assertNotIn('seal-labels', presentation())
 
     def test_watchdog_pinged_from_the_main_loop(self):
         # issue 9, item 16: WatchdogSec= in the unit; the daemon pings

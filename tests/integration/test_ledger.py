@@ -78,6 +78,10 @@ class LedgerTest(unittest.TestCase):
         self.assertEqual(serials, ['LEDGER-1', '=HYPERLINK("x")'])
         self.assertEqual(ledger['blocked'][0]['request-state'], 'approved')
         self.assertEqual(ledger['blocked'][1]['request-state'], 'pending')
+        # why, as a code the documents label (the sentence stays as detail)
+        self.assertEqual([b['reason-code'] for b in ledger['blocked']],
+                         ['not-registered', 'not-registered'])
+        self.assertIn('not registered', ledger['blocked'][0]['detail'])
         summary = ledger['summary']
         self.assertEqual((summary['sessions'], summary['blocked-insertions'],
                           summary['requests'], summary['requests-approved'],
@@ -367,7 +371,7 @@ class CheckpointTest(unittest.TestCase):
             prev = '0' * 64
             for row in db.execute('SELECT id, time, host, kind, actor, actor_uid, seat_user, '
                                   'device_id, medium_id, request_id, session_id, decision, '
-                                  'detail FROM events ORDER BY id').fetchall():
+                                  'detail, reason_code FROM events ORDER BY id').fetchall():
                 h = event_hash(row, prev)
                 db.execute('UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?',
                            (prev, h, row[0]))

@@ -204,7 +204,7 @@ class Campaign:
         prev = prev[0] if prev else '0' * 64
         for row in self.db.execute('SELECT id, time, host, kind, actor, actor_uid, seat_user, '
                                    'device_id, medium_id, request_id, session_id, decision, '
-                                   'detail FROM events WHERE id >= ? ORDER BY id',
+                                   'detail, reason_code FROM events WHERE id >= ? ORDER BY id',
                                    (start,)).fetchall():
             h = event_hash(row, prev)
             self.db.execute('UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?',

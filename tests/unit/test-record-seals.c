@@ -217,8 +217,9 @@ test_migration_seals_what_is_there (Fixture *f, gconstpointer data)
     while (sqlite3_step (st) == SQLITE_ROW)
       g_string_append_printf (drops, "DROP TRIGGER %s;", sqlite3_column_text (st, 0));
     sqlite3_finalize (st);
-    /* and schema 10's columns */
-    g_string_append (drops, "ALTER TABLE sessions DROP COLUMN files_bytes;"
+    /* and schema 11's and 10's columns */
+    g_string_append (drops, UL_TEST_UNDO_SCHEMA_11
+                            "ALTER TABLE sessions DROP COLUMN files_bytes;"
                             "ALTER TABLE sessions DROP COLUMN files_sha256;"
                             "ALTER TABLE sessions DROP COLUMN files_flags;"
                             "ALTER TABLE sessions DROP COLUMN files_last;");

@@ -240,7 +240,8 @@ test_migration_folds_what_is_there (Fixture *f, gconstpointer data)
   add (f, f->store, "created", "a.txt", 3, "aa", "ok", "fanotify", 100);
   add (f, f->store, "created", "b.txt", 4, NULL, "gone", "fanotify", 200);
   g_clear_pointer (&f->store, ul_store_free);
-  exec_raw (f->path, "DROP TRIGGER sessions_seal_insert; DROP TRIGGER sessions_seal_update; "
+  exec_raw (f->path, UL_TEST_UNDO_SCHEMA_11
+                     "DROP TRIGGER sessions_seal_insert; DROP TRIGGER sessions_seal_update; "
                      "DROP TRIGGER sessions_seal_renumber; DROP TRIGGER sessions_seal_delete; "
                      "ALTER TABLE sessions DROP COLUMN files_bytes; "
                      "ALTER TABLE sessions DROP COLUMN files_sha256; "
@@ -308,6 +309,30 @@ test_sessions_listed_by_pages (Fixture *f, gconstpointer data)
   g_assert_cmpint (((UlSession *) first->pdata[0])->started_at, ==, 24);
 }
 
+/* the sessions in use are those not ended, whatever the clock says: one
+ * ended "later than now" (a clock set back, a logbook from a machine whose
+ * clock ran ahead) is not in use, though a period from now holds it */
+static void
+test_sessions_in_use (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) in_use = NULL;
+  g_autoptr(GPtrArray) from_now = NULL;
+  UlSessionFilter open = { .in_use = TRUE };
+  UlSessionFilter since = { .since = 50 };
+  gint64 later = 0;
+
+  g_assert_true (ul_store_open_session (f->store, 1, 1, "tanaka", 1000, "pc-1", 40, &later,
+                                        &error));
+  g_assert_true (ul_store_close_session (f->store, later, 90, "removed", &error));
+  in_use = ul_store_list_sessions (f->store, &open, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (in_use->len, ==, 1);
+  g_assert_cmpint (((UlSession *) in_use->pdata[0])->id, ==, f->session_id);
+  from_now = ul_store_list_sessions (f->store, &since, &error);
+  g_assert_cmpuint (from_now->len, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -322,5 +347,7 @@ main (int argc, char **argv)
               test_migration_folds_what_is_there, fixture_teardown);
   g_test_add ("/sessions/listed-by-pages", Fixture, NULL, fixture_setup,
               test_sessions_listed_by_pages, fixture_teardown);
+  g_test_add ("/sessions/in-use", Fixture, NULL, fixture_setup, test_sessions_in_use,
+              fixture_teardown);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 #include "ul-error.h"
 #include "ul-record-seals.h"
 #include "ul-store.h"
+#include "ul-store-private.h"
 #include "ul-test-util.h"
 
 #include <glib/gstdio.h>
@@ -93,10 +94,12 @@ test_fresh (Fixture *f, gconstpointer data)
   g_assert_cmpint (device_id, ==, again);
 
   g_assert_true (ul_store_ensure_request (store, device_id, "tanaka", 1000, "pc", 100,
-                                          "not registered", NULL, &req, &created, &error));
+                                          "not registered", "not-registered", NULL, &req,
+                                          &created, &error));
   g_assert_true (created);
   g_assert_true (ul_store_ensure_request (store, device_id, "tanaka", 1000, "pc", 200,
-                                          "not registered", NULL, &req2, &created, &error));
+                                          "not registered", "not-registered", NULL, &req2,
+                                          &created, &error));
   g_assert_false (created);
   g_assert_cmpint (req, ==, req2);
   requests = ul_store_list_requests (store, "pending", &error);
@@ -547,6 +550,124 @@ test_quick_check_finds_a_corrupt_page (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "corrupt"));
 }
 
+/* the events' and requests' reason codes (schema 11): kept, listed, bound
+ * into the chain when present, and left out of the hash when absent, so
+ * that every row hashed before them keeps its hash */
+static void
+test_reason_codes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlStore) store = ul_store_open (f->path, &error);
+  g_autoptr(UlDevice) dev = ul_test_device_new ("1-2", "SN1", STORAGE, 1);
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(UlEvent) plain = ul_event_new ("daemon-started", "system", "pc", 7);
+  g_autoptr(UlEvent) coded = ul_event_new ("device-added", "system", "pc", 8);
+  g_autofree char *v1_form = NULL;
+  g_autofree char *v1_hash = NULL;
+  gint64 device_id = 0, req = 0;
+  gboolean created = FALSE;
+
+  g_assert_true (ul_store_note_device (store, dev, 5, &device_id, &error));
+  g_assert_true (ul_store_ensure_request (store, device_id, "tanaka", 1000, "pc", 6,
+                                          "not registered", "not-registered", NULL, &req,
+                                          &created, &error));
+  g_assert_no_error (error);
+  requests = ul_store_list_requests (store, "pending", &error);
+  g_assert_cmpstr (((UlRequest *) requests->pdata[0])->reason_code, ==, "not-registered");
+
+  plain->detail = g_strdup ("usbledgerd");
+  g_assert_true (ul_store_append_event (store, plain, &error));
+  coded->device_id = device_id;
+  coded->decision = g_strdup ("block-and-request");
+  coded->detail = g_strdup ("stick: not registered");
+  coded->reason_code = g_strdup ("not-registered");
+  g_assert_true (ul_store_append_event (store, coded, &error));
+  g_assert_no_error (error);
+
+  /* the row without a code: the form of docs/design.md before schema 11,
+   * written out here, gives its hash */
+  v1_form = g_strconcat ("0000000000000000000000000000000000000000000000000000000000000000",
+                         "usbledger-event-v1\n1:1\n1:7\n2:pc\n14:daemon-started\n6:system\n-\n"
+                         "-\n-\n-\n-\n-\n-\n10:usbledgerd\n", NULL);
+  v1_hash = ul_sha256_hex ((const guint8 *) v1_form, strlen (v1_form));
+  g_assert_cmpstr (plain->hash, ==, v1_hash);
+  /* the code is one more field of the coded row's form */
+  {
+    g_autofree char *without = NULL;
+    g_autofree char *code = coded->reason_code;
+
+    coded->reason_code = NULL;
+    without = ul_audit_chain_hash (coded, plain->hash);
+    coded->reason_code = g_steal_pointer (&code);
+    g_assert_cmpstr (without, !=, coded->hash);
+  }
+
+  events = ul_store_list_events (store, NULL, &error);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_null (((UlEvent *) events->pdata[0])->reason_code);
+  g_assert_cmpstr (((UlEvent *) events->pdata[1])->reason_code, ==, "not-registered");
+  g_assert_true (ul_store_verify_chain (store, NULL, &error));
+  g_assert_no_error (error);
+
+  /* the trigger refuses to change a code; behind it, the chain shows it */
+  exec_raw (f->path, "UPDATE events SET reason_code = 'registered' WHERE id = 2",
+            SQLITE_CONSTRAINT);
+  exec_raw (f->path, "DROP TRIGGER events_no_update; "
+                     "UPDATE events SET reason_code = NULL WHERE id = 2", SQLITE_OK);
+  g_assert_false (ul_store_verify_chain (store, NULL, &error));
+  g_assert_error (error, UL_ERROR, UL_ERROR_BAD_STATE);
+  g_assert_cmpstr (error->message, ==, "event 2 does not match its hash: the log was changed");
+  g_clear_error (&error);
+  exec_raw (f->path, "UPDATE events SET reason_code = 'expired' WHERE id = 1", SQLITE_OK);
+  g_assert_false (ul_store_verify_chain (store, NULL, &error));
+  g_assert_cmpstr (error->message, ==, "event 1 does not match its hash: the log was changed");
+}
+
+/* a logbook of schema 10: migration 11 adds the columns (NULL for what is
+ * there), and the requests, sealed again in their new form, still match
+ * their seals; the events' chain is untouched */
+static void
+test_migrate_v10_reason_codes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UlStore) store = ul_store_open (f->path, &error);
+  g_autoptr(UlDevice) dev = ul_test_device_new ("1-2", "SN1", STORAGE, 1);
+  g_autoptr(UlEvent) ev = ul_event_new ("device-added", "system", "pc", 8);
+  g_autoptr(GPtrArray) requests = NULL;
+  gint64 device_id = 0, req = 0, seals_before = 0, seals_after = 0;
+  g_autofree char *head_before = NULL;
+  g_autofree char *head_after = NULL;
+  gboolean created = FALSE;
+  guint64 n = 0;
+
+  g_assert_true (ul_store_note_device (store, dev, 5, &device_id, &error));
+  g_assert_true (ul_store_ensure_request (store, device_id, "tanaka", 1000, "pc", 6,
+                                          "not registered", NULL, NULL, &req, &created, &error));
+  ev->device_id = device_id;
+  ev->detail = g_strdup ("stick: not registered");
+  g_assert_true (ul_store_append_event (store, ev, &error));
+  g_assert_true (ul_store_seal_head (store, &seals_before, &head_before, &error));
+  g_clear_pointer (&store, ul_store_free);
+  exec_raw (f->path, UL_TEST_UNDO_SCHEMA_11 "PRAGMA user_version = 10;", SQLITE_OK);
+
+  store = ul_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ul_store_schema_version (store), ==, UL_STORE_SCHEMA_VERSION);
+  requests = ul_store_list_requests (store, "pending", &error);
+  g_assert_cmpuint (requests->len, ==, 1);
+  g_assert_null (((UlRequest *) requests->pdata[0])->reason_code);
+  g_assert_cmpstr (((UlRequest *) requests->pdata[0])->reason, ==, "not registered");
+  g_assert_true (ul_store_verify_chain (store, &n, &error));
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_true (ul_store_seal_head (store, &seals_after, &head_after, &error));
+  g_assert_true (ul_store_verify_seal_chain (store, NULL, &error));
+  g_assert_true (ul_store_verify_records (store, NULL, &error));
+  g_assert_no_error (error);
+  /* one seal more: the request's, in the form with reason_code */
+  g_assert_cmpint (seals_after, ==, seals_before + 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -560,6 +681,10 @@ main (int argc, char **argv)
               test_migrate_v4_session_files, fixture_teardown);
   g_test_add ("/store/migrate-v5-signing-keys", Fixture, NULL, fixture_setup,
               test_migrate_v5_signing_keys, fixture_teardown);
+  g_test_add ("/store/reason-codes", Fixture, NULL, fixture_setup, test_reason_codes,
+              fixture_teardown);
+  g_test_add ("/store/migrate-v10-reason-codes", Fixture, NULL, fixture_setup,
+              test_migrate_v10_reason_codes, fixture_teardown);
   g_test_add ("/store/failed-migration", Fixture, NULL, fixture_setup,
               test_failed_migration_rolls_back, fixture_teardown);
   g_test_add ("/store/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);

@@ -22,6 +22,20 @@ UlDevice *ul_test_device_new (const char *name, const char *serial,
 char *ul_test_make_sysfs_device (const char *root, const char *name, const char *serial,
                                  guint devnum, const guint8 (*ifaces)[3], guint n_ifaces);
 
+/* SQL that takes a logbook of schema 11 back to 10, but for user_version,
+ * which the test sets (the tests of older migrations go back further from
+ * there): the reason_code columns gone, with the triggers that name them
+ * (migration 11 makes them again) */
+#define UL_TEST_UNDO_SCHEMA_11 \
+  "DROP TRIGGER events_no_update; " \
+  "CREATE TRIGGER events_no_update BEFORE UPDATE ON events WHEN OLD.hash IS NOT NULL " \
+  "BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END; " \
+  "DROP TRIGGER IF EXISTS requests_seal_insert; DROP TRIGGER IF EXISTS requests_seal_update; " \
+  "DROP TRIGGER IF EXISTS requests_seal_renumber; " \
+  "DROP TRIGGER IF EXISTS requests_seal_delete; " \
+  "ALTER TABLE events DROP COLUMN reason_code; " \
+  "ALTER TABLE requests DROP COLUMN reason_code; "
+
 /* removes @path and everything under it, without following symlinks */
 void ul_test_rm_rf (const char *path);
 
