@@ -8,6 +8,7 @@
 #include "ul-print-job.h"
 #include "ul-report-certificate.h"
 #include "ul-ui-errors.h"
+#include "ul-vocabulary.h"
 
 struct _UlEraseDialog {
   GtkDialog parent;
@@ -115,9 +116,10 @@ on_finished (UlBusManager1 *manager, GVariant *record, UlEraseDialog *self)
                               asset_of (self), certificate);
     }
   else
-    /* TRANSLATORS: the medium, the outcome's code, the daemon's message */
+    /* TRANSLATORS: the medium, how the erasure ended, the daemon's message */
     text = g_strdup_printf (_("Medium %s was NOT erased (%s): %s"), asset_of (self),
-                            ul_client_record_str (e, "outcome"),
+                            ul_vocabulary_label (UL_VOCAB_ERASE_OUTCOME,
+                                                 ul_client_record_str (e, "outcome")),
                             ul_client_record_str (e, "message"));
   gtk_label_set_text (GTK_LABEL (self->result_label), text);
   gtk_widget_set_visible (self->certificate_box, self->certificate != NULL);

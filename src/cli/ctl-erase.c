@@ -2,6 +2,7 @@
  *   erase ASSET-NUMBER --confirm "ASSET-NUMBER SERIAL" [--random] */
 #include "ctl-common.h"
 #include "ul-error.h"
+#include "ul-vocabulary.h"
 
 #include <glib-unix.h>
 #include <stdio.h>
@@ -189,7 +190,8 @@ ctl_erase (CtlContext *ctx, int argc, char **argv)
                    "certificate %s\n"), ctl_rec_int64 (w.finished, "bytes-verified"),
                  ctl_rec_str (w.finished, "certificate"));
       else
-        g_print (_("NOT erased (%s): %s\n"), ctl_rec_str (w.finished, "outcome"),
+        g_print (_("NOT erased (%s): %s\n"),
+                 ul_vocabulary_label (UL_VOCAB_ERASE_OUTCOME, ctl_rec_str (w.finished, "outcome")),
                  ctl_rec_str (w.finished, "message") ? message : "-");
     }
   code = ctl_rec_str (w.finished, "certificate") != NULL ? 0 : 1;

@@ -94,6 +94,12 @@ static const UlVocabEntry medium_states[] = {
   { "disposed", N_("disposed"), "廃棄済み" },
 };
 
+static const UlVocabEntry erase_outcomes[] = {
+  { "verified", N_("erased and verified"), "消去・検証済み" },
+  { "failed", N_("failed"), "失敗" },
+  { "interrupted", N_("interrupted"), "中断" },
+};
+
 static const UlVocabEntry request_states[] = {
   { "pending", N_("pending"), "未決" },
   { "approved", N_("approved"), "承認" },
@@ -190,6 +196,7 @@ static const struct {
   [UL_VOCAB_REASON] = { reasons, G_N_ELEMENTS (reasons) },
   [UL_VOCAB_MEDIUM_STATUS] = { medium_states, G_N_ELEMENTS (medium_states) },
   [UL_VOCAB_EVENT] = { event_kinds, G_N_ELEMENTS (event_kinds) },
+  [UL_VOCAB_ERASE_OUTCOME] = { erase_outcomes, G_N_ELEMENTS (erase_outcomes) },
 };
 
 static const UlVocabEntry *

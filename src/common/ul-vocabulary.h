@@ -1,7 +1,7 @@
 /* ul-vocabulary.h: the codes that travel on the bus, in the logbook and in
  * the ledger (end reasons, remarks, decisions, request states, incident
  * kinds, file actions, the reasons of decisions, media's status, event
- * kinds), each with the label a
+ * kinds, erasures' outcomes), each with the label a
  * person reads. One table, for
  * the CLI, the GUI and the city's documents:
  * - the label in the person's language, through gettext (po/ja.po first,
@@ -25,6 +25,7 @@ typedef enum {
   UL_VOCAB_REASON,        /* why a device was decided so (records' reason-code) */
   UL_VOCAB_MEDIUM_STATUS, /* a registered medium's status (ul-medium.h) */
   UL_VOCAB_EVENT,         /* the kinds of the event log's entries */
+  UL_VOCAB_ERASE_OUTCOME, /* how an erasure ended (ul_erase_outcome_to_string) */
   UL_VOCAB_N_KINDS
 } UlVocabKind;
 

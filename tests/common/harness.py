@@ -279,7 +279,10 @@ class Harness:
                     return line.split('=', 1)[1].split()
         raise AssertionError('no CapabilityBoundingSet= in %s' % unit)
 
-    def start_daemon(self, extra_args=(), wait=True, unit_capabilities=False, extra_env=None):
+    def start_daemon(self, extra_args=(), wait=True, unit_capabilities=False, extra_env=None,
+                     timeout=30):
+        """Starts usbledgerd; with @wait, until it owns its name (@timeout: a
+        benchmark's logbook of gigabytes to migrate takes longer)."""
         log = open(self.daemon_log, 'a')
         # UL_DAEMON_WRAPPER: e.g. "valgrind -q" or "gdb -batch -ex run -ex bt --args"
         wrapper = os.environ.get('UL_DAEMON_WRAPPER', '').split()
@@ -303,7 +306,7 @@ class Harness:
                                                      Gio.BusNameWatcherFlags.NONE, None, None)
             try:
                 iterate_until(lambda: self.daemon.poll() is not None or self.name_owned(),
-                              timeout=30, what='usbledgerd to own its bus name')
+                              timeout=timeout, what='usbledgerd to own its bus name')
             finally:
                 Gio.bus_unwatch_name(watch)
             if self.daemon.poll() is not None:

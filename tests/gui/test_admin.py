@@ -16,7 +16,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'common'))
 sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
 
-from harness import Harness  # noqa: E402
+from harness import Harness, build_dir  # noqa: E402
 from mocksysfs import MASS_STORAGE  # noqa: E402
 from test_sessions import can_run, registered_stick, sha256  # noqa: E402
 
@@ -81,13 +81,14 @@ class Gui:
 class AdminTest(unittest.TestCase):
     allowed = ('org.usbledger.view', 'org.usbledger.approve')
     daemon_config = None    # usbledgerd.conf's text, if the test needs one
+    daemon_args = ()
 
     def setUp(self):
         self.h = Harness(allowed=self.allowed)
-        args = []
+        args = list(self.daemon_args)
         if self.daemon_config is not None:
-            args = ['--config', os.path.join(self.h.tmp, 'usbledgerd.conf')]
-            with open(args[1], 'w') as f:
+            args += ['--config', os.path.join(self.h.tmp, 'usbledgerd.conf')]
+            with open(args[-1], 'w') as f:
                 f.write(self.daemon_config)
         # the city's zone for the daemon too: the ledger's month and times
         self.h.start_daemon(args, extra_env={'TZ': 'Asia/Tokyo'})
@@ -335,6 +336,34 @@ class EraseTest(LoopDiskTest):
         self.assertIn('YZ-USB-0043', out)
         self.assertIn(number, out)
         self.assertIn('GUI-ERASE-1', out)
+
+
+class EraseFailureTest(LoopDiskTest):
+    """An erasure that fails is said so, in words, with no certificate. The
+    daemon runs with a crypto module of another version (a package upgraded
+    under it), which fails every erasure before a byte is written."""
+    allowed = ('org.usbledger.view', 'org.usbledger.approve', 'org.usbledger.erase')
+    daemon_args = ('--crypto-module',
+                   os.path.join(build_dir(), 'tests', 'integration', 'wrong-abi-crypto.so'))
+
+    def test_a_failed_erasure_is_said_and_gives_no_certificate(self):
+        g = self.gui
+        registered_stick(self.h, self.disks, self.tmp, 'ext4', b'GUI-ERASE-2', 'YZ-USB-0044')
+        g.do('page', 'erase')
+        g.do('wait-text', 'erase', 'YZ-USB-0044')
+        g.do('click-row', 'erase', 'YZ-USB-0044', 'erase')
+        g.do('wait-dialog')
+        g.do('set', 'confirm_entry', 'YZ-USB-0044')
+        g.do('click', 'erase_button')
+        # how it ended, in the vocabulary's Japanese, then the daemon's words
+        g.do('wait-text', 'dialog', '消去されていません (失敗)')
+        said = '\n'.join(g.labels('dialog'))
+        self.assertIn('restart usbledgerd', said)
+        self.assertNotIn('消去証明書 No.', said)
+        self.assertNotIn('(failed)', said)
+        erasure = self.h.call('ListErasures', ('YZ-USB-0044',), '(s)')[0][0]
+        self.assertEqual(erasure['outcome'], 'failed')
+        self.assertNotIn('certificate', erasure)
 
 
 class DisposeTest(AdminTest):

@@ -4,6 +4,7 @@
  * English), and a code without an entry is shown as it is. */
 #include "config.h"
 
+#include "ul-erase.h"
 #include "ul-policy.h"
 #include "ul-medium.h"
 #include "ul-vocabulary.h"
@@ -59,6 +60,18 @@ test_every_medium_status_has_a_label (void)
     }
 }
 
+/* every way an erasure can end is in the vocabulary (the erase dialog) */
+static void
+test_every_erase_outcome_has_a_label (void)
+{
+  for (UlEraseOutcome o = UL_ERASE_OK; o <= UL_ERASE_INTERRUPTED; o++)
+    {
+      const char *code = ul_erase_outcome_to_string (o);
+
+      g_assert_cmpstr (ul_vocabulary_document_label (UL_VOCAB_ERASE_OUTCOME, code), !=, code);
+    }
+}
+
 static void
 test_unknown_code_shown_as_it_is (void)
 {
@@ -103,6 +116,7 @@ main (int argc, char **argv)
   g_test_add_func ("/vocabulary/every-entry-is-whole-and-once", test_every_entry_is_whole_and_once);
   g_test_add_func ("/vocabulary/every-medium-status", test_every_medium_status_has_a_label);
   g_test_add_func ("/vocabulary/every-decision-has-a-label", test_every_decision_has_a_label);
+  g_test_add_func ("/vocabulary/every-erase-outcome", test_every_erase_outcome_has_a_label);
   g_test_add_func ("/vocabulary/unknown-code-shown-as-it-is", test_unknown_code_shown_as_it_is);
   g_test_add_func ("/vocabulary/japanese-catalog-translates-every-label",
                    test_japanese_catalog_translates_every_label);
