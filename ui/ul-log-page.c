@@ -8,6 +8,7 @@
 #include "ul-client-record.h"
 #include "ul-escape.h"
 #include "ul-log-page.h"
+#include "ul-month-pager.h"
 #include "ul-time.h"
 #include "ul-ui-text.h"
 #include "ul-ui-errors.h"
@@ -21,14 +22,9 @@ enum {
 struct _UlLogPage {
   GtkBox parent;
   UlLiveLists *lists;
-  GCancellable *cancellable;
+  GCancellable *cancellable;  /* the verification */
   GtkListStore *store;
-
-  gint64 since, until;
-  char *asset, *user;
-  gint64 last_id;
-  gboolean loading, complete;
-  guint generation;
+  UlMonthPager *pager;        /* the month read a page at a time */
 
   GtkWidget *month_entry;
   GtkWidget *asset_entry;
@@ -41,14 +37,10 @@ struct _UlLogPage {
 
 G_DEFINE_TYPE (UlLogPage, ul_log_page, GTK_TYPE_BOX)
 
-typedef struct {
-  UlLogPage *self;
-  guint generation;
-} PageCall;
-
 static void
-append_event (UlLogPage *self, UlClientRecord *ev)
+append_event (GtkWidget *page, UlClientRecord *ev)
 {
+  UlLogPage *self = UL_LOG_PAGE (page);
   g_autofree char *when = ul_client_record_time (ev, "time");
   g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, ul_client_record_int (ev, "id"));
   const char *reason_code = ul_client_record_str (ev, "reason-code");
@@ -86,130 +78,55 @@ append_event (UlLogPage *self, UlClientRecord *ev)
                       -1);
 }
 
-static void
-show_count (UlLogPage *self)
+static char *
+count_text (int n, gboolean whole)
 {
-  int n = gtk_tree_model_iter_n_children (GTK_TREE_MODEL (self->store), NULL);
-  g_autofree char *text = NULL;
-
-  if (self->complete)
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d event", "%d events", n), n);
-  else
-    /* TRANSLATORS: the events loaded so far; more come as the list is scrolled */
-    text = g_strdup_printf (_("%d events shown, more below"), n);
-  gtk_label_set_text (GTK_LABEL (self->count_label), text);
-}
-
-static void load_page (UlLogPage *self);
-
-static void
-page_done (GObject *source, GAsyncResult *res, gpointer data)
-{
-  g_autofree PageCall *call = data;
-  g_autoptr(UlLogPage) self = call->self;
-  g_autoptr(GVariant) events = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) records = NULL;
-
-  if (!ul_bus_manager1_call_list_events_finish (UL_BUS_MANAGER1 (source), &events, res, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          call->generation != self->generation)
-        return;
-      self->loading = FALSE;
-      ul_admin_show_error (GTK_WIDGET (self), _("The event log could not be loaded"), error);
-      return;
-    }
-  if (call->generation != self->generation)
-    return;
-  self->loading = FALSE;
-  records = ul_client_records_new (events);
-  for (guint i = 0; i < records->len; i++)
-    {
-      UlClientRecord *ev = g_ptr_array_index (records, i);
-
-      append_event (self, ev);
-      self->last_id = MAX (self->last_id, ul_client_record_int (ev, "id"));
-    }
-  self->complete = records->len < UL_LOG_PAGE_SIZE;
-  show_count (self);
+  if (whole)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d event", "%d events", n), n);
+  /* TRANSLATORS: the events loaded so far; more come as the list is scrolled */
+  return g_strdup_printf (_("%d events shown, more below"), n);
 }
 
 static void
-load_page (UlLogPage *self)
+call_page (UlBusManager1 *manager, GVariant *filter, GCancellable *cancellable,
+           GAsyncReadyCallback done, gpointer data)
 {
-  PageCall *call;
-  GVariant *filter;
-
-  if (self->lists == NULL || self->loading || self->complete || self->since == 0)
-    return;
-  call = g_new0 (PageCall, 1);
-  call->self = g_object_ref (self);
-  call->generation = self->generation;
-  self->loading = TRUE;
-  filter = ul_ui_month_page_filter (self->since, self->until, self->asset, self->user,
-                                    self->last_id, UL_LOG_PAGE_SIZE);
-  ul_bus_manager1_call_list_events (ul_live_lists_get_manager (self->lists), filter,
-                                    UL_CLIENT_CALL_FLAGS, UL_CLIENT_TIMEOUT_MS, self->cancellable,
-                                    page_done, call);
+  ul_bus_manager1_call_list_events (manager, filter, UL_CLIENT_CALL_FLAGS, UL_CLIENT_TIMEOUT_MS,
+                                    cancellable, done, data);
 }
 
-static void
-reload (UlLogPage *self)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 since, until;
-
-  if (!ul_time_parse_month (gtk_entry_get_text (GTK_ENTRY (self->month_entry)), &since, &until,
-                            &error))
-    {
-      ul_admin_show_error (GTK_WIDGET (self), _("Write the month as YYYY-MM"), error);
-      return;
-    }
-  self->generation++;
-  self->since = since;
-  self->until = until;
-  g_free (self->asset);
-  self->asset = ul_ui_entry_value (self->asset_entry);
-  g_free (self->user);
-  self->user = ul_ui_entry_value (self->user_entry);
-  self->last_id = 0;
-  self->loading = FALSE;
-  self->complete = FALSE;
-  gtk_list_store_clear (self->store);
-  load_page (self);
-}
-
-static void
-step_month (UlLogPage *self, int months)
-{
-  if (ul_ui_month_step (self->month_entry, months))
-    reload (self);
-}
+static const UlMonthPagerFuncs pager_funcs = {
+  .page_size = UL_LOG_PAGE_SIZE,
+  .call = call_page,
+  .finish = ul_bus_manager1_call_list_events_finish,
+  .add = append_event,
+  .count_text = count_text,
+  .load_failed = N_("The event log could not be loaded"),
+};
 
 static void
 on_prev_clicked (GtkButton *button, UlLogPage *self)
 {
-  step_month (self, -1);
+  ul_month_pager_step (self->pager, -1);
 }
 
 static void
 on_next_clicked (GtkButton *button, UlLogPage *self)
 {
-  step_month (self, 1);
+  ul_month_pager_step (self->pager, 1);
 }
 
 static void
 on_show_clicked (GtkWidget *widget, UlLogPage *self)
 {
-  reload (self);
+  ul_month_pager_reload (self->pager);
 }
 
 static void
 on_edge_reached (GtkScrolledWindow *scrolled, GtkPositionType pos, UlLogPage *self)
 {
   if (pos == GTK_POS_BOTTOM)
-    load_page (self);
+    ul_month_pager_more (self->pager);
 }
 
 static void
@@ -267,29 +184,26 @@ static void
 on_daemon_signal (GDBusProxy *proxy, const char *sender, const char *signal,
                   GVariant *params, UlLogPage *self)
 {
-  if (self->complete && !self->loading)
-    {
-      self->complete = FALSE;
-      load_page (self);
-    }
+  ul_month_pager_follow (self->pager);
 }
 
 static void
 on_loaded (UlLiveLists *lists, GParamSpec *pspec, UlLogPage *self)
 {
   if (ul_live_lists_get_loaded (lists))
-    reload (self);
+    ul_month_pager_reload (self->pager);
 }
 
 void
 ul_log_page_set_lists (UlLogPage *self, UlLiveLists *lists)
 {
   g_set_object (&self->lists, lists);
+  ul_month_pager_set_manager (self->pager, ul_live_lists_get_manager (lists));
   g_signal_connect_object (lists, "notify::loaded", G_CALLBACK (on_loaded), self, 0);
   g_signal_connect_object (ul_live_lists_get_manager (lists), "g-signal",
                            G_CALLBACK (on_daemon_signal), self, 0);
   if (ul_live_lists_get_loaded (lists))
-    reload (self);
+    ul_month_pager_reload (self->pager);
 }
 
 static void
@@ -299,10 +213,11 @@ ul_log_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->pager != NULL)
+    ul_month_pager_stop (self->pager);
+  g_clear_object (&self->pager);
   g_clear_object (&self->lists);
   g_clear_object (&self->store);
-  g_clear_pointer (&self->asset, g_free);
-  g_clear_pointer (&self->user, g_free);
   G_OBJECT_CLASS (ul_log_page_parent_class)->dispose (object);
 }
 
@@ -339,6 +254,12 @@ ul_log_page_init (UlLogPage *self)
   self->store = gtk_list_store_new (N_COLS, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING,
                                     G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
                                     G_TYPE_STRING, G_TYPE_STRING);
+  self->pager = ul_month_pager_new (&pager_funcs, &(UlMonthPagerWidgets) {
+                                      .page = GTK_WIDGET (self), .store = self->store,
+                                      .month_entry = self->month_entry,
+                                      .asset_entry = self->asset_entry,
+                                      .user_entry = self->user_entry,
+                                      .count_label = self->count_label });
   gtk_tree_view_set_model (GTK_TREE_VIEW (self->tree), GTK_TREE_MODEL (self->store));
   ul_ui_add_text_column (self->tree, _("No."), COL_NUMBER);
   ul_ui_add_text_column (self->tree, _("When"), COL_TIME);

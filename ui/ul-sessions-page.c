@@ -6,6 +6,7 @@
 #include "ul-admin-window.h"
 #include "ul-client.h"
 #include "ul-client-record.h"
+#include "ul-month-pager.h"
 #include "ul-session-dialog.h"
 #include "ul-sessions-page.h"
 #include "ul-time.h"
@@ -20,16 +21,9 @@ enum {
 struct _UlSessionsPage {
   GtkBox parent;
   UlLiveLists *lists;
-  GCancellable *cancellable;
   GtkListStore *store;
-
-  /* what is shown: a month, maybe one medium or one person */
-  gint64 since, until;
-  char *asset, *user;
-  gint64 last_id;       /* the last session loaded: the next page goes on after it */
-  gboolean loading, complete;
+  UlMonthPager *pager;  /* the month read a page at a time */
   gboolean stale;       /* to be read again when next shown */
-  guint generation;     /* a page of an earlier query is dropped */
 
   GtkWidget *month_entry;
   GtkWidget *asset_entry;
@@ -40,11 +34,6 @@ struct _UlSessionsPage {
 };
 
 G_DEFINE_TYPE (UlSessionsPage, ul_sessions_page, GTK_TYPE_BOX)
-
-typedef struct {
-  UlSessionsPage *self;
-  guint generation;
-} PageCall;
 
 static void
 set_row (UlSessionsPage *self, GtkTreeIter *iter, UlClientRecord *s)
@@ -71,102 +60,47 @@ set_row (UlSessionsPage *self, GtkTreeIter *iter, UlClientRecord *s)
 }
 
 static void
-show_count (UlSessionsPage *self)
+add_row (GtkWidget *page, UlClientRecord *s)
 {
-  int n = gtk_tree_model_iter_n_children (GTK_TREE_MODEL (self->store), NULL);
-  g_autofree char *text = NULL;
+  UlSessionsPage *self = UL_SESSIONS_PAGE (page);
+  GtkTreeIter iter;
 
-  if (self->complete)
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d session", "%d sessions", n), n);
-  else
-    /* TRANSLATORS: the sessions loaded so far; more come as the list is scrolled */
-    text = g_strdup_printf (_("%d sessions shown, more below"), n);
-  gtk_label_set_text (GTK_LABEL (self->count_label), text);
+  gtk_list_store_append (self->store, &iter);
+  set_row (self, &iter, s);
 }
 
-static void load_page (UlSessionsPage *self);
-
-static void
-page_done (GObject *source, GAsyncResult *res, gpointer data)
+static char *
+count_text (int n, gboolean whole)
 {
-  g_autofree PageCall *call = data;
-  g_autoptr(UlSessionsPage) self = call->self;
-  g_autoptr(GVariant) sessions = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) records = NULL;
-
-  if (!ul_bus_manager1_call_list_sessions_finish (UL_BUS_MANAGER1 (source), &sessions, res,
-                                                  &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          call->generation != self->generation)
-        return;
-      self->loading = FALSE;
-      ul_admin_show_error (GTK_WIDGET (self), _("The sessions could not be loaded"), error);
-      return;
-    }
-  if (call->generation != self->generation)
-    return;
-  self->loading = FALSE;
-  records = ul_client_records_new (sessions);
-  for (guint i = 0; i < records->len; i++)
-    {
-      UlClientRecord *s = g_ptr_array_index (records, i);
-      GtkTreeIter row;
-
-      gtk_list_store_append (self->store, &row);
-      set_row (self, &row, s);
-      self->last_id = MAX (self->last_id, ul_client_record_int (s, "id"));
-    }
-  self->complete = records->len < UL_SESSIONS_PAGE_SIZE;
-  show_count (self);
+  if (whole)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d session", "%d sessions", n), n);
+  /* TRANSLATORS: the sessions loaded so far; more come as the list is scrolled */
+  return g_strdup_printf (_("%d sessions shown, more below"), n);
 }
 
 static void
-load_page (UlSessionsPage *self)
+call_page (UlBusManager1 *manager, GVariant *filter, GCancellable *cancellable,
+           GAsyncReadyCallback done, gpointer data)
 {
-  PageCall *call;
-  GVariant *filter;
-
-  if (self->lists == NULL || self->loading || self->complete || self->since == 0)
-    return;
-  call = g_new0 (PageCall, 1);
-  call->self = g_object_ref (self);
-  call->generation = self->generation;
-  self->loading = TRUE;
-  filter = ul_ui_month_page_filter (self->since, self->until, self->asset, self->user,
-                                    self->last_id, UL_SESSIONS_PAGE_SIZE);
-  ul_bus_manager1_call_list_sessions (ul_live_lists_get_manager (self->lists), filter,
-                                      UL_CLIENT_CALL_FLAGS, UL_CLIENT_TIMEOUT_MS, self->cancellable,
-                                      page_done, call);
+  ul_bus_manager1_call_list_sessions (manager, filter, UL_CLIENT_CALL_FLAGS,
+                                      UL_CLIENT_TIMEOUT_MS, cancellable, done, data);
 }
+
+static const UlMonthPagerFuncs pager_funcs = {
+  .page_size = UL_SESSIONS_PAGE_SIZE,
+  .call = call_page,
+  .finish = ul_bus_manager1_call_list_sessions_finish,
+  .add = add_row,
+  .count_text = count_text,
+  .load_failed = N_("The sessions could not be loaded"),
+};
 
 /* a new query: the month and filters as written now, from the first page */
 static void
 reload (UlSessionsPage *self)
 {
-  g_autoptr(GError) error = NULL;
-  gint64 since, until;
-
-  if (!ul_time_parse_month (gtk_entry_get_text (GTK_ENTRY (self->month_entry)), &since, &until,
-                            &error))
-    {
-      ul_admin_show_error (GTK_WIDGET (self), _("Write the month as YYYY-MM"), error);
-      return;
-    }
-  self->generation++;
-  self->since = since;
-  self->until = until;
-  g_free (self->asset);
-  self->asset = ul_ui_entry_value (self->asset_entry);
-  g_free (self->user);
-  self->user = ul_ui_entry_value (self->user_entry);
-  self->last_id = 0;
-  self->loading = FALSE;
-  self->complete = FALSE;
   self->stale = FALSE;
-  gtk_list_store_clear (self->store);
-  load_page (self);
+  ul_month_pager_reload (self->pager);
 }
 
 void
@@ -177,22 +111,15 @@ ul_sessions_page_show_month (UlSessionsPage *self, const char *month)
 }
 
 static void
-step_month (UlSessionsPage *self, int months)
-{
-  if (ul_ui_month_step (self->month_entry, months))
-    reload (self);
-}
-
-static void
 on_prev_clicked (GtkButton *button, UlSessionsPage *self)
 {
-  step_month (self, -1);
+  ul_month_pager_step (self->pager, -1);
 }
 
 static void
 on_next_clicked (GtkButton *button, UlSessionsPage *self)
 {
-  step_month (self, 1);
+  ul_month_pager_step (self->pager, 1);
 }
 
 static void
@@ -205,7 +132,7 @@ static void
 on_edge_reached (GtkScrolledWindow *scrolled, GtkPositionType pos, UlSessionsPage *self)
 {
   if (pos == GTK_POS_BOTTOM)
-    load_page (self);
+    ul_month_pager_more (self->pager);
 }
 
 static void
@@ -229,12 +156,13 @@ static gboolean
 belongs (UlSessionsPage *self, UlClientRecord *s)
 {
   gint64 ended = ul_client_record_int (s, "ended-at");
+  gint64 since, until;
+  const char *asset, *user;
 
-  return ul_client_record_int (s, "started-at") < self->until &&
-         (ended == 0 || ended >= self->since) &&
-         (self->asset == NULL || g_str_equal (self->asset, ul_client_record_str (s,
-                                                                                 "asset-number")))
-         && (self->user == NULL || g_str_equal (self->user, ul_client_record_str (s, "user")));
+  ul_month_pager_get_query (self->pager, &since, &until, &asset, &user);
+  return ul_client_record_int (s, "started-at") < until && (ended == 0 || ended >= since) &&
+         (asset == NULL || g_str_equal (asset, ul_client_record_str (s, "asset-number"))) &&
+         (user == NULL || g_str_equal (user, ul_client_record_str (s, "user")));
 }
 
 static void
@@ -260,12 +188,11 @@ on_session_changed (UlBusManager1 *manager, GVariant *record, UlSessionsPage *se
     }
   /* a new one: shown when the pages before it are all here (else the page
    * that holds it brings it) */
-  if (self->complete && !self->loading && id > self->last_id && belongs (self, s))
+  if (ul_month_pager_is_whole (self->pager) && id > ul_month_pager_get_last_id (self->pager) &&
+      belongs (self, s))
     {
-      gtk_list_store_append (self->store, &iter);
-      set_row (self, &iter, s);
-      self->last_id = id;
-      show_count (self);
+      add_row (GTK_WIDGET (self), s);
+      ul_month_pager_added (self->pager, id);
     }
 }
 
@@ -294,6 +221,7 @@ void
 ul_sessions_page_set_lists (UlSessionsPage *self, UlLiveLists *lists)
 {
   g_set_object (&self->lists, lists);
+  ul_month_pager_set_manager (self->pager, ul_live_lists_get_manager (lists));
   g_signal_connect_object (ul_live_lists_get_manager (lists), "session-changed",
                            G_CALLBACK (on_session_changed), self, 0);
   g_signal_connect_object (lists, "notify::loaded", G_CALLBACK (on_loaded), self, 0);
@@ -305,12 +233,11 @@ ul_sessions_page_dispose (GObject *object)
 {
   UlSessionsPage *self = UL_SESSIONS_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  if (self->pager != NULL)
+    ul_month_pager_stop (self->pager);
+  g_clear_object (&self->pager);
   g_clear_object (&self->lists);
   g_clear_object (&self->store);
-  g_clear_pointer (&self->asset, g_free);
-  g_clear_pointer (&self->user, g_free);
   G_OBJECT_CLASS (ul_sessions_page_parent_class)->dispose (object);
 }
 
@@ -342,10 +269,15 @@ ul_sessions_page_init (UlSessionsPage *self)
   g_autofree char *month = g_date_time_format (now, "%Y-%m");
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
   self->store = gtk_list_store_new (N_COLS, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING,
                                     G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
                                     G_TYPE_STRING, G_TYPE_STRING);
+  self->pager = ul_month_pager_new (&pager_funcs, &(UlMonthPagerWidgets) {
+                                      .page = GTK_WIDGET (self), .store = self->store,
+                                      .month_entry = self->month_entry,
+                                      .asset_entry = self->asset_entry,
+                                      .user_entry = self->user_entry,
+                                      .count_label = self->count_label });
   gtk_tree_view_set_model (GTK_TREE_VIEW (self->tree), GTK_TREE_MODEL (self->store));
   ul_ui_add_text_column (self->tree, _("Started"), COL_STARTED);
   ul_ui_add_text_column (self->tree, _("Ended"), COL_ENDED);
