@@ -20,7 +20,14 @@ slice (GVariant *rows, guint offset, guint limit)
 
   g_variant_builder_init (&b, G_VARIANT_TYPE ("av"));
   for (gsize i = offset; i < n && i < (gsize) offset + limit; i++)
-    g_variant_builder_add_value (&b, g_variant_get_child_value (rows, i));
+    {
+      /* the builder takes its own reference: this one is dropped, or the
+       * child keeps the month's whole part alive (found by LSan with
+       * G_SLICE=always-malloc; every GetLedger leaked its month) */
+      g_autoptr(GVariant) row = g_variant_get_child_value (rows, i);
+
+      g_variant_builder_add_value (&b, row);
+    }
   return g_variant_builder_end (&b);
 }
 

@@ -363,7 +363,11 @@ main (int argc, char **argv)
 
     g_variant_builder_init (&rows, G_VARIANT_TYPE ("av"));
     for (gsize i = 0; i < n; i++)
-      g_variant_builder_add_value (&rows, g_variant_get_child_value (sessions, i));
+      {
+        g_autoptr(GVariant) row = g_variant_get_child_value (sessions, i);
+
+        g_variant_builder_add_value (&rows, row);
+      }
     g_variant_dict_init (&d, ledger);
     g_variant_dict_insert_value (&d, "sessions", g_variant_builder_end (&rows));
     t0 = g_get_monotonic_time ();
