@@ -3,6 +3,7 @@
 
 #include "ul-dbus-handlers.h"
 #include "ul-dbus-pdf.h"
+#include "ul-dbus-records.h"
 #include "ul-error.h"
 #include "ul-ledger.h"
 
@@ -10,26 +11,6 @@
 #include <fcntl.h>
 #include <gio/gunixfdlist.h>
 #include <unistd.h>
-
-/* @rows from @offset, at most @limit of them */
-static GVariant *
-slice (GVariant *rows, guint offset, guint limit)
-{
-  GVariantBuilder b;
-  gsize n = g_variant_n_children (rows);
-
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("av"));
-  for (gsize i = offset; i < n && i < (gsize) offset + limit; i++)
-    {
-      /* the builder takes its own reference: this one is dropped, or the
-       * child keeps the month's whole part alive (found by LSan with
-       * G_SLICE=always-malloc; every GetLedger leaked its month) */
-      g_autoptr(GVariant) row = g_variant_get_child_value (rows, i);
-
-      g_variant_builder_add_value (&b, row);
-    }
-  return g_variant_builder_end (&b);
-}
 
 GVariant *
 ul_dbus_get_ledger (const UlDbusCall *call, GError **error)
@@ -67,7 +48,7 @@ ul_dbus_get_ledger (const UlDbusCall *call, GError **error)
       g_autoptr(GVariant) v = value;
 
       if (g_variant_is_of_type (v, G_VARIANT_TYPE ("av")))
-        g_variant_builder_add (&b, "{sv}", key, slice (v, offset, limit));
+        g_variant_builder_add (&b, "{sv}", key, ul_record_slice (v, offset, limit));
       else
         g_variant_builder_add (&b, "{sv}", key, v);
     }

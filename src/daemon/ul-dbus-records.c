@@ -468,6 +468,24 @@ ul_record_list (GPtrArray *items, UlRecordConvert convert)
   return g_variant_builder_end (&b);
 }
 
+GVariant *
+ul_record_slice (GVariant *rows, guint offset, guint limit)
+{
+  GVariantBuilder b;
+  gsize n = g_variant_n_children (rows);
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("av"));
+  for (gsize i = offset; i < n && i < (gsize) offset + limit; i++)
+    {
+      /* the builder takes its own reference: this one is dropped, or the
+       * child keeps the month's whole part alive (every GetLedger did) */
+      g_autoptr(GVariant) row = g_variant_get_child_value (rows, i);
+
+      g_variant_builder_add_value (&b, row);
+    }
+  return g_variant_builder_end (&b);
+}
+
 /* -- notices for the person at the seat (ul-dbus-notices.h) ---------------- */
 
 static void

@@ -23,6 +23,9 @@ GVariant *ul_record_notice_decided (const UlRequest *r, gint64 id, gint64 time);
 /* a list of records, "aa{sv}", each made by @convert */
 typedef GVariant *(*UlRecordConvert) (gconstpointer item);
 GVariant *ul_record_list (GPtrArray *items, UlRecordConvert convert);
+/* the rows of @rows ("av", a ledger's part) from @offset, at most @limit:
+ * a floating value that keeps no reference to @rows once it is freed */
+GVariant *ul_record_slice (GVariant *rows, guint offset, guint limit);
 
 /* Reads a registration (see org.usbledger.Manager1.xml). Unknown keys and
  * wrong types are errors, so a typo never silently drops a restriction.

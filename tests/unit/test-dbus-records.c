@@ -46,11 +46,52 @@ test_string_not_utf8_is_escaped (void)
   g_assert_cmpstr (program, ==, "/tmp/sh\\xff\\xfe");
 }
 
+static void
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* GetLedger's page of a part: the rows asked for, and once the page is
+ * freed nothing of the part is kept (the part's buffer is released). A
+ * page that kept its rows' references kept every month it was asked for. */
+static void
+test_slice_keeps_nothing_of_its_part (void)
+{
+  g_autoptr(GVariant) made = g_variant_ref_sink (g_variant_new_parsed (
+    "[<{'id': <int64 1>}>, <{'id': <int64 2>}>, <{'id': <int64 3>}>]"));
+  gboolean released = FALSE;
+  /* the part's buffer, whose release is seen */
+  g_autofree void *data = g_memdup2 (g_variant_get_data (made), g_variant_get_size (made));
+  GBytes *watched = g_bytes_new_with_free_func (data, g_variant_get_size (made), set_flag,
+                                                &released);
+  GVariant *part = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE ("av"),
+                                                                 watched, TRUE));
+  GVariant *page;
+  gint64 id = 0;
+
+  g_bytes_unref (watched);
+  page = g_variant_ref_sink (ul_record_slice (part, 1, 5));
+  g_assert_cmpuint (g_variant_n_children (page), ==, 2);
+  {
+    g_autoptr(GVariant) boxed = g_variant_get_child_value (page, 0);
+    g_autoptr(GVariant) row = g_variant_get_variant (boxed);
+
+    g_assert_true (g_variant_lookup (row, "id", "x", &id));
+    g_assert_cmpint (id, ==, 2);
+  }
+  g_variant_unref (part);
+  g_variant_unref (page);
+  g_assert_true (released);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/dbus-records/event-filter-one-page", test_event_filter_is_one_page);
   g_test_add_func ("/dbus-records/not-utf8-escaped", test_string_not_utf8_is_escaped);
+  g_test_add_func ("/dbus-records/slice-keeps-nothing-of-its-part",
+                   test_slice_keeps_nothing_of_its_part);
   return g_test_run ();
 }
