@@ -3,13 +3,11 @@
 
 #include <glib/gi18n.h>
 
-#include "ul-admin-window.h"
 #include "ul-client.h"
 #include "ul-client-record.h"
 #include "ul-month-pager.h"
 #include "ul-session-dialog.h"
 #include "ul-sessions-page.h"
-#include "ul-time.h"
 #include "ul-ui-text.h"
 #include "ul-vocabulary.h"
 

@@ -18,10 +18,11 @@ labels_at (GVariant *presentation)
 {
   g_autoptr(GVariant) labels = ul_report_record_lookup (presentation, "seal-labels");
   g_autoptr(GStrvBuilder) b = NULL;
+  GStrv labels_read;
   gsize n;
 
-  if (labels == NULL || !g_variant_is_container (labels) || g_variant_is_of_type (
-        labels, G_VARIANT_TYPE_VARDICT) || (n = g_variant_n_children (labels)) == 0)
+  if (labels == NULL || !g_variant_is_of_type (labels, G_VARIANT_TYPE_ARRAY) ||
+      (n = g_variant_n_children (labels)) == 0)
     return NULL;
   b = g_strv_builder_new ();
   for (gsize i = 0; i < n; i++)
@@ -33,7 +34,11 @@ labels_at (GVariant *presentation)
       if (g_variant_is_of_type (label, G_VARIANT_TYPE_STRING))
         g_strv_builder_add (b, g_variant_get_string (label, NULL));
     }
-  return g_strv_builder_end (b);
+  labels_read = g_strv_builder_end (b);
+  /* none of them a string: the default boxes */
+  if (labels_read[0] == NULL)
+    g_clear_pointer (&labels_read, g_strfreev);
+  return labels_read;
 }
 
 void
@@ -47,8 +52,6 @@ ul_report_presentation_read (UlReportPresentation *p, GVariant *presentation)
   p->organisation = text_at (presentation, "organisation");
   p->department = text_at (presentation, "department");
   p->seal_labels = labels_at (presentation);
-  if (p->seal_labels != NULL && p->seal_labels[0] == NULL)
-    g_clear_pointer (&p->seal_labels, g_strfreev);
   wareki = ul_report_record_lookup (presentation, "wareki");
   p->wareki = wareki != NULL && g_variant_is_of_type (wareki, G_VARIANT_TYPE_BOOLEAN) &&
               g_variant_get_boolean (wareki);

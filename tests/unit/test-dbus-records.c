@@ -46,32 +46,18 @@ test_string_not_utf8_is_escaped (void)
   g_assert_cmpstr (program, ==, "/tmp/sh\\xff\\xfe");
 }
 
-static void
-set_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-}
-
 /* GetLedger's page of a part: the rows asked for, and once the page is
  * freed nothing of the part is kept (the part's buffer is released). A
  * page that kept its rows' references kept every month it was asked for. */
 static void
 test_slice_keeps_nothing_of_its_part (void)
 {
-  g_autoptr(GVariant) made = g_variant_ref_sink (g_variant_new_parsed (
-    "[<{'id': <int64 1>}>, <{'id': <int64 2>}>, <{'id': <int64 3>}>]"));
-  gboolean released = FALSE;
-  /* the part's buffer, whose release is seen */
-  g_autofree void *data = g_memdup2 (g_variant_get_data (made), g_variant_get_size (made));
-  GBytes *watched = g_bytes_new_with_free_func (data, g_variant_get_size (made), set_flag,
-                                                &released);
-  GVariant *part = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE ("av"),
-                                                                 watched, TRUE));
-  GVariant *page;
+  g_auto(UlTestWatch) w = { 0 };
+  GVariant *part = ul_test_watched_variant (
+    "[<{'id': <int64 1>}>, <{'id': <int64 2>}>, <{'id': <int64 3>}>]", &w);
+  GVariant *page = g_variant_ref_sink (ul_record_slice (part, 1, 5));
   gint64 id = 0;
 
-  g_bytes_unref (watched);
-  page = g_variant_ref_sink (ul_record_slice (part, 1, 5));
   g_assert_cmpuint (g_variant_n_children (page), ==, 2);
   {
     g_autoptr(GVariant) boxed = g_variant_get_child_value (page, 0);
@@ -82,7 +68,7 @@ test_slice_keeps_nothing_of_its_part (void)
   }
   g_variant_unref (part);
   g_variant_unref (page);
-  g_assert_true (released);
+  g_assert_true (w.released);
 }
 
 int

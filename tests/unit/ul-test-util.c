@@ -119,3 +119,28 @@ ul_test_rm_rf (const char *path)
 {
   g_assert_cmpint (nftw (path, remove_entry, 16, FTW_DEPTH | FTW_PHYS), ==, 0);
 }
+
+static void
+set_released (gpointer data)
+{
+  ((UlTestWatch *) data)->released = TRUE;
+}
+
+GVariant *
+ul_test_watched_variant (const char *text, UlTestWatch *w)
+{
+  g_autoptr(GVariant) made = g_variant_ref_sink (g_variant_new_parsed (text));
+  gsize size = g_variant_get_size (made);
+  g_autoptr(GBytes) bytes = NULL;
+
+  w->released = FALSE;
+  w->data = g_memdup2 (g_variant_get_data (made), size);
+  bytes = g_bytes_new_with_free_func (w->data, size, set_released, w);
+  return g_variant_ref_sink (g_variant_new_from_bytes (g_variant_get_type (made), bytes, TRUE));
+}
+
+void
+ul_test_watch_clear (UlTestWatch *w)
+{
+  g_clear_pointer (&w->data, g_free);
+}

@@ -36,6 +36,19 @@ char *ul_test_make_sysfs_device (const char *root, const char *name, const char 
   "ALTER TABLE events DROP COLUMN reason_code; " \
   "ALTER TABLE requests DROP COLUMN reason_code; "
 
+/* a serialised value whose buffer's release is seen: that nothing keeps a
+ * reference into a reply after it and what was read from it are freed */
+typedef struct {
+  gboolean released;      /* the value's buffer was let go */
+  void *data;             /* the buffer, freed by ul_test_watch_clear */
+} UlTestWatch;
+
+/* @text (GVariant text format) as a serialised value in @w's buffer; a
+ * full reference */
+GVariant *ul_test_watched_variant (const char *text, UlTestWatch *w);
+void ul_test_watch_clear (UlTestWatch *w);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UlTestWatch, ul_test_watch_clear)
+
 /* removes @path and everything under it, without following symlinks */
 void ul_test_rm_rf (const char *path);
 
