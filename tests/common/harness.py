@@ -329,6 +329,25 @@ class Harness:
         with open(self.daemon_log, errors='replace') as f:
             return f.read()
 
+    def subscribe(self, interface, member, callback):
+        """Subscribes to the running daemon's signals, in force when this
+        returns. The bus keeps order only within one connection: a signal
+        the daemon sends just after our AddMatch may reach the bus first, so
+        a round trip to the bus follows it. The sender is the daemon's
+        unique name, which GDBus matches at once (a well-known name is
+        looked up by a call of its own, and until its answer every signal
+        is dropped)."""
+        owner = self.gbus.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
+                                    'org.freedesktop.DBus', 'GetNameOwner',
+                                    GLib.Variant('(s)', (BUS_NAME,)), GLib.VariantType('(s)'),
+                                    Gio.DBusCallFlags.NONE, -1, None).unpack()[0]
+        sub = self.gbus.signal_subscribe(owner, interface, member, OBJ_PATH, None,
+                                         Gio.DBusSignalFlags.NONE, callback)
+        self.gbus.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
+                            'org.freedesktop.DBus', 'GetId', None, None,
+                            Gio.DBusCallFlags.NONE, -1, None)
+        return sub
+
     # -- talking to it -----------------------------------------------------
     def call(self, method, args=None, sig=None):
         params = GLib.Variant(sig, args) if sig is not None else None

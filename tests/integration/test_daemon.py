@@ -233,10 +233,8 @@ class DaemonTest(unittest.TestCase):
                                           'department': '総務課',
                                           'seal-labels': ['作成者', '課長'], 'wareki': True})
         changed = []
-        self.h.gbus.signal_subscribe('org.usbledger', 'org.freedesktop.DBus.Properties',
-                                     'PropertiesChanged', '/org/usbledger/Manager', None,
-                                     Gio.DBusSignalFlags.NONE,
-                                     lambda *a: changed.append(a[5].unpack()))
+        self.h.subscribe('org.freedesktop.DBus.Properties', 'PropertiesChanged',
+                         lambda *a: changed.append(a[5].unpack()))
         with open(conf, 'w') as f:
             f.write('[certificate]\norganisation=○○市 情報政策課\n[ledger]\ndepartment=会計課\n')
         self.h.daemon.send_signal(signal.SIGHUP)
