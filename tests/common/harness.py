@@ -275,12 +275,16 @@ class Harness:
         self.signals.append((name, params.unpack()[0]))
         self.signal_times.append(time.monotonic())
 
-    def name_owned(self):
+    def _bus_call(self, method, args=None, sig=None):
+        """A call to the bus itself (org.freedesktop.DBus)."""
+        params = GLib.Variant(sig, args) if sig is not None else None
         reply = self.gbus.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
-                                    'org.freedesktop.DBus', 'NameHasOwner',
-                                    GLib.Variant('(s)', (BUS_NAME,)), None,
+                                    'org.freedesktop.DBus', method, params, None,
                                     Gio.DBusCallFlags.NONE, -1, None)
-        return reply.unpack()[0]
+        return reply.unpack()
+
+    def name_owned(self):
+        return self._bus_call('NameHasOwner', (BUS_NAME,), '(s)')[0]
 
     @staticmethod
     def unit_capabilities():
@@ -361,15 +365,10 @@ class Harness:
         unique name, which GDBus matches at once (a well-known name is
         looked up by a call of its own, and until its answer every signal
         is dropped)."""
-        owner = self.gbus.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
-                                    'org.freedesktop.DBus', 'GetNameOwner',
-                                    GLib.Variant('(s)', (BUS_NAME,)), GLib.VariantType('(s)'),
-                                    Gio.DBusCallFlags.NONE, -1, None).unpack()[0]
+        owner = self._bus_call('GetNameOwner', (BUS_NAME,), '(s)')[0]
         sub = self.gbus.signal_subscribe(owner, interface, member, OBJ_PATH, None,
                                          Gio.DBusSignalFlags.NONE, callback)
-        self.gbus.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
-                            'org.freedesktop.DBus', 'GetId', None, None,
-                            Gio.DBusCallFlags.NONE, -1, None)
+        self._bus_call('GetId')
         return sub
 
     # -- talking to it -----------------------------------------------------
